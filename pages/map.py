@@ -1,0 +1,59 @@
+"""The map of approved community assets, with filters, counts and a table."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from assetmap import ui
+from assetmap.assets import AssetFilter
+from assetmap.i18n import gettext as _
+from assetmap.mapping import assets_to_table, build_asset_map
+from assetmap.models import KINDS, SECTORS, categories_for, kind_label
+
+st.title(_("Community assets"))
+areas = ui.areas()
+area_names = dict(zip(areas["id"], areas["name"], strict=True))
+
+with st.sidebar:
+    st.header(_("Filters"))
+    kinds = st.multiselect(_("Kind"), list(KINDS), format_func=kind_label)
+    category_labels = categories_for(kinds or KINDS)
+    categories = st.multiselect(
+        _("Category"), list(category_labels), format_func=category_labels.__getitem__
+    )
+    sectors = st.multiselect(_("Sector"), list(SECTORS), format_func=lambda s: _(SECTORS[s]))
+    area_ids = st.multiselect(_("Area"), list(area_names), format_func=area_names.__getitem__)
+    text = st.text_input(_("Search by name"), placeholder=_("e.g. library"))
+
+asset_filter = AssetFilter(
+    kinds=tuple(kinds),
+    categories=tuple(categories),
+    sectors=tuple(sectors),
+    area_ids=tuple(area_ids),
+    text=text,
+)
+shown = ui.assets(asset_filter)
+total = ui.status_counts()["approved"]
+
+if total == 0:
+    st.info(_("There are no assets on the map yet. Add the first one: a place, a group, a service "
+              "or a person who makes this neighbourhood better."))
+    st.page_link("pages/add.py", label=_("Add an asset"), icon=":material/add_location_alt:")
+else:
+    st.caption(_("Showing {shown} of {total} approved assets.").format(shown=len(shown), total=total))
+    if shown.empty:
+        st.warning(_("No asset matches these filters. Clear some filters to see more."))
+
+map_column, legend_column = st.columns([5, 1])
+with map_column:
+    fmap = build_asset_map(shown, areas, ui.settings().tiles, ui.map_scripts())
+    st_folium(fmap, key="asset_map", returned_objects=[], use_container_width=True, height=600)
+with legend_column:
+    ui.legend()
+
+notes = sorted(set(areas["note"]) - {""})
+for note in notes:
+    st.caption(ui.plain(note))
+
+if not shown.empty:
+    with st.expander(_("The assets on the map, as a table"), expanded=False):
+        st.dataframe(assets_to_table(shown), hide_index=True, width="stretch")

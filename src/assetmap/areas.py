@@ -1,0 +1,133 @@
+"""Neighbourhood areas: storing boundaries and finding the area a point falls in.
+
+Polygons are stored as WKB with their bounding box (DuckDB's spatial extension is not
+available offline), and all geometry maths happens in shapely/geopandas.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from assetmap.db import Database, Session, bump_data_version
+from assetmap.i18n import gettext
+from assetmap.models import Extent
+
+WGS84 = "EPSG:4326"
+
+SELECT_AREAS = "SELECT id, name, note, geometry FROM areas ORDER BY name, id"
+SELECT_AREAS_AROUND_POINT = """
+    SELECT id, geometry FROM areas
+    WHERE ? BETWEEN min_lon AND max_lon AND ? BETWEEN min_lat AND max_lat
+    ORDER BY id
+"""
+SELECT_EXTENT = "SELECT min(min_lon), min(min_lat), max(max_lon), max(max_lat) FROM areas"
+INSERT_AREA = "INSERT INTO areas VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+SELECT_ASSET_POINTS = "SELECT id, lon, lat FROM assets"
+UPDATE_ASSET_AREA = "UPDATE assets SET area_id = ? WHERE id = ?"
+
+
+class AreaError(ValueError):
+    """An area file or table that cannot be used, with the reason."""
+
+
+def _polygonal(geometry: BaseGeometry | None) -> BaseGeometry | None:
+    """The polygon part of a geometry, repaired if invalid; None when nothing is left."""
+    if geometry is None or geometry.is_empty:
+        return None
+    repaired = geometry if geometry.is_valid else shapely.make_valid(geometry)
+    polygons = shapely.get_parts(repaired)
+    kept = [part for part in polygons if part.geom_type in ("Polygon", "MultiPolygon")]
+    if not kept:
+        return None
+    return shapely.union_all(kept) if len(kept) > 1 else kept[0]
+
+
+def clean_areas(areas_gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Check and tidy areas with `id`, `name` and geometry columns; reproject to WGS84."""
+    if areas_gdf.crs is None:
+        raise AreaError(gettext("The area file has no coordinate reference system."))
+    frame = areas_gdf.to_crs(WGS84)
+    ids = frame["id"].astype(str).str.strip()
+    duplicates = sorted(set(ids[ids.duplicated()]))
+    if duplicates:
+        raise AreaError(
+            gettext("Area ids must be unique; repeated: {ids}.").format(ids=", ".join(duplicates))
+        )
+    geometries = [_polygonal(geometry) for geometry in frame.geometry]
+    unusable = [area_id for area_id, geom in zip(ids, geometries, strict=True) if geom is None]
+    if unusable:
+        raise AreaError(
+            gettext("These areas have no usable polygon: {ids}.").format(ids=", ".join(unusable))
+        )
+    notes = frame["note"] if "note" in frame else pd.Series("", index=frame.index)
+    return gpd.GeoDataFrame(
+        {
+            "id": ids.to_numpy(),
+            "name": frame["name"].fillna("").astype(str).str.strip().to_numpy(),
+            "note": notes.fillna("").astype(str).to_numpy(),
+        },
+        geometry=geometries,
+        crs=WGS84,
+    )
+
+
+def replace_areas(db: Database, areas_gdf: gpd.GeoDataFrame) -> int:
+    """Replace every area and re-assign every asset to the area it now falls in."""
+    areas = clean_areas(areas_gdf)
+    rows = [
+        (row.id, row.name, row.note, shapely.to_wkb(row.geometry), *row.geometry.bounds)
+        for row in areas.itertuples()
+    ]
+    with db.transaction() as session:
+        session.execute("DELETE FROM areas")
+        session.execute_many(INSERT_AREA, rows)
+        _reassign_assets(session, areas)
+        bump_data_version(session)
+    return len(rows)
+
+
+def _reassign_assets(session: Session, areas_gdf: gpd.GeoDataFrame) -> None:
+    points = session.frame(SELECT_ASSET_POINTS)
+    if points.empty:
+        return
+    assigned = area_ids_for_points(points["lon"], points["lat"], areas_gdf)
+    session.execute_many(
+        UPDATE_ASSET_AREA, list(zip(assigned.tolist(), points["id"].tolist(), strict=True))
+    )
+
+
+def list_areas(db: Database) -> gpd.GeoDataFrame:
+    frame = db.frame(SELECT_AREAS)
+    geometry = shapely.from_wkb([bytes(wkb) for wkb in frame["geometry"]])
+    return gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=geometry, crs=WGS84)
+
+
+def areas_extent(db: Database) -> Extent | None:
+    row = db.rows(SELECT_EXTENT)[0]
+    return None if row[0] is None else (row[0], row[1], row[2], row[3])
+
+
+def area_id_at(session: Session, lon: float, lat: float) -> str | None:
+    """The id of the stored area containing the point, using the bounding boxes first."""
+    point = Point(lon, lat)
+    for area_id, wkb in session.rows(SELECT_AREAS_AROUND_POINT, (lon, lat)):
+        if shapely.from_wkb(bytes(wkb)).covers(point):
+            return str(area_id)
+    return None
+
+
+def area_ids_for_points(
+    lons: pd.Series, lats: pd.Series, areas_gdf: gpd.GeoDataFrame
+) -> pd.Series:
+    """For each point, the id of the first area covering it (None outside every area)."""
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lons, lats), crs=WGS84)
+    if areas_gdf.empty or points.empty:
+        return pd.Series([None] * len(points), dtype=object)
+    joined = points.sjoin(areas_gdf[["id", "geometry"]], how="left", predicate="covered_by")
+    joined = joined.rename_axis("point").reset_index().sort_values(["point", "id"])
+    first = joined.drop_duplicates("point").set_index("point").sort_index()["id"]
+    return first.astype(object).where(first.notna(), None).reset_index(drop=True)

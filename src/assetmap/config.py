@@ -1,0 +1,80 @@
+"""Settings, read once from the environment.
+
+Every setting has a documented module-level default that an environment variable
+overrides, so a deployment configures Assetmap without touching code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+DATA_DIR = PROJECT_DIR / "data"
+"""Where the default database lives. Override with ASSETMAP_DATA_DIR."""
+
+DEFAULT_DB_NAME = "assetmap.duckdb"
+"""The database file under DATA_DIR. ASSETMAP_DB overrides the whole location."""
+
+DEMO_DIR = DATA_DIR / "demo"
+"""The embedded demo municipality (central Helsinki, from OpenStreetMap)."""
+
+OSM_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_TILES_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+
+TILES = "osm"
+"""ASSETMAP_TILES: "osm" (default), "none", or a tile URL template with {z}/{x}/{y}."""
+
+MAX_DISTANCE_FROM_AREAS_KM = 25.0
+"""ASSETMAP_MAX_DISTANCE_KM: how far outside the mapped areas a new asset may lie."""
+
+
+@dataclass(frozen=True)
+class TileSettings:
+    """The base map: a URL template and its attribution, or no tiles at all."""
+
+    url: str | None
+    attribution: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str
+    data_dir: Path
+    tiles: TileSettings
+    max_distance_km: float
+
+    @classmethod
+    def from_env(cls, db: str | None = None) -> Settings:
+        """Read the settings; an explicit `db` (the CLI's --db) wins over ASSETMAP_DB."""
+        data_dir = Path(os.environ.get("ASSETMAP_DATA_DIR", DATA_DIR))
+        database = db or os.environ.get("ASSETMAP_DB") or str(data_dir / DEFAULT_DB_NAME)
+        return cls(
+            db=database,
+            data_dir=data_dir,
+            tiles=tiles_from_setting(
+                os.environ.get("ASSETMAP_TILES", TILES),
+                os.environ.get("ASSETMAP_TILES_ATTRIBUTION"),
+            ),
+            max_distance_km=float(
+                os.environ.get("ASSETMAP_MAX_DISTANCE_KM", MAX_DISTANCE_FROM_AREAS_KM)
+            ),
+        )
+
+
+def tiles_from_setting(value: str, attribution: str | None = None) -> TileSettings:
+    """Turn the ASSETMAP_TILES value into tile settings."""
+    choice = value.strip()
+    if choice.lower() == "none":
+        return TileSettings(url=None, attribution="")
+    if choice.lower() == "osm":
+        return TileSettings(url=OSM_TILES_URL, attribution=attribution or OSM_TILES_ATTRIBUTION)
+    if "{z}" not in choice or "{x}" not in choice or "{y}" not in choice:
+        raise ValueError(
+            f"ASSETMAP_TILES must be 'osm', 'none' or a URL with {{z}}, {{x}} and {{y}}: {value!r}"
+        )
+    return TileSettings(url=choice, attribution=attribution or "")

@@ -1,0 +1,160 @@
+"""The one storage door: connect to the database and run work in transactions.
+
+Pages and domain code see `Database` and `Session` only, never the driver, so a
+PostgreSQL backend can be added here later without touching them. SQL uses `?`
+placeholders; a backend that needs another style translates them.
+
+DuckDB connections are not thread-safe and every Streamlit session is a thread, so the
+app shares one `Database` and each call works on its own cursor.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+Params = Sequence[Any]
+
+
+class DatabaseError(RuntimeError):
+    """A storage problem explained in words an operator can act on."""
+
+
+class DatabaseLockedError(DatabaseError):
+    pass
+
+
+class Session:
+    """One unit of work on one cursor: reads and writes share its transaction."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection):
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Params = ()) -> None:
+        self._cursor.execute(sql, list(params))
+
+    def execute_many(self, sql: str, rows: Sequence[Params]) -> None:
+        if rows:
+            self._cursor.executemany(sql, [list(row) for row in rows])
+
+    def rows(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
+        return self._cursor.execute(sql, list(params)).fetchall()
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        row = self._cursor.execute(sql, list(params)).fetchone()
+        return row[0] if row else None
+
+    def frame(self, sql: str, params: Params = ()) -> pd.DataFrame:
+        return self._cursor.execute(sql, list(params)).df()
+
+
+class Database:
+    """A DuckDB file (or in-memory database) with migrations applied."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, location: str):
+        self._connection = connection
+        self.location = location
+        self._write_lock = threading.Lock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """Run a unit of work that is committed whole or not at all.
+
+        Writers queue on a lock: DuckDB would abort one of two concurrent writers with a
+        conflict, and a resident's submission must never be lost to that.
+        """
+        with self._write_lock, self._cursor() as cursor:
+            cursor.begin()
+            try:
+                yield Session(cursor)
+            except BaseException:
+                cursor.rollback()
+                raise
+            cursor.commit()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A consistent snapshot for reads, on a cursor of its own."""
+        with self._cursor() as cursor:
+            yield Session(cursor)
+
+    def rows(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
+        with self.reading() as session:
+            return session.rows(sql, params)
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        with self.reading() as session:
+            return session.scalar(sql, params)
+
+    def frame(self, sql: str, params: Params = ()) -> pd.DataFrame:
+        with self.reading() as session:
+            return session.frame(sql, params)
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cursor = self._connection.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+
+def bump_data_version(session: Session) -> None:
+    """Every write calls this, so caches keyed on the version never serve stale data."""
+    session.execute("UPDATE data_version SET version = version + 1")
+
+
+def data_version(db: Database) -> int:
+    return int(db.scalar("SELECT version FROM data_version"))
+
+
+def _duckdb_path(url: str) -> str:
+    if re.match(r"^postgres(ql)?://", url):
+        raise DatabaseError(
+            "PostgreSQL is not supported yet: set ASSETMAP_DB to a DuckDB file path."
+        )
+    return url.removeprefix("duckdb://") or ":memory:"
+
+
+def _locked_message(path: str, error: Exception) -> str:
+    holder = re.search(r"PID (\d+)", str(error))
+    who = f" (process {holder.group(1)})" if holder else ""
+    return (
+        f"The database {path} is already open in another Assetmap process{who}. "
+        "Stop that process (for example the running app) and try again, "
+        "or set ASSETMAP_DB to another file."
+    )
+
+
+def connect(url: str) -> Database:
+    """Open (creating if needed) the database at `url` and bring its schema up to date."""
+    from assetmap.migrations import apply_migrations
+
+    path = _duckdb_path(url)
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection = duckdb.connect(path)
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            raise DatabaseLockedError(_locked_message(path, error)) from error
+        raise DatabaseError(f"Could not open the database {path}: {error}") from error
+    db = Database(connection, path)
+    apply_migrations(db)
+    return db

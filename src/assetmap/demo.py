@@ -1,0 +1,36 @@
+"""The embedded demo municipality: central Helsinki from OpenStreetMap (see data/README.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyogrio
+
+from assetmap.areas import replace_areas
+from assetmap.assets import count_by_status
+from assetmap.config import DEMO_DIR
+from assetmap.db import Database
+from assetmap.io.importing import import_rows
+from assetmap.io.readers import rows_from_file
+
+AREAS_FILE = "areas.geojson"
+ASSETS_FILE = "assets.geojson"
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    areas: int
+    assets_added: int
+
+
+def is_empty(db: Database) -> bool:
+    no_areas = db.scalar("SELECT count(*) FROM areas") == 0
+    return no_areas and sum(count_by_status(db).values()) == 0
+
+
+def load_demo(db: Database, demo_dir: Path = DEMO_DIR) -> DemoReport:
+    """Load the demo areas and its approved OSM assets; assets already loaded are skipped."""
+    areas = replace_areas(db, pyogrio.read_dataframe(demo_dir / AREAS_FILE))
+    report = import_rows(db, rows_from_file(demo_dir / ASSETS_FILE), status="approved")
+    return DemoReport(areas=areas, assets_added=report.added)

@@ -1,0 +1,115 @@
+"""Reading asset rows from GeoJSON, GeoPackage and CSV files.
+
+Readers return plain dicts of raw fields with `lon`/`lat`; validation happens after,
+in one place, so every format gets the same messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pyogrio
+
+from assetmap.i18n import gettext
+
+SPATIAL_SUFFIXES = {".geojson", ".json", ".gpkg"}
+CSV_SUFFIXES = {".csv", ".txt"}
+LON_NAMES = ("lon", "lng", "longitude", "x")
+LAT_NAMES = ("lat", "latitude", "y")
+CSV_ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+class ImportFileError(ValueError):
+    """A file that cannot be read as assets, with the reason in plain words."""
+
+
+def rows_from_file(path: Path) -> list[dict[str, Any]]:
+    """Raw asset rows from a GeoJSON, GeoPackage or CSV file."""
+    if not path.is_file():
+        raise ImportFileError(gettext("There is no file at {path}.").format(path=path))
+    suffix = path.suffix.lower()
+    if suffix in SPATIAL_SUFFIXES:
+        return _rows_from_spatial(path)
+    if suffix in CSV_SUFFIXES:
+        return _rows_from_csv(path)
+    raise ImportFileError(
+        gettext("{name}: use a GeoJSON (.geojson), GeoPackage (.gpkg) or CSV (.csv) file.").format(
+            name=path.name
+        )
+    )
+
+
+def _rows_from_spatial(path: Path) -> list[dict[str, Any]]:
+    try:
+        frame = pyogrio.read_dataframe(path)
+    except Exception as error:
+        raise ImportFileError(
+            gettext("{name} could not be read as a map file: {reason}").format(
+                name=path.name, reason=str(error).splitlines()[0]
+            )
+        ) from error
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
+        raise ImportFileError(gettext("{name} has no locations.").format(name=path.name))
+    if frame.crs is None:
+        raise ImportFileError(
+            gettext("{name} does not say which coordinate system it uses.").format(name=path.name)
+        )
+    points = frame.to_crs("EPSG:4326").geometry
+    rows = []
+    for record, geometry in zip(frame.drop(columns="geometry").to_dict("records"), points, strict=True):
+        row = {key: _clean(value) for key, value in record.items()}
+        if geometry is not None and not geometry.is_empty:
+            point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
+            row["lon"], row["lat"] = point.x, point.y
+        rows.append(row)
+    return rows
+
+
+def _clean(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def _read_csv_text(path: Path) -> str:
+    raw = path.read_bytes()
+    for encoding in CSV_ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(gettext("{name} is not a text file.").format(name=path.name))
+
+
+def _rows_from_csv(path: Path) -> list[dict[str, Any]]:
+    text = _read_csv_text(path)
+    if "\x00" in text:
+        raise ImportFileError(gettext("{name} is not a text file.").format(name=path.name))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    records = list(csv.DictReader(text.splitlines(), delimiter=delimiter))
+    if not records:
+        raise ImportFileError(gettext("{name} has no rows.").format(name=path.name))
+    columns = {name.strip().lower(): name for name in records[0] if name}
+    lon_column = next((columns[n] for n in LON_NAMES if n in columns), None)
+    lat_column = next((columns[n] for n in LAT_NAMES if n in columns), None)
+    if lon_column is None or lat_column is None:
+        raise ImportFileError(
+            gettext("{name} needs a 'lon' and a 'lat' column with the coordinates.").format(
+                name=path.name
+            )
+        )
+    rows = []
+    for record in records:
+        row = {key.strip(): (value or None) for key, value in record.items() if key}
+        row["lon"], row["lat"] = record.get(lon_column), record.get(lat_column)
+        rows.append(row)
+    return rows
+

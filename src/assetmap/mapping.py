@@ -1,0 +1,339 @@
+"""Folium maps of assets and areas, with self-hosted Leaflet and no template injection.
+
+Leaflet, jQuery and Leaflet.markercluster come from the XStatic packages and are served
+by the app itself (Streamlit static serving), so the map works offline and sends no
+visitor's address to a CDN. User text reaches the browser only as JSON data read by
+our scripts, which build popups and tooltips with `textContent`: it is never HTML and
+never part of a Jinja template, so neither `<img onerror>` nor `{{ 7*1913 }}` runs.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import xstatic.pkg.jquery
+import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
+from branca.element import MacroElement
+from jinja2 import Template
+
+from assetmap.config import TileSettings
+from assetmap.i18n import N_, gettext
+from assetmap.models import (
+    CATEGORIES,
+    FIELD_LABELS,
+    KINDS,
+    SECTORS,
+    WHEELCHAIR,
+    Extent,
+)
+
+KIND_COLOURS: dict[str, str] = {
+    "person": "#E69F00",
+    "association": "#0072B2",
+    "place": "#009E73",
+    "institution": "#CC79A7",
+}
+"""Okabe-Ito colours: distinguishable with the common colour-vision deficiencies."""
+
+VENDOR_DIR = "vendor"
+_VENDOR_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "leaflet": (
+        xstatic.pkg.leaflet.BASE_DIR,
+        (
+            "leaflet.js",
+            "leaflet.css",
+            "images/layers.png",
+            "images/layers-2x.png",
+            "images/marker-icon.png",
+            "images/marker-icon-2x.png",
+            "images/marker-shadow.png",
+        ),
+    ),
+    "jquery": (xstatic.pkg.jquery.BASE_DIR, ("jquery.min.js",)),
+    "markercluster": (
+        xstatic.pkg.leaflet_markercluster.BASE_DIR,
+        ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"),
+    ),
+}
+
+OSM_DATA_ATTRIBUTION = (
+    'Data &copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+    "contributors (ODbL)"
+)
+POPUP_FIELDS = (
+    "category",
+    "sector",
+    "area_name",
+    "address",
+    "opening_hours",
+    "wheelchair",
+    "languages",
+    "phone",
+    "email",
+    "description",
+)
+
+
+def install_map_scripts(static_dir: Path) -> Path:
+    """Copy the Leaflet files from the XStatic packages into the app's static folder."""
+    target = static_dir / VENDOR_DIR
+    for package, (source_dir, names) in _VENDOR_FILES.items():
+        for name in names:
+            source, copy = Path(source_dir) / name, target / package / name
+            if not copy.exists() or copy.stat().st_size != source.stat().st_size:
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, copy)
+    return target
+
+
+@dataclass(frozen=True)
+class MapScripts:
+    """Where the browser finds the self-hosted scripts, e.g. "/app/static/vendor"."""
+
+    base_url: str
+
+    def js(self) -> list[tuple[str, str]]:
+        return [
+            ("leaflet", f"{self.base_url}/leaflet/leaflet.js"),
+            ("jquery", f"{self.base_url}/jquery/jquery.min.js"),
+            ("markercluster", f"{self.base_url}/markercluster/leaflet.markercluster.js"),
+        ]
+
+    def css(self) -> list[tuple[str, str]]:
+        return [
+            ("leaflet_css", f"{self.base_url}/leaflet/leaflet.css"),
+            ("markercluster_css", f"{self.base_url}/markercluster/MarkerCluster.css"),
+            ("markercluster_default_css", f"{self.base_url}/markercluster/MarkerCluster.Default.css"),
+        ]
+
+
+class _Script(MacroElement):
+    """A script of our own, rendered with `this` bound so it can read its data."""
+
+    def __init__(self, script: str, **data: Any):
+        super().__init__()
+        self._name = "AssetmapScript"
+        self._template = Template("{% macro script(this, kwargs) %}" + script + "{% endmacro %}")
+        for key, value in data.items():
+            setattr(self, key, value)
+
+
+_ICON_PATH_JS = "L.Icon.Default.imagePath = {{ this.image_path|tojson }};"
+
+_ATTRIBUTION_JS = (
+    "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});"
+)
+
+_AREAS_JS = """
+(function () {
+  const map = {{ this._parent.get_name() }};
+  const layer = L.geoJSON({{ this.data|tojson }}, {
+    style: () => ({color: "#444", weight: 2, dashArray: "6 4", fillColor: "#888", fillOpacity: 0.05}),
+    onEachFeature: (feature, shape) => {
+      const label = document.createElement("span");
+      label.textContent = feature.properties.name;
+      shape.bindTooltip(label, {sticky: true});
+    },
+  }).addTo(map);
+  window.assetmap = Object.assign(window.assetmap || {}, {map: map, areas: layer});
+})();
+"""
+
+_ASSETS_JS = """
+(function () {
+  const map = {{ this._parent.get_name() }};
+  const colours = {{ this.colours|tojson }};
+  const websiteLabel = {{ this.website_label|tojson }};
+  const renderer = L.canvas({padding: 0.5});
+  function cell(row, tag, text) {
+    const element = document.createElement(tag);
+    element.textContent = text;
+    row.appendChild(element);
+  }
+  function popupContent(properties) {
+    const root = document.createElement("div");
+    root.className = "assetmap-popup";
+    const title = document.createElement("strong");
+    title.textContent = properties.name;
+    root.appendChild(title);
+    const table = document.createElement("table");
+    for (const [label, value] of properties.rows) {
+      const row = table.insertRow();
+      cell(row, "th", label);
+      cell(row, "td", value);
+    }
+    if (/^https?:\\/\\//i.test(properties.website || "")) {
+      const row = table.insertRow();
+      cell(row, "th", websiteLabel);
+      const link = document.createElement("a");
+      link.href = properties.website;
+      link.textContent = properties.website;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer nofollow";
+      row.insertCell().appendChild(link);
+    }
+    root.appendChild(table);
+    return root;
+  }
+  const layer = L.geoJSON({{ this.data|tojson }}, {
+    pointToLayer: (feature, latlng) => L.circleMarker(latlng, {
+      renderer: renderer, radius: 7, weight: 1.5, color: "#1a1a1a",
+      fillColor: colours[feature.properties.kind] || "#777777", fillOpacity: 0.9,
+    }),
+    onEachFeature: (feature, marker) => {
+      marker.bindPopup(() => popupContent(feature.properties), {maxWidth: 320});
+      const label = document.createElement("span");
+      label.textContent = feature.properties.name;
+      marker.bindTooltip(label);
+    },
+  }).addTo(map);
+  map.getContainer().dataset.assetCount = String(layer.getLayers().length);
+  window.assetmap = Object.assign(window.assetmap || {}, {map: map, assets: layer});
+})();
+"""
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _shown_value(field: str, kind: str, value: Any) -> str:
+    text = _text(value)
+    if not text:
+        return ""
+    if field == "category":
+        return gettext(CATEGORIES.get(kind, {}).get(text, text))
+    if field == "sector":
+        return gettext(SECTORS.get(text, text))
+    if field == "wheelchair":
+        return "" if text == "unknown" else gettext(WHEELCHAIR.get(text, text))
+    return text
+
+
+def _popup_rows(record: dict[str, Any]) -> list[list[str]]:
+    kind = str(record["kind"])
+    rows = [[gettext(FIELD_LABELS["kind"]), gettext(KINDS.get(kind, kind))]]
+    for field in POPUP_FIELDS:
+        shown = _shown_value(field, kind, record.get(field))
+        if shown:
+            label = FIELD_LABELS["area"] if field == "area_name" else FIELD_LABELS[field]
+            rows.append([gettext(label), shown])
+    return rows
+
+
+def assets_to_map_features(assets_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
+    """The GeoJSON the map draws: position, kind for the colour, and popup rows."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [record["lon"], record["lat"]]},
+            "properties": {
+                "id": str(record["id"]),
+                "kind": str(record["kind"]),
+                "name": _text(record["name"]),
+                "website": _text(record.get("website")),
+                "rows": _popup_rows(record),
+            },
+        }
+        for record in assets_gdf.drop(columns="geometry").to_dict("records")
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def areas_to_map_features(areas_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
+    return areas_gdf[["id", "name", "geometry"]].to_geo_dict(drop_id=True)
+
+
+def base_map(
+    extent: Extent | None, tiles: TileSettings, scripts: MapScripts, height: int = 600
+) -> folium.Map:
+    """An empty map fitted to `extent`, with the configured tiles and local scripts."""
+    fmap = folium.Map(
+        location=[0, 0], zoom_start=2, tiles=None, control_scale=True, height=height
+    )
+    fmap.default_js = scripts.js()
+    fmap.default_css = scripts.css()
+    if tiles.url:
+        folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, max_zoom=19).add_to(fmap)
+    _Script(_ICON_PATH_JS, image_path=f"{scripts.base_url}/leaflet/images/").add_to(fmap)
+    if extent is not None:
+        min_lon, min_lat, max_lon, max_lat = extent
+        fmap.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
+    return fmap
+
+
+def build_asset_map(
+    assets_gdf: gpd.GeoDataFrame,
+    areas_gdf: gpd.GeoDataFrame,
+    tiles: TileSettings,
+    scripts: MapScripts,
+    height: int = 600,
+) -> folium.Map:
+    """The map of assets over area outlines, fitted to the areas (or the assets)."""
+    shown = areas_gdf if not areas_gdf.empty else assets_gdf
+    extent = None if shown.empty else tuple(shown.total_bounds)
+    fmap = base_map(extent, tiles, scripts, height)  # type: ignore[arg-type]
+    if not areas_gdf.empty:
+        _Script(_AREAS_JS, data=areas_to_map_features(areas_gdf)).add_to(fmap)
+    _Script(
+        _ASSETS_JS,
+        data=assets_to_map_features(assets_gdf),
+        colours=KIND_COLOURS,
+        website_label=gettext(FIELD_LABELS["website"]),
+    ).add_to(fmap)
+    if (assets_gdf.get("source") == "osm").any():
+        _Script(_ATTRIBUTION_JS, text=OSM_DATA_ATTRIBUTION).add_to(fmap)
+    return fmap
+
+
+LEGEND_TITLE = N_("Kinds of asset")
+
+
+def legend_entries() -> list[tuple[str, str]]:
+    """(translated kind label, colour) for the legend drawn beside the map."""
+    return [(gettext(KINDS[kind]), colour) for kind, colour in KIND_COLOURS.items()]
+
+
+def location_from_click(map_state: dict[str, Any] | None) -> tuple[float, float] | None:
+    """(lon, lat) of the last click that st_folium reported, rounded to about 10 cm."""
+    clicked = (map_state or {}).get("last_clicked")
+    if not clicked:
+        return None
+    return round(float(clicked["lng"]), 6), round(float(clicked["lat"]), 6)
+
+
+def picked_point_layer(lon: float, lat: float) -> folium.FeatureGroup:
+    """The chosen spot on the add-asset map, drawn without rebuilding the map."""
+    group = folium.FeatureGroup(name="picked")
+    folium.CircleMarker(
+        [lat, lon], radius=9, color="#1a1a1a", weight=2, fill=True, fill_color="#D55E00",
+        fill_opacity=0.9,
+    ).add_to(group)
+    return group
+
+
+TABLE_FIELDS = ("name", "kind", "category", "sector", "area_name", "address", "opening_hours")
+
+
+def assets_to_table(assets_gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The assets as a readable table with translated labels: the map's text alternative."""
+    records = assets_gdf.drop(columns="geometry").to_dict("records")
+    rows = [
+        {
+            gettext(FIELD_LABELS["area" if field == "area_name" else field]): (
+                gettext(KINDS[record["kind"]])
+                if field == "kind"
+                else _shown_value(field, str(record["kind"]), record.get(field))
+            )
+            for field in TABLE_FIELDS
+        }
+        for record in records
+    ]
+    return pd.DataFrame(rows)

@@ -1,0 +1,95 @@
+"""The schema as an append-only list of migrations, applied in order on connect.
+
+A shipped migration is never edited: change the schema by appending a new one. Each
+applied migration's name is recorded in the `migrations` table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from assetmap.db import Database, Session
+
+Migration = Callable[[Session], None]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(function: Migration) -> Migration:
+    MIGRATIONS.append(function)
+    return function
+
+
+@migration
+def m001_assets_and_areas(session: Session) -> None:
+    session.execute(
+        """
+        CREATE TABLE areas (
+            id VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            note VARCHAR NOT NULL DEFAULT '',
+            geometry BLOB NOT NULL,
+            min_lon DOUBLE NOT NULL,
+            min_lat DOUBLE NOT NULL,
+            max_lon DOUBLE NOT NULL,
+            max_lat DOUBLE NOT NULL
+        )
+        """
+    )
+    session.execute(
+        """
+        CREATE TABLE assets (
+            id VARCHAR PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            category VARCHAR NOT NULL,
+            sector VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            description VARCHAR NOT NULL DEFAULT '',
+            lon DOUBLE NOT NULL,
+            lat DOUBLE NOT NULL,
+            area_id VARCHAR,
+            address VARCHAR NOT NULL DEFAULT '',
+            website VARCHAR NOT NULL DEFAULT '',
+            phone VARCHAR NOT NULL DEFAULT '',
+            email VARCHAR NOT NULL DEFAULT '',
+            opening_hours VARCHAR NOT NULL DEFAULT '',
+            wheelchair VARCHAR NOT NULL DEFAULT 'unknown',
+            languages VARCHAR NOT NULL DEFAULT '',
+            tags VARCHAR NOT NULL DEFAULT '',
+            status VARCHAR NOT NULL,
+            source VARCHAR NOT NULL,
+            source_id VARCHAR,
+            review_note VARCHAR NOT NULL DEFAULT '',
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    session.execute("CREATE TABLE data_version (version BIGINT NOT NULL)")
+    session.execute("INSERT INTO data_version VALUES (0)")
+
+
+def applied_migrations(db: Database) -> list[str]:
+    return [row[0] for row in db.rows("SELECT name FROM migrations ORDER BY applied_at, name")]
+
+
+def apply_migrations(db: Database) -> list[str]:
+    """Apply the migrations not yet recorded; return the names applied now."""
+    with db.transaction() as session:
+        session.execute(
+            "CREATE TABLE IF NOT EXISTS migrations "
+            "(name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
+        )
+        done = {row[0] for row in session.rows("SELECT name FROM migrations")}
+    applied = []
+    for step in MIGRATIONS:
+        if step.__name__ in done:
+            continue
+        with db.transaction() as session:
+            step(session)
+            session.execute(
+                "INSERT INTO migrations VALUES (?, ?)",
+                (step.__name__, datetime.now(UTC).replace(tzinfo=None)),
+            )
+        applied.append(step.__name__)
+    return applied
