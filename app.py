@@ -6,7 +6,11 @@ import streamlit as st
 
 from assetmap.i18n import gettext as _
 
-st.set_page_config(page_title="Assetmap", page_icon=str(Path(__file__).parent / "static" / "favicon.png"), layout="wide")
+st.set_page_config(
+    page_title="Assetmap",
+    page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
+    layout="wide",
+)
 
 navigation = st.navigation(
     [

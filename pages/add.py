@@ -4,9 +4,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from assetmap import ui
-from assetmap.assets import register_asset
+from assetmap.assets import AssetFilter, register_asset
 from assetmap.i18n import gettext as _
-from assetmap.mapping import base_map, location_from_click, picked_point_layer
+from assetmap.mapping import build_asset_map, location_from_click, picked_point_layer
 from assetmap.models import (
     DEFAULT_SECTOR,
     KINDS,
@@ -15,30 +15,28 @@ from assetmap.models import (
     ValidationError,
     categories_for,
     kind_label,
-    parse_coordinate,
+    typed_location,
 )
 
 st.title(_("Add an asset"))
-st.write(_("Click the map where the asset is, or type its coordinates. Then say what it is. "
-           "A team member checks every new asset before it appears on the map."))
+st.write(
+    _(
+        "Click the map where the asset is, or type its coordinates. Then say what it is. "
+        "A team member checks every new asset before it appears on the map."
+    )
+)
 
 if saved := st.session_state.pop("saved_asset_name", None):
-    st.success(_("Thank you! \u201c{name}\u201d is saved and waits for review.").format(
-        name=ui.plain(saved)))
+    st.success(
+        _("Thank you! \u201c{name}\u201d is saved and waits for review.").format(
+            name=ui.plain(saved)
+        )
+    )
 
-areas = ui.areas()
-fmap = base_map(
-    tuple(areas.total_bounds) if not areas.empty else None,
-    ui.settings().tiles,
-    ui.map_scripts(),
-    height=420,
+fmap = build_asset_map(
+    ui.assets(AssetFilter()), ui.areas(), ui.settings().tiles, ui.map_scripts(), height=420
 )
-picked = None
-try:
-    picked = (parse_coordinate(st.session_state.get("lon")),
-              parse_coordinate(st.session_state.get("lat")))
-except (TypeError, ValueError):
-    pass
+picked = typed_location(st.session_state.get("lon"), st.session_state.get("lat"))
 state = st_folium(
     fmap,
     key="pick_map",
@@ -57,39 +55,65 @@ lon_column, lat_column = st.columns(2)
 lon_column.text_input(_("Longitude (east–west)"), key="lon", placeholder="24.9384")
 lat_column.text_input(_("Latitude (north–south)"), key="lat", placeholder="60.1699")
 
-kind = st.selectbox(_("What kind of asset is it?"), list(KINDS), format_func=kind_label)
+kind = st.selectbox(
+    _("What kind of asset is it?"),
+    list(KINDS),
+    index=list(KINDS).index("place"),
+    format_func=kind_label,
+)
 category_labels = categories_for([kind])
-category = st.selectbox(_("Category"), list(category_labels), format_func=category_labels.__getitem__)
+category = st.selectbox(
+    _("Category"), list(category_labels), format_func=category_labels.__getitem__
+)
 
 with st.form(f"asset_form_{st.session_state.get('form_round', 0)}"):
     name = st.text_input(_("Name"), max_chars=120)
-    description = st.text_area(_("Description"), max_chars=2000,
-                               help=_("What does it offer? Who is it for?"))
+    description = st.text_area(
+        _("Description"), max_chars=2000, help=_("What does it offer? Who is it for?")
+    )
     sectors = list(SECTORS)
-    sector = st.selectbox(_("Sector"), sectors, index=sectors.index(DEFAULT_SECTOR[kind]),
-                          format_func=lambda s: _(SECTORS[s]))
+    sector = st.selectbox(
+        _("Sector"),
+        sectors,
+        index=sectors.index(DEFAULT_SECTOR[kind]),
+        format_func=lambda s: _(SECTORS[s]),
+    )
     address = st.text_input(_("Address"), max_chars=200)
     website = st.text_input(_("Website"), max_chars=300, placeholder="https://")
     phone_column, email_column = st.columns(2)
     phone = phone_column.text_input(_("Phone"), max_chars=40)
     email = email_column.text_input(_("E-mail"), max_chars=200)
-    opening_hours = st.text_input(_("Opening hours"), max_chars=200,
-                                  placeholder=_("e.g. Mo-Fr 09:00-17:00"))
-    wheelchair = st.selectbox(_("Wheelchair access"), list(WHEELCHAIR),
-                              format_func=lambda w: _(WHEELCHAIR[w]))
+    opening_hours = st.text_input(
+        _("Opening hours"), max_chars=200, placeholder=_("e.g. Mo-Fr 09:00-17:00")
+    )
+    wheelchair = st.selectbox(
+        _("Wheelchair access"), list(WHEELCHAIR), format_func=lambda w: _(WHEELCHAIR[w])
+    )
     languages = st.text_input(_("Languages spoken"), help=_("Separate with commas."))
     tags = st.text_input(_("Tags"), help=_("Separate with commas."))
     consent = kind == "person" and st.checkbox(
-        _("This person has agreed to be on the map with what is written here."))
+        _("This person has agreed to be on the map with what is written here.")
+    )
     submitted = st.form_submit_button(_("Send for review"), type="primary")
 
 if submitted:
     fields = {
-        "kind": kind, "category": category, "sector": sector, "name": name,
-        "description": description, "lon": st.session_state.get("lon"),
-        "lat": st.session_state.get("lat"), "address": address, "website": website,
-        "phone": phone, "email": email, "opening_hours": opening_hours,
-        "wheelchair": wheelchair, "languages": languages, "tags": tags, "consent": consent,
+        "kind": kind,
+        "category": category,
+        "sector": sector,
+        "name": name,
+        "description": description,
+        "lon": st.session_state.get("lon"),
+        "lat": st.session_state.get("lat"),
+        "address": address,
+        "website": website,
+        "phone": phone,
+        "email": email,
+        "opening_hours": opening_hours,
+        "wheelchair": wheelchair,
+        "languages": languages,
+        "tags": tags,
+        "consent": consent,
     }
     try:
         asset = register_asset(ui.database(), fields, ui.settings().max_distance_km)

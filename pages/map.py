@@ -35,11 +35,17 @@ shown = ui.assets(asset_filter)
 total = ui.status_counts()["approved"]
 
 if total == 0:
-    st.info(_("There are no assets on the map yet. Add the first one: a place, a group, a service "
-              "or a person who makes this neighbourhood better."))
+    st.info(
+        _(
+            "There are no assets on the map yet. Add the first one: a place, a group, a service "
+            "or a person who makes this neighbourhood better."
+        )
+    )
     st.page_link("pages/add.py", label=_("Add an asset"), icon=":material/add_location_alt:")
 else:
-    st.caption(_("Showing {shown} of {total} approved assets.").format(shown=len(shown), total=total))
+    st.caption(
+        _("Showing {shown} of {total} approved assets.").format(shown=len(shown), total=total)
+    )
     if shown.empty:
         st.warning(_("No asset matches these filters. Clear some filters to see more."))
 

@@ -28,7 +28,7 @@ if pending.empty:
     st.success(_("Nothing waits for review. New assets from residents will appear here."))
     st.stop()
 
-st.write(_("{n} assets wait for review.").format(n=len(pending)))
+st.write(_("Assets waiting for review: {n}").format(n=len(pending)))
 if len(pending) > PAGE_SIZE:
     st.caption(_("Showing the first {n}; decide on these to see the rest.").format(n=PAGE_SIZE))
     pending = pending.head(PAGE_SIZE)
@@ -49,27 +49,37 @@ for position, asset_id in enumerate(pending["id"]):
         if approve.button(_("Approve"), key=f"approve_{asset_id}", type="primary"):
             approve_assets(db, [asset_id], reason)
             st.session_state["last_decision"] = (
-                [asset_id], _("Approved \u201c{name}\u201d.").format(name=ui.plain(asset.name)))
+                [asset_id],
+                _("Approved \u201c{name}\u201d.").format(name=ui.plain(asset.name)),
+            )
             st.rerun()
         if hide.button(_("Reject (hide)"), key=f"hide_{asset_id}"):
             set_status(db, [asset_id], "hidden", reason)
             st.session_state["last_decision"] = (
-                [asset_id], _("Hid \u201c{name}\u201d.").format(name=ui.plain(asset.name)))
+                [asset_id],
+                _("Hid \u201c{name}\u201d.").format(name=ui.plain(asset.name)),
+            )
             st.rerun()
         with st.expander(_("Edit before deciding")), st.form(f"edit_{asset_id}"):
             labels = categories_for([asset.kind])
             changes = {
                 "name": st.text_input(_("Name"), asset.name, max_chars=120),
-                "category": st.selectbox(_("Category"), list(labels),
-                                         index=list(labels).index(asset.category),
-                                         format_func=labels.__getitem__),
+                "category": st.selectbox(
+                    _("Category"),
+                    list(labels),
+                    index=list(labels).index(asset.category),
+                    format_func=labels.__getitem__,
+                ),
                 "description": st.text_area(_("Description"), asset.description, max_chars=2000),
                 "address": st.text_input(_("Address"), asset.address, max_chars=200),
                 "website": st.text_input(_("Website"), asset.website, max_chars=300),
                 "opening_hours": st.text_input(_("Opening hours"), asset.opening_hours),
-                "wheelchair": st.selectbox(_("Wheelchair access"), list(WHEELCHAIR),
-                                           index=list(WHEELCHAIR).index(asset.wheelchair),
-                                           format_func=lambda w: _(WHEELCHAIR[w])),
+                "wheelchair": st.selectbox(
+                    _("Wheelchair access"),
+                    list(WHEELCHAIR),
+                    index=list(WHEELCHAIR).index(asset.wheelchair),
+                    format_func=lambda w: _(WHEELCHAIR[w]),
+                ),
                 "lon": st.text_input(_("Longitude"), f"{asset.lon:.6f}"),
                 "lat": st.text_input(_("Latitude"), f"{asset.lat:.6f}"),
             }

@@ -52,7 +52,9 @@ def neighbourhoods(pbf: Path) -> gpd.GeoDataFrame:
     metric = places.estimate_utm_crs()
     seeds = places.to_crs(metric)
     clip = gpd.GeoSeries([extent], crs="EPSG:4326").to_crs(metric).iloc[0]
-    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.union_all(seeds.geometry), extend_to=clip))
+    cells = shapely.get_parts(
+        shapely.voronoi_polygons(shapely.union_all(seeds.geometry), extend_to=clip)
+    )
     by_seed = [next(cell for cell in cells if cell.covers(seed)) for seed in seeds.geometry]
     areas = gpd.GeoDataFrame(
         {
@@ -77,8 +79,11 @@ def demo_assets(pbf: Path) -> gpd.GeoDataFrame:
             print(f"skipped {row['source_id']}: {error}", file=sys.stderr)
             continue
         rows.append(row)
-    frame = gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy(
-        [r["lon"] for r in rows], [r["lat"] for r in rows]), crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(
+        rows,
+        geometry=gpd.points_from_xy([r["lon"] for r in rows], [r["lat"] for r in rows]),
+        crs="EPSG:4326",
+    )
     return frame.drop(columns=["lon", "lat"])
 
 

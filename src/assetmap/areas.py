@@ -120,9 +120,7 @@ def area_id_at(session: Session, lon: float, lat: float) -> str | None:
     return None
 
 
-def area_ids_for_points(
-    lons: pd.Series, lats: pd.Series, areas_gdf: gpd.GeoDataFrame
-) -> pd.Series:
+def area_ids_for_points(lons: pd.Series, lats: pd.Series, areas_gdf: gpd.GeoDataFrame) -> pd.Series:
     """For each point, the id of the first area covering it (None outside every area)."""
     points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lons, lats), crs=WGS84)
     if areas_gdf.empty or points.empty:

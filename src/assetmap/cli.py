@@ -11,7 +11,7 @@ from pathlib import Path
 
 from assetmap.areas import AreaError
 from assetmap.assets import AssetFilter, list_assets
-from assetmap.config import PROJECT_DIR, Settings
+from assetmap.config import PROJECT_DIR, ConfigError, Settings
 from assetmap.db import Database, DatabaseError, connect
 from assetmap.demo import is_empty, load_demo
 from assetmap.io.geojson import assets_to_geojson, write_geojson
@@ -21,7 +21,14 @@ from assetmap.mapping import install_map_scripts
 from assetmap.models import KINDS, STATUSES, ValidationError
 
 APP_SCRIPT = PROJECT_DIR / "app.py"
-USER_ERRORS = (ValidationError, ImportFileError, ImportRejectedError, DatabaseError, AreaError)
+USER_ERRORS = (
+    ConfigError,
+    ValidationError,
+    ImportFileError,
+    ImportRejectedError,
+    DatabaseError,
+    AreaError,
+)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -79,9 +86,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ["ASSETMAP_DB"] = settings.db
     os.chdir(PROJECT_DIR)
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
-        "--server.port", str(args.port), "--server.address", args.address,
-        "--server.enableStaticServing", "true",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_SCRIPT),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.address,
+        "--server.enableStaticServing",
+        "true",
     ]
     print(f"Assetmap on http://localhost:{args.port} (database {settings.db})", flush=True)
     os.execv(sys.executable, command)
@@ -96,8 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="start the app (loads the demo on first run)")
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--address", default="localhost")
-    serve.add_argument("--no-demo", dest="demo", action="store_false",
-                       help="start with an empty database instead of the demo")
+    serve.add_argument(
+        "--no-demo",
+        dest="demo",
+        action="store_false",
+        help="start with an empty database instead of the demo",
+    )
     serve.set_defaults(handler=cmd_serve)
 
     demo = commands.add_parser("load-demo", help="load the central Helsinki demo")
@@ -130,8 +149,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as error:
-        print(f"assetmap: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "),
-              file=sys.stderr)
+        print(
+            f"assetmap: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "),
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -33,6 +33,10 @@ MAX_DISTANCE_FROM_AREAS_KM = 25.0
 """ASSETMAP_MAX_DISTANCE_KM: how far outside the mapped areas a new asset may lie."""
 
 
+class ConfigError(ValueError):
+    """A setting that cannot be used, with what to set instead."""
+
+
 @dataclass(frozen=True)
 class TileSettings:
     """The base map: a URL template and its attribution, or no tiles at all."""
@@ -74,7 +78,12 @@ def tiles_from_setting(value: str, attribution: str | None = None) -> TileSettin
     if choice.lower() == "osm":
         return TileSettings(url=OSM_TILES_URL, attribution=attribution or OSM_TILES_ATTRIBUTION)
     if "{z}" not in choice or "{x}" not in choice or "{y}" not in choice:
-        raise ValueError(
+        raise ConfigError(
             f"ASSETMAP_TILES must be 'osm', 'none' or a URL with {{z}}, {{x}} and {{y}}: {value!r}"
         )
-    return TileSettings(url=choice, attribution=attribution or "")
+    if not attribution:
+        raise ConfigError(
+            "A custom ASSETMAP_TILES server needs ASSETMAP_TILES_ATTRIBUTION "
+            "(who made the base map, as its licence asks)."
+        )
+    return TileSettings(url=choice, attribution=attribution)

@@ -9,6 +9,8 @@ never part of a Jinja template, so neither `<img onerror>` nor `{{ 7*1913 }}` ru
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,32 +112,53 @@ class MapScripts:
         return [
             ("leaflet_css", f"{self.base_url}/leaflet/leaflet.css"),
             ("markercluster_css", f"{self.base_url}/markercluster/MarkerCluster.css"),
-            ("markercluster_default_css", f"{self.base_url}/markercluster/MarkerCluster.Default.css"),
+            (
+                "markercluster_default_css",
+                f"{self.base_url}/markercluster/MarkerCluster.Default.css",
+            ),
         ]
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_UNSAFE_IN_STRINGS = {c: f"\\u{ord(c):04x}" for c in "{}<>&'"}
+
+
+def safe_json(data: Any) -> str:
+    """JSON that stays inert in a <script> and through folium's second Jinja pass.
+
+    folium renders a rendered script again as a template, so `{{ 7*1913 }}` in a
+    resident's text would be evaluated. Inside JSON strings, braces and HTML
+    specials become \\u escapes, which the browser's JSON parser turns back into text.
+    """
+    text = json.dumps(data, ensure_ascii=False)
+    escape = str.maketrans(_UNSAFE_IN_STRINGS)
+    return _JSON_STRING.sub(lambda match: match.group(0).translate(escape), text)
+
+
 class _Script(MacroElement):
-    """A script of our own, rendered with `this` bound so it can read its data."""
+    """A script of our own; its data arrive as `this.<name>`, already safe JSON."""
 
     def __init__(self, script: str, **data: Any):
         super().__init__()
         self._name = "AssetmapScript"
         self._template = Template("{% macro script(this, kwargs) %}" + script + "{% endmacro %}")
         for key, value in data.items():
-            setattr(self, key, value)
+            setattr(self, key, safe_json(value))
 
 
-_ICON_PATH_JS = "L.Icon.Default.imagePath = {{ this.image_path|tojson }};"
+_ICON_PATH_JS = "L.Icon.Default.imagePath = {{ this.image_path }};"
 
 _ATTRIBUTION_JS = (
-    "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});"
+    "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text }});"
 )
 
 _AREAS_JS = """
 (function () {
   const map = {{ this._parent.get_name() }};
-  const layer = L.geoJSON({{ this.data|tojson }}, {
-    style: () => ({color: "#444", weight: 2, dashArray: "6 4", fillColor: "#888", fillOpacity: 0.05}),
+  const layer = L.geoJSON({{ this.data }}, {
+    style: () => ({
+      color: "#444", weight: 2, dashArray: "6 4", fillColor: "#888", fillOpacity: 0.05,
+    }),
     onEachFeature: (feature, shape) => {
       const label = document.createElement("span");
       label.textContent = feature.properties.name;
@@ -149,9 +172,8 @@ _AREAS_JS = """
 _ASSETS_JS = """
 (function () {
   const map = {{ this._parent.get_name() }};
-  const colours = {{ this.colours|tojson }};
-  const websiteLabel = {{ this.website_label|tojson }};
-  const renderer = L.canvas({padding: 0.5});
+  const colours = {{ this.colours }};
+  const websiteLabel = {{ this.website_label }};
   function cell(row, tag, text) {
     const element = document.createElement(tag);
     element.textContent = text;
@@ -182,9 +204,9 @@ _ASSETS_JS = """
     root.appendChild(table);
     return root;
   }
-  const layer = L.geoJSON({{ this.data|tojson }}, {
+  const layer = L.geoJSON({{ this.data }}, {
     pointToLayer: (feature, latlng) => L.circleMarker(latlng, {
-      renderer: renderer, radius: 7, weight: 1.5, color: "#1a1a1a",
+      radius: 7, weight: 1.5, color: "#1a1a1a",
       fillColor: colours[feature.properties.kind] || "#777777", fillOpacity: 0.9,
     }),
     onEachFeature: (feature, marker) => {
@@ -256,7 +278,12 @@ def base_map(
 ) -> folium.Map:
     """An empty map fitted to `extent`, with the configured tiles and local scripts."""
     fmap = folium.Map(
-        location=[0, 0], zoom_start=2, tiles=None, control_scale=True, height=height
+        location=[0, 0],
+        zoom_start=2,
+        tiles=None,
+        control_scale=True,
+        height=height,
+        prefer_canvas=True,
     )
     fmap.default_js = scripts.js()
     fmap.default_css = scripts.css()
@@ -313,7 +340,12 @@ def picked_point_layer(lon: float, lat: float) -> folium.FeatureGroup:
     """The chosen spot on the add-asset map, drawn without rebuilding the map."""
     group = folium.FeatureGroup(name="picked")
     folium.CircleMarker(
-        [lat, lon], radius=9, color="#1a1a1a", weight=2, fill=True, fill_color="#D55E00",
+        [lat, lon],
+        radius=9,
+        color="#1a1a1a",
+        weight=2,
+        fill=True,
+        fill_color="#D55E00",
         fill_opacity=0.9,
     ).add_to(group)
     return group

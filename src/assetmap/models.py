@@ -210,6 +210,14 @@ def parse_coordinate(value: Any) -> float:
     return float(text)
 
 
+def typed_location(lon: Any, lat: Any) -> tuple[float, float] | None:
+    """(lon, lat) when both read as numbers, else None: for showing a half-typed spot."""
+    try:
+        return parse_coordinate(lon), parse_coordinate(lat)
+    except (TypeError, ValueError):
+        return None
+
+
 def split_list(value: Any) -> tuple[str, ...]:
     """A list field from a list, or from text separated by commas or semicolons."""
     if value is None:
@@ -381,6 +389,7 @@ def validate_asset(
         raise ValidationError(problems)
     assert lon is not None and lat is not None
     source_id = _text(data, "source_id") or None
+    choices_and_texts: dict[str, Any] = {**chosen, **texts}
     return Asset(
         lon=lon,
         lat=lat,
@@ -388,6 +397,5 @@ def validate_asset(
         languages=lists["languages"],
         tags=lists["tags"],
         id=_text(data, "id") or None,
-        **chosen,
-        **texts,
+        **choices_and_texts,
     )

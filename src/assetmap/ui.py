@@ -55,7 +55,9 @@ def map_scripts() -> MapScripts:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _assets(_db: Database, location: str, version: int, asset_filter: AssetFilter) -> gpd.GeoDataFrame:
+def _assets(
+    _db: Database, location: str, version: int, asset_filter: AssetFilter
+) -> gpd.GeoDataFrame:
     return list_assets(_db, asset_filter)
 
 

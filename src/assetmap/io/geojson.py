@@ -60,9 +60,7 @@ def assets_to_geojson(assets_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
                     round(float(row["lat"]), COORDINATE_DECIMALS),
                 ],
             },
-            "properties": {
-                name: _plain(row[name]) for name in EXPORTED_PROPERTIES if name in row
-            },
+            "properties": {name: _plain(row[name]) for name in EXPORTED_PROPERTIES if name in row},
         }
         for _, row in assets_gdf.iterrows()
     ]

@@ -60,7 +60,9 @@ def _rows_from_spatial(path: Path) -> list[dict[str, Any]]:
         )
     points = frame.to_crs("EPSG:4326").geometry
     rows = []
-    for record, geometry in zip(frame.drop(columns="geometry").to_dict("records"), points, strict=True):
+    for record, geometry in zip(
+        frame.drop(columns="geometry").to_dict("records"), points, strict=True
+    ):
         row = {key: _clean(value) for key, value in record.items()}
         if geometry is not None and not geometry.is_empty:
             point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
@@ -112,4 +114,3 @@ def _rows_from_csv(path: Path) -> list[dict[str, Any]]:
         row["lon"], row["lat"] = record.get(lon_column), record.get(lat_column)
         rows.append(row)
     return rows
-

@@ -1,0 +1,41 @@
+"""Shared fixtures: real DuckDB files in tmp_path, and the demo data they can hold."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assetmap.db import Database, connect
+from assetmap.demo import load_demo
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+DEMO_ASSET_COUNT = 67
+DEMO_AREA_COUNT = 6
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "assetmap.duckdb"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = connect(str(db_path))
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def demo_db(db: Database) -> Database:
+    load_demo(db)
+    return db
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """Keep each phase's report on the test, so browser fixtures can screenshot failures."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report

@@ -1,0 +1,108 @@
+"""The map HTML: local scripts only, user text as data, never as HTML or template."""
+
+import re
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point
+
+from assetmap.config import tiles_from_setting
+from assetmap.mapping import (
+    MapScripts,
+    assets_to_map_features,
+    assets_to_table,
+    build_asset_map,
+    install_map_scripts,
+    location_from_click,
+)
+
+PAYLOAD = "<img src=x onerror=alert(1)></script><script>alert(2)</script> {{ 7*1913 }} ${x}"
+
+
+def assets(name=PAYLOAD, **extra):
+    return gpd.GeoDataFrame(
+        [
+            {
+                "id": "a1",
+                "kind": "place",
+                "category": "park",
+                "sector": "public",
+                "name": name,
+                "lon": 24.94,
+                "lat": 60.17,
+                "area_name": "Kluuvi",
+                "description": PAYLOAD,
+                "website": "javascript:alert(3)",
+                "source": "resident",
+                **extra,
+            }
+        ],
+        geometry=[Point(24.94, 60.17)],
+        crs="EPSG:4326",
+    )
+
+
+def render(frame, tiles="none", attribution=None):
+    areas = gpd.GeoDataFrame({"id": [], "name": []}, geometry=[], crs="EPSG:4326")
+    tile_settings = tiles_from_setting(tiles, attribution)
+    fmap = build_asset_map(frame, areas, tile_settings, MapScripts("/app/static/vendor"))
+    return fmap.get_root().render()
+
+
+def test_scripts_and_styles_are_served_locally():
+    html = render(assets())
+    sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+    assert sources and all(source.startswith("/app/static/vendor/") for source in sources)
+    assert "cdn" not in html.lower()
+
+
+def test_user_text_is_data_not_markup_or_template():
+    html = render(assets())
+    assert "13391" not in html
+    assert "<img src=x" not in html and "</script><script>alert(2)" not in html
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in html
+    assert "\\u007b\\u007b 7*1913 \\u007d\\u007d" in html
+
+
+def test_popup_rows_carry_labels_and_values():
+    feature = assets_to_map_features(assets())["features"][0]["properties"]
+    assert feature["name"] == PAYLOAD
+    assert ["Kind", "Place"] in feature["rows"] and ["Area", "Kluuvi"] in feature["rows"]
+    assert ["Category", "Park"] in feature["rows"]
+
+
+def test_tiles_setting():
+    assert "tile.openstreetmap.org" in render(assets(), tiles="osm")
+    assert "tile.openstreetmap.org" not in render(assets(), tiles="none")
+    custom = "https://tiles.example.org/{z}/{x}/{y}.png"
+    assert "tiles.example.org" in render(assets(), tiles=custom, attribution="Example kommune")
+    with pytest.raises(ValueError, match="ASSETMAP_TILES_ATTRIBUTION"):
+        tiles_from_setting(custom)
+    with pytest.raises(ValueError, match="ASSETMAP_TILES must be"):
+        tiles_from_setting("https://no-placeholders.example.org/")
+
+
+def test_osm_data_gets_attribution():
+    assert "OpenStreetMap\\u003c/a\\u003e contributors (ODbL)" in render(assets(source="osm"))
+    assert "contributors (ODbL)" not in render(assets())
+
+
+def test_table_translates_labels():
+    table = assets_to_table(assets())
+    assert table.loc[0, "Kind"] == "Place" and table.loc[0, "Category"] == "Park"
+
+
+def test_location_from_click():
+    assert location_from_click({"last_clicked": {"lat": 60.1712345678, "lng": 24.94}}) == (
+        24.94,
+        60.171235,
+    )
+    assert location_from_click({"last_clicked": None}) is None
+    assert location_from_click(None) is None
+
+
+def test_map_scripts_are_copied_from_xstatic(tmp_path):
+    vendor = install_map_scripts(tmp_path)
+    assert (vendor / "leaflet" / "leaflet.js").stat().st_size > 100_000
+    assert (vendor / "markercluster" / "leaflet.markercluster.js").exists()
+    assert (vendor / "jquery" / "jquery.min.js").exists()

@@ -1,0 +1,167 @@
+"""Storage on a real DuckDB file: add, review, filter, migrate, reopen, lock."""
+
+import subprocess
+import sys
+
+import pyogrio
+import pytest
+from shapely.geometry import Point
+
+from assetmap.assets import (
+    AssetFilter,
+    AssetNotFoundError,
+    approve_assets,
+    count_by_status,
+    get_asset,
+    hide_assets,
+    list_assets,
+    register_asset,
+    set_status,
+    update_asset,
+)
+from assetmap.config import DEMO_DIR
+from assetmap.db import DatabaseLockedError, connect, data_version
+from assetmap.io.importing import ImportRejectedError, import_rows
+from assetmap.migrations import MIGRATIONS, applied_migrations, apply_migrations
+
+from .conftest import DEMO_AREA_COUNT, DEMO_ASSET_COUNT
+
+LIBRARY = {
+    "kind": "institution",
+    "category": "library",
+    "name": "Oodi library",
+    "lon": 24.9382,
+    "lat": 60.1739,
+    "tags": "books, makerspace",
+    "languages": "fi, sv, en",
+}
+
+
+def _demo_area_containing(lon, lat):
+    areas = pyogrio.read_dataframe(DEMO_DIR / "areas.geojson")
+    return areas[areas.contains(Point(lon, lat))]["id"].item()
+
+
+def test_new_asset_is_pending_with_its_area(demo_db):
+    asset = register_asset(demo_db, LIBRARY)
+    stored = get_asset(demo_db, str(asset.id))
+    assert stored.status == "pending"
+    assert stored.area_id == _demo_area_containing(LIBRARY["lon"], LIBRARY["lat"]) == "kaisaniemi"
+    assert stored.tags == ("books", "makerspace")
+    assert stored.created_at is not None
+    assert count_by_status(demo_db)["pending"] == 1
+
+
+def test_pending_is_not_listed_until_approved(demo_db):
+    asset = register_asset(demo_db, LIBRARY)
+    assert asset.id not in set(list_assets(demo_db)["id"])
+    approve_assets(demo_db, [str(asset.id)], "checked with the library")
+    approved = list_assets(demo_db)
+    assert asset.id in set(approved["id"])
+    assert len(approved) == DEMO_ASSET_COUNT + 1
+
+
+def test_hidden_asset_keeps_its_reason(db):
+    asset = register_asset(db, LIBRARY)
+    hide_assets(db, [str(asset.id)], "duplicate of Oodi")
+    assert list_assets(db, AssetFilter(statuses=("hidden",)))["review_note"].tolist() == [
+        "duplicate of Oodi"
+    ]
+
+
+def test_a_decision_on_a_missing_asset_changes_nothing(db):
+    asset = register_asset(db, LIBRARY)
+    with pytest.raises(AssetNotFoundError):
+        approve_assets(db, [str(asset.id), "no-such-id"])
+    assert get_asset(db, str(asset.id)).status == "pending"
+
+
+def test_filters_by_kind_category_sector_area_and_text(demo_db):
+    everything = list_assets(demo_db)
+    assert len(everything) == DEMO_ASSET_COUNT
+    parks = list_assets(demo_db, AssetFilter(categories=("park",)))
+    assert set(parks["category"]) == {"park"} and 0 < len(parks) < len(everything)
+    places = list_assets(demo_db, AssetFilter(kinds=("place",)))
+    assert set(places["kind"]) == {"place"}
+    kluuvi = list_assets(demo_db, AssetFilter(area_ids=("kluuvi",)))
+    assert set(kluuvi["area_id"]) == {"kluuvi"} and set(kluuvi["area_name"]) == {"Kluuvi"}
+    civil = list_assets(demo_db, AssetFilter(sectors=("civil_society",)))
+    assert set(civil["category"]) == {"place_of_worship"}
+    found = list_assets(demo_db, AssetFilter(text="KIRJASTO"))
+    assert len(found) >= 3 and all("kirjasto" in name.lower() for name in found["name"])
+
+
+def test_search_text_is_literal_not_a_pattern(db):
+    approve_assets(db, [str(register_asset(db, {**LIBRARY, "name": "100% fun_club"}).id)])
+    approve_assets(db, [str(register_asset(db, {**LIBRARY, "name": "100 funclub"}).id)])
+    assert list_assets(db, AssetFilter(text="% fun_")).name.tolist() == ["100% fun_club"]
+
+
+def test_edit_revalidates_and_moves_area(demo_db):
+    asset = register_asset(demo_db, LIBRARY)
+    edited = update_asset(demo_db, str(asset.id), {"name": "Oodi", "lon": 24.9525, "lat": 60.1785})
+    assert edited.name == "Oodi"
+    assert edited.area_id == _demo_area_containing(24.9525, 60.1785) == "hakaniemi"
+    assert edited.created_at == asset.created_at
+    with pytest.raises(Exception, match="name"):
+        update_asset(demo_db, str(asset.id), {"name": ""})
+    assert get_asset(demo_db, str(asset.id)).name == "Oodi"
+
+
+def test_every_write_bumps_the_data_version(db):
+    before = data_version(db)
+    asset = register_asset(db, LIBRARY)
+    set_status(db, [str(asset.id)], "approved")
+    assert data_version(db) == before + 2
+
+
+def test_migrations_are_recorded_and_idempotent(db_path):
+    with connect(str(db_path)) as first:
+        assert applied_migrations(first) == [m.__name__ for m in MIGRATIONS]
+        assert apply_migrations(first) == []
+    with connect(str(db_path)) as again:
+        assert applied_migrations(again) == [m.__name__ for m in MIGRATIONS]
+
+
+def test_data_survives_closing_and_reopening(db_path):
+    with connect(str(db_path)) as db:
+        asset = register_asset(db, LIBRARY)
+    with connect(str(db_path)) as reopened:
+        assert get_asset(reopened, str(asset.id)).name == "Oodi library"
+
+
+def test_import_is_all_or_nothing(demo_db):
+    rows = [LIBRARY, {**LIBRARY, "name": ""}, {**LIBRARY, "lat": 95}]
+    with pytest.raises(ImportRejectedError) as caught:
+        import_rows(demo_db, rows)
+    assert set(caught.value.problems) == {2, 3}
+    assert "row 2" in str(caught.value)
+    assert count_by_status(demo_db)["pending"] == 0
+
+
+def test_import_skips_what_is_already_there(demo_db):
+    rows = [{**LIBRARY, "source": "osm", "source_id": "node/1"}] * 2
+    assert import_rows(demo_db, rows).added == 1
+    assert import_rows(demo_db, rows).skipped_duplicates == 2
+
+
+def test_demo_loads_once(demo_db):
+    from assetmap.demo import load_demo
+
+    report = load_demo(demo_db)
+    assert report.areas == DEMO_AREA_COUNT and report.assets_added == 0
+    assert count_by_status(demo_db)["approved"] == DEMO_ASSET_COUNT
+
+
+def test_second_process_on_the_same_file_fails_clearly(db, db_path):
+    script = (
+        "import sys\nfrom assetmap.db import connect, DatabaseLockedError\n"
+        f"try:\n    connect({str(db_path)!r})\nexcept DatabaseLockedError as e:\n"
+        "    print(e); sys.exit(3)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 3, result.stderr
+    assert "already open in another Assetmap process" in result.stdout
+    assert DatabaseLockedError.__name__ not in result.stdout
