@@ -16,7 +16,7 @@ import streamlit as st
 
 from assetmap.areas import list_areas
 from assetmap.assets import AssetFilter, count_by_status, list_assets
-from assetmap.config import PROJECT_DIR, Settings
+from assetmap.config import PROJECT_DIR, ConfigError, Settings
 from assetmap.db import Database, DatabaseError, connect, data_version
 from assetmap.i18n import gettext
 from assetmap.mapping import LEGEND_TITLE, MapScripts, install_map_scripts, legend_entries
@@ -27,8 +27,18 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 @st.cache_resource
-def settings() -> Settings:
+def _settings() -> Settings:
     return Settings.from_env()
+
+
+def settings() -> Settings:
+    """The deployment's settings; stops the page with the reason when one is wrong."""
+    try:
+        return _settings()
+    except ConfigError as error:
+        st.error(str(error))
+        st.stop()
+        raise
 
 
 @st.cache_resource
