@@ -1,9 +1,10 @@
-"""Assetmap: the Streamlit entry point. Page order, titles and icons only."""
+"""Assetmap: the Streamlit entry point. Page order, titles and icons, by role."""
 
 from pathlib import Path
 
 import streamlit as st
 
+from assetmap import ui
 from assetmap.i18n import gettext as _
 
 st.set_page_config(
@@ -11,12 +12,18 @@ st.set_page_config(
     page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
     layout="wide",
 )
-
-navigation = st.navigation(
-    [
-        st.Page("pages/map.py", title=_("Map"), icon=":material/map:", default=True),
-        st.Page("pages/add.py", title=_("Add an asset"), icon=":material/add_location_alt:"),
-        st.Page("pages/review.py", title=_("Review"), icon=":material/fact_check:"),
+actor = ui.current_actor()
+pages = [
+    st.Page("views/map.py", title=_("Map"), icon=":material/map:", default=True),
+    st.Page("views/add.py", title=_("Add an asset"), icon=":material/add_location_alt:"),
+]
+if actor.may("review"):
+    pages += [
+        st.Page("views/review.py", title=_("Review"), icon=":material/fact_check:"),
+        st.Page("views/history.py", title=_("History and erasure"), icon=":material/history:"),
     ]
-)
-navigation.run()
+if actor.may("manage_accounts"):
+    pages.append(st.Page("views/accounts.py", title=_("Accounts"), icon=":material/group:"))
+account_title = _("Log out") if actor.may("review") else _("Log in")
+pages.append(st.Page("views/account.py", title=account_title, icon=":material/person:"))
+st.navigation(pages).run()

@@ -7,12 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from assetmap.accounts import Actor, visitor
 from assetmap.db import Database, connect
 from assetmap.demo import load_demo
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DEMO_ASSET_COUNT = 67
 DEMO_AREA_COUNT = 6
+ADMIN = Actor("admin-in-tests", "admin")
+TEAM = Actor("team-in-tests", "team")
+VISITOR = visitor("a visitor in tests")
 
 
 @pytest.fixture
@@ -29,7 +33,7 @@ def db(db_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def demo_db(db: Database) -> Database:
-    load_demo(db)
+    load_demo(db, ADMIN)
     return db
 
 

@@ -6,6 +6,8 @@ from shapely.geometry import Polygon, box
 from assetmap.areas import AreaError, area_ids_for_points, clean_areas, list_areas, replace_areas
 from assetmap.assets import get_asset, register_asset
 
+from .conftest import ADMIN, VISITOR
+
 
 def squares() -> gpd.GeoDataFrame:
     """Two unit-ish squares side by side: west [24.90, 24.92], east [24.92, 24.94]."""
@@ -59,12 +61,12 @@ def test_areas_without_crs_are_refused():
 
 
 def test_replacing_areas_reassigns_assets(db):
-    replace_areas(db, squares())
+    replace_areas(db, squares(), ADMIN)
     asset = register_asset(
-        db, {"kind": "place", "category": "park", "name": "P", "lon": 24.91, "lat": 60.11}
+        db, {"kind": "place", "category": "park", "name": "P", "lon": 24.91, "lat": 60.11}, VISITOR
     )
     assert asset.area_id == "west"
     moved = squares().assign(id=["left", "right"])
-    replace_areas(db, moved)
+    replace_areas(db, moved, ADMIN)
     assert get_asset(db, str(asset.id)).area_id == "left"
     assert list_areas(db)["id"].tolist() == ["right", "left"]  # ordered by name: East, West

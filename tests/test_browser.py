@@ -39,6 +39,7 @@ ARTIFACTS = PROJECT_DIR / "test-artifacts"
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 WAIT_MS = 30_000
+TEAM_PASSWORD = "a long enough secret"
 ASSETMAP = str(Path(sys.executable).parent / "assetmap")
 
 
@@ -60,23 +61,8 @@ class Server:
 
     def start(self) -> None:
         env = {**os.environ, "ASSETMAP_DB": str(self.db), "ASSETMAP_TILES": "none"}
-        command = [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(PROJECT_DIR / "app.py"),
-            "--server.port",
-            str(self.port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--server.enableStaticServing",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ]
+        command = [ASSETMAP, "--db", str(self.db), "serve", "--port", str(self.port),
+                   "--address", "127.0.0.1"]  # fmt: skip
         self.process = subprocess.Popen(
             command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
@@ -97,17 +83,10 @@ class Server:
             self.process.wait(timeout=30)
 
 
-def demo_server(directory: Path) -> Server:
-    db = directory / "browser.duckdb"
-    subprocess.run([ASSETMAP, "--db", str(db), "load-demo"], check=True, capture_output=True)
-    server = Server(db=db)
-    server.start()
-    return server
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = demo_server(tmp_path_factory.mktemp("browser"))
+    running = Server(db=tmp_path_factory.mktemp("browser") / "browser.duckdb")
+    running.start()
     yield running
     running.stop()
 
@@ -220,10 +199,31 @@ def test_clicking_the_map_on_the_add_page_fills_the_location(page: Page, server:
     assert 24.9 < lon < 25.0 and 60.15 < lat < 60.19
 
 
+def log_in(page: Page, server: Server, name: str = "kari") -> None:
+    page.goto(server.url + "/account")
+    page.get_by_label("User name").fill(name)
+    page.get_by_role("textbox", name="Password").fill(TEAM_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_text(f"Logged in as {name}")).to_be_visible()
+
+
+def add_team_member(db: Path, name: str = "kari") -> None:
+    subprocess.run(
+        [ASSETMAP, "--db", str(db), "user", "add", name, "--role", "team"],
+        input=TEAM_PASSWORD + "\n",
+        text=True,
+        check=True,
+        capture_output=True,
+    )
+
+
 def test_an_asset_added_in_the_browser_is_reviewed_mapped_and_exported(
     page: Page, tmp_path: Path, outside_requests: list[str]
 ):
-    server = demo_server(tmp_path)
+    db = tmp_path / "flow.duckdb"
+    add_team_member(db)
+    server = Server(db=db)
+    server.start()
     try:
         page.goto(server.url + "/add")
         map_frame(page).locator(".leaflet-container").click(position={"x": 300, "y": 200})
@@ -233,8 +233,13 @@ def test_an_asset_added_in_the_browser_is_reviewed_mapped_and_exported(
         expect(page.get_by_text("waits for review")).to_be_visible()
 
         page.goto(server.url + "/review")
+        expect(page.get_by_role("heading", name="Community assets")).to_be_visible()
+        expect(page.get_by_role("link", name="Review")).to_have_count(0)
+        log_in(page, server)
+        page.get_by_role("link", name="Review").click()
         expect(page.get_by_text("Assets waiting for review: 1")).to_be_visible()
-        page.get_by_role("button", name="Approve").click()
+        page.get_by_role("button", name="Choose all 1").click()
+        page.get_by_role("button", name="Approve chosen (1)").click()
         expect(page.get_by_text("Nothing waits for review")).to_be_visible()
 
         page.goto(server.url)
@@ -253,3 +258,95 @@ def test_an_asset_added_in_the_browser_is_reviewed_mapped_and_exported(
     ).stdout
     names = [f["properties"]["name"] for f in json.loads(exported)["features"]]
     assert "Töölönlahti <script>alert('x')</script> walkers" in names
+
+
+XSS_PAYLOADS = [
+    '<img src=x onerror="window.__xss=1;alert(1)">',
+    "</script><script>window.__xss=2;alert(2)</script>",
+    "`${window.__xss=3}` ${alert(3)}",
+    "{{ 7*1913 }} {% raw %} {# c #}",
+    '"><svg onload="window.__xss=4;alert(4)">',
+    "'; window.__xss=5; alert(5); //",
+    '<a href="javascript:alert(6)">click me</a>',
+    "**bold** [link](javascript:alert(7)) :red[x]",
+]
+
+
+def payload_features() -> dict[str, object]:
+    features = []
+    for number, payload in enumerate(XSS_PAYLOADS):
+        properties = {
+            "kind": "association",
+            "category": "cultural_group",
+            "name": payload,
+            "description": payload,
+            "address": payload,
+            "opening_hours": payload,
+            "tags": payload[:40].replace(",", " "),
+            "languages": payload[:40].replace(",", " "),
+            "phone": payload[:40],
+            "contact_public": True,
+            "website": "https://example.org/?q=" + payload.replace(" ", "%20"),
+        }
+        point = {"type": "Point", "coordinates": [24.940 + number * 0.001, 60.170]}
+        features.append({"type": "Feature", "properties": properties, "geometry": point})
+    return {"type": "FeatureCollection", "features": features}
+
+
+@pytest.fixture(scope="module")
+def payload_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    directory = tmp_path_factory.mktemp("xss")
+    db = directory / "xss.duckdb"
+    source = directory / "payloads.geojson"
+    source.write_text(json.dumps(payload_features()), encoding="utf-8")
+    for command in (["load-demo"], ["import-assets", str(source), "--status", "approved"]):
+        subprocess.run([ASSETMAP, "--db", str(db), *command], check=True, capture_output=True)
+    add_team_member(db)
+    running = Server(db=db)
+    running.start()
+    yield running
+    running.stop()
+
+
+def test_user_text_never_executes(browser: Browser, payload_server: Server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    dialogs: list[str] = []
+    page = context.new_page()
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.goto(payload_server.url)
+        frame = map_frame(page)
+        shown = frame.evaluate(
+            """() => {
+                const texts = [];
+                for (const layer of window.assetmap.assets.getLayers()) {
+                    layer.openPopup();
+                    texts.push(layer.getPopup().getElement().textContent);
+                    layer.closePopup();
+                    layer.openTooltip();
+                    texts.push(layer.getTooltip().getElement().textContent);
+                    layer.closeTooltip();
+                }
+                for (const area of window.assetmap.areas.getLayers()) {
+                    area.openTooltip(area.getBounds().getCenter());
+                    area.closeTooltip();
+                }
+                return texts;
+            }"""
+        )
+        joined = "\n".join(shown)
+        for payload in XSS_PAYLOADS:
+            assert payload in joined  # shown as text, exactly as typed
+        assert frame.evaluate("() => window.__xss") is None
+        links = frame.evaluate("() => [...document.querySelectorAll('a')].map(a => a.href)")
+        assert not any(link.startswith("javascript:") for link in links)
+
+        log_in(page, payload_server)
+        page.get_by_role("link", name="History and erasure").click()
+        page.get_by_label("Find an asset by name").fill("svg")
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("Changes", exact=True)).to_be_visible()
+        assert page.evaluate("() => window.__xss") is None
+        assert dialogs == []
+    finally:
+        context.close()

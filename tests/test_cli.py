@@ -14,7 +14,7 @@ from assetmap.assets import AssetFilter, list_assets, register_asset
 from assetmap.cli import main
 from assetmap.db import connect
 
-from .conftest import DEMO_ASSET_COUNT
+from .conftest import DEMO_ASSET_COUNT, VISITOR
 
 
 @pytest.fixture
@@ -59,6 +59,7 @@ def test_export_filters_and_only_approved_by_default(demo_file, tmp_path):
         pending = register_asset(
             db,
             {"kind": "place", "category": "park", "name": "New park", "lon": 24.946, "lat": 60.171},
+            VISITOR,
         )
     out = tmp_path / "parks.geojson"
     args = [

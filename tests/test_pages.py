@@ -6,11 +6,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from assetmap.accounts import add_user
 from assetmap.assets import AssetFilter, list_assets
 from assetmap.db import connect
 from assetmap.demo import load_demo
 
-from .conftest import DEMO_ASSET_COUNT, PROJECT_DIR
+from .conftest import ADMIN, DEMO_ASSET_COUNT, PROJECT_DIR
 
 APP = str(PROJECT_DIR / "app.py")
 TIMEOUT = 60
@@ -20,7 +21,7 @@ TIMEOUT = 60
 def app_db(tmp_path, monkeypatch) -> Iterator[str]:
     location = str(tmp_path / "app.duckdb")
     with connect(location) as db:
-        load_demo(db)
+        load_demo(db, ADMIN)
     monkeypatch.setenv("ASSETMAP_DB", location)
     monkeypatch.setenv("ASSETMAP_TILES", "none")
     st.cache_resource.clear()
@@ -66,8 +67,52 @@ def test_empty_map_says_how_to_add_the_first_asset(tmp_path, monkeypatch):
     st.cache_resource.clear()
 
 
-def test_review_page_with_nothing_pending(app_db):
-    app = open_page("pages/review.py")
+TEAM_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def team_account(app_db):
+    with connect(app_db) as db:
+        add_user(db, ADMIN, "kari", "team", TEAM_PASSWORD)
+        add_user(db, ADMIN, "ada", "admin", TEAM_PASSWORD)
+    return app_db
+
+
+def log_in(app: AppTest, name: str = "kari", password: str = TEAM_PASSWORD) -> AppTest:
+    app.switch_page("views/account.py").run()
+    next(w for w in app.text_input if w.label == "User name").input(name)
+    next(w for w in app.text_input if w.label == "Password").input(password)
+    next(b for b in app.button if b.label == "Log in").click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_visitor_cannot_reach_review_even_directly(app_db):
+    app = open_page()
+    for page in ("views/review.py", "views/history.py", "views/accounts.py"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            app.switch_page(page)
+    direct = AppTest.from_file(str(PROJECT_DIR / "views" / "review.py"), default_timeout=TIMEOUT)
+    direct.run()
+    assert "This page is for team members" in direct.error[0].value
+    assert not direct.button or not any(b.label.startswith("Approve") for b in direct.button)
+    accounts = AppTest.from_file(
+        str(PROJECT_DIR / "views" / "accounts.py"), default_timeout=TIMEOUT
+    )
+    accounts.run()
+    assert "This page is for team members" in accounts.error[0].value
+
+
+def test_wrong_password_is_refused(team_account):
+    app = log_in(open_page(), password="not the password")
+    assert "Wrong user name or password" in app.error[0].value
+    app.switch_page("views/map.py").run()
+    assert not any(b.label.startswith("Approve") for b in app.button)
+
+
+def test_review_page_with_nothing_pending(team_account):
+    app = log_in(open_page())
+    app.switch_page("views/review.py").run()
     assert "Nothing waits for review" in app.success[0].value
 
 
@@ -77,13 +122,13 @@ def fill_add_form(app: AppTest, name: str, lon: str, lat: str) -> AppTest:
     app.selectbox[0].select("association").run()
     app.selectbox[1].select("volunteer_group").run()
     next(w for w in app.text_input if w.label == "Name").input(name)
-    app.button[0].click().run()
+    next(b for b in app.button if b.label == "Send for review").click().run()
     return app
 
 
 def test_add_form_with_typed_coordinates_stores_a_pending_asset(app_db):
     app = fill_add_form(
-        open_page("pages/add.py"), "Kaisaniemi <b>walkers</b>", "24,9465", "60.1745"
+        open_page("views/add.py"), "Kaisaniemi <b>walkers</b>", "24,9465", "60.1745"
     )
     assert not app.exception, app.exception
     assert "waits for review" in app.success[0].value
@@ -96,7 +141,7 @@ def test_add_form_with_typed_coordinates_stores_a_pending_asset(app_db):
 
 
 def test_add_form_explains_problems_and_stores_nothing(app_db):
-    app = fill_add_form(open_page("pages/add.py"), "", "60.1745", "24.9465")
+    app = fill_add_form(open_page("views/add.py"), "", "60.1745", "24.9465")
     errors = app.error[0].value
     assert "Please give the asset a name" in errors and "swap latitude and longitude" in errors
     st.cache_resource.clear()
@@ -104,21 +149,49 @@ def test_add_form_explains_problems_and_stores_nothing(app_db):
         assert list_assets(db, AssetFilter(statuses=("pending",))).empty
 
 
-def test_review_approves_and_the_map_shows_it(app_db):
-    app = fill_add_form(open_page("pages/add.py"), "Walkers", "24.9465", "60.1745")
-    app.switch_page("pages/review.py").run()
+def submit_and_open_review(name: str) -> AppTest:
+    app = fill_add_form(open_page("views/add.py"), name, "24.9465", "60.1745")
+    log_in(app)
+    app.switch_page("views/review.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_review_approves_in_bulk_and_the_map_shows_it(team_account):
+    app = submit_and_open_review("Walkers")
     assert any(m.value == "Assets waiting for review: 1" for m in app.markdown)
-    assert any(h.value == "Walkers" for h in app.subheader)
-    next(b for b in app.button if b.label == "Approve").click().run()
-    assert "Approved" in app.info[0].value
-    app.switch_page("pages/map.py").run()
+    approve = next(b for b in app.button if b.label.startswith("Approve chosen"))
+    assert approve.disabled
+    next(b for b in app.button if b.label == "Choose all 1").click().run()
+    next(b for b in app.button if b.label == "Approve chosen (1)").click().run()
+    assert "Approved 1 assets." in app.info[0].value
+    app.switch_page("views/map.py").run()
     assert f"Showing {DEMO_ASSET_COUNT + 1} of {DEMO_ASSET_COUNT + 1}" in app.caption[0].value
 
 
-def test_reject_can_be_undone(app_db):
-    app = fill_add_form(open_page("pages/add.py"), "Walkers", "24.9465", "60.1745")
-    app.switch_page("pages/review.py").run()
-    next(b for b in app.button if b.label == "Reject (hide)").click().run()
+def test_reject_can_be_undone(team_account):
+    app = submit_and_open_review("Walkers")
+    pending_id = app.multiselect(key="chosen").options[0]
+    app.multiselect(key="chosen").select(pending_id).run()
+    next(b for b in app.button if b.label == "Reject chosen (1)").click().run()
     assert "Nothing waits for review" in app.success[0].value
     next(b for b in app.button if b.label == "Undo").click().run()
-    assert any(h.value == "Walkers" for h in app.subheader)
+    assert any(m.value == "Assets waiting for review: 1" for m in app.markdown)
+
+
+def test_admin_adds_an_account(team_account):
+    app = log_in(open_page(), name="ada")
+    app.switch_page("views/accounts.py").run()
+    next(w for w in app.text_input if w.label == "User name").input("liv")
+    next(w for w in app.text_input if w.label.startswith("Password")).input("long enough pw")
+    next(b for b in app.button if b.label == "Add account").click().run()
+    assert not app.exception, app.exception
+    assert "Added liv." in app.success[0].value
+
+
+def test_history_page_shows_changes(team_account):
+    app = submit_and_open_review("Walkers")
+    app.switch_page("views/history.py").run()
+    next(w for w in app.text_input if w.label == "Find an asset by name").input("Walk").run()
+    assert not app.exception, app.exception
+    assert any(s.value == "Changes" for s in app.subheader)

@@ -24,7 +24,7 @@ from assetmap.db import DatabaseLockedError, connect, data_version
 from assetmap.io.importing import ImportRejectedError, import_rows
 from assetmap.migrations import MIGRATIONS, applied_migrations, apply_migrations
 
-from .conftest import DEMO_AREA_COUNT, DEMO_ASSET_COUNT
+from .conftest import ADMIN, DEMO_AREA_COUNT, DEMO_ASSET_COUNT, TEAM, VISITOR
 
 LIBRARY = {
     "kind": "institution",
@@ -43,7 +43,7 @@ def _demo_area_containing(lon, lat):
 
 
 def test_new_asset_is_pending_with_its_area(demo_db):
-    asset = register_asset(demo_db, LIBRARY)
+    asset = register_asset(demo_db, LIBRARY, VISITOR)
     stored = get_asset(demo_db, str(asset.id))
     assert stored.status == "pending"
     assert stored.area_id == _demo_area_containing(LIBRARY["lon"], LIBRARY["lat"]) == "kaisaniemi"
@@ -53,26 +53,26 @@ def test_new_asset_is_pending_with_its_area(demo_db):
 
 
 def test_pending_is_not_listed_until_approved(demo_db):
-    asset = register_asset(demo_db, LIBRARY)
+    asset = register_asset(demo_db, LIBRARY, VISITOR)
     assert asset.id not in set(list_assets(demo_db)["id"])
-    approve_assets(demo_db, [str(asset.id)], "checked with the library")
+    approve_assets(demo_db, [str(asset.id)], TEAM, "checked with the library")
     approved = list_assets(demo_db)
     assert asset.id in set(approved["id"])
     assert len(approved) == DEMO_ASSET_COUNT + 1
 
 
 def test_hidden_asset_keeps_its_reason(db):
-    asset = register_asset(db, LIBRARY)
-    hide_assets(db, [str(asset.id)], "duplicate of Oodi")
+    asset = register_asset(db, LIBRARY, VISITOR)
+    hide_assets(db, [str(asset.id)], TEAM, "duplicate of Oodi")
     assert list_assets(db, AssetFilter(statuses=("hidden",)))["review_note"].tolist() == [
         "duplicate of Oodi"
     ]
 
 
 def test_a_decision_on_a_missing_asset_changes_nothing(db):
-    asset = register_asset(db, LIBRARY)
+    asset = register_asset(db, LIBRARY, VISITOR)
     with pytest.raises(AssetNotFoundError):
-        approve_assets(db, [str(asset.id), "no-such-id"])
+        approve_assets(db, [str(asset.id), "no-such-id"], TEAM)
     assert get_asset(db, str(asset.id)).status == "pending"
 
 
@@ -92,26 +92,32 @@ def test_filters_by_kind_category_sector_area_and_text(demo_db):
 
 
 def test_search_text_is_literal_not_a_pattern(db):
-    approve_assets(db, [str(register_asset(db, {**LIBRARY, "name": "100% fun_club"}).id)])
-    approve_assets(db, [str(register_asset(db, {**LIBRARY, "name": "100 funclub"}).id)])
+    approve_assets(
+        db, [str(register_asset(db, {**LIBRARY, "name": "100% fun_club"}, VISITOR).id)], TEAM
+    )
+    approve_assets(
+        db, [str(register_asset(db, {**LIBRARY, "name": "100 funclub"}, VISITOR).id)], TEAM
+    )
     assert list_assets(db, AssetFilter(text="% fun_")).name.tolist() == ["100% fun_club"]
 
 
 def test_edit_revalidates_and_moves_area(demo_db):
-    asset = register_asset(demo_db, LIBRARY)
-    edited = update_asset(demo_db, str(asset.id), {"name": "Oodi", "lon": 24.9525, "lat": 60.1785})
+    asset = register_asset(demo_db, LIBRARY, VISITOR)
+    edited = update_asset(
+        demo_db, str(asset.id), {"name": "Oodi", "lon": 24.9525, "lat": 60.1785}, TEAM
+    )
     assert edited.name == "Oodi"
     assert edited.area_id == _demo_area_containing(24.9525, 60.1785) == "hakaniemi"
     assert edited.created_at == asset.created_at
     with pytest.raises(Exception, match="name"):
-        update_asset(demo_db, str(asset.id), {"name": ""})
+        update_asset(demo_db, str(asset.id), {"name": ""}, TEAM)
     assert get_asset(demo_db, str(asset.id)).name == "Oodi"
 
 
 def test_every_write_bumps_the_data_version(db):
     before = data_version(db)
-    asset = register_asset(db, LIBRARY)
-    set_status(db, [str(asset.id)], "approved")
+    asset = register_asset(db, LIBRARY, VISITOR)
+    set_status(db, [str(asset.id)], "approved", TEAM)
     assert data_version(db) == before + 2
 
 
@@ -125,7 +131,7 @@ def test_migrations_are_recorded_and_idempotent(db_path):
 
 def test_data_survives_closing_and_reopening(db_path):
     with connect(str(db_path)) as db:
-        asset = register_asset(db, LIBRARY)
+        asset = register_asset(db, LIBRARY, VISITOR)
     with connect(str(db_path)) as reopened:
         assert get_asset(reopened, str(asset.id)).name == "Oodi library"
 
@@ -133,7 +139,7 @@ def test_data_survives_closing_and_reopening(db_path):
 def test_import_is_all_or_nothing(demo_db):
     rows = [LIBRARY, {**LIBRARY, "name": ""}, {**LIBRARY, "lat": 95}]
     with pytest.raises(ImportRejectedError) as caught:
-        import_rows(demo_db, rows)
+        import_rows(demo_db, rows, ADMIN)
     assert set(caught.value.problems) == {2, 3}
     assert "row 2" in str(caught.value)
     assert count_by_status(demo_db)["pending"] == 0
@@ -141,14 +147,14 @@ def test_import_is_all_or_nothing(demo_db):
 
 def test_import_skips_what_is_already_there(demo_db):
     rows = [{**LIBRARY, "source": "osm", "source_id": "node/1"}] * 2
-    assert import_rows(demo_db, rows).added == 1
-    assert import_rows(demo_db, rows).skipped_duplicates == 2
+    assert import_rows(demo_db, rows, ADMIN).added == 1
+    assert import_rows(demo_db, rows, ADMIN).skipped_duplicates == 2
 
 
 def test_demo_loads_once(demo_db):
     from assetmap.demo import load_demo
 
-    report = load_demo(demo_db)
+    report = load_demo(demo_db, ADMIN)
     assert report.areas == DEMO_AREA_COUNT and report.assets_added == 0
     assert count_by_status(demo_db)["approved"] == DEMO_ASSET_COUNT
 

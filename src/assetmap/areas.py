@@ -12,6 +12,7 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
+from assetmap.accounts import Actor, require
 from assetmap.db import Database, Session, bump_data_version
 from assetmap.i18n import gettext
 from assetmap.models import Extent
@@ -75,8 +76,9 @@ def clean_areas(areas_gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     )
 
 
-def replace_areas(db: Database, areas_gdf: gpd.GeoDataFrame) -> int:
+def replace_areas(db: Database, areas_gdf: gpd.GeoDataFrame, actor: Actor) -> int:
     """Replace every area and re-assign every asset to the area it now falls in."""
+    require(actor, "manage_layers")
     areas = clean_areas(areas_gdf)
     rows = [
         (row.id, row.name, row.note, shapely.to_wkb(row.geometry), *row.geometry.bounds)

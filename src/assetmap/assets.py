@@ -1,7 +1,8 @@
-"""The asset register: add, review, edit and list assets.
+"""The asset register: add, review, flag, edit, restore, erase and list assets.
 
-Every write validates first and runs in one transaction, so a bad row never leaves
-anything half-written; every write bumps the data version that caches are keyed on.
+Every write checks its actor's permission, validates first, records its changes in the
+audit trail and runs in one transaction, so a bad row never leaves anything half-written;
+every write bumps the data version that caches are keyed on.
 """
 
 from __future__ import annotations
@@ -15,31 +16,51 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from assetmap import audit
+from assetmap.accounts import SYSTEM, Actor, require
 from assetmap.areas import WGS84, area_id_at, area_ids_for_points, areas_extent, list_areas
 from assetmap.db import Database, Session, bump_data_version
 from assetmap.i18n import gettext
 from assetmap.models import Asset, Problem, ValidationError, validate_asset
+from assetmap.privacy import CONSENT_VALID_FOR, CONSENT_VERSION
 
 STORED_FIELDS = [f.name for f in fields(Asset)] + ["review_note"]
+AUDITED_FIELDS = tuple(
+    name
+    for name in STORED_FIELDS
+    if name not in ("id", "area_id", "created_at", "updated_at", "review_note")
+)
+CONTENT_FIELDS = tuple(
+    name for name in AUDITED_FIELDS if name != "status" and not name.startswith("consent")
+)
 LIST_FIELDS = ("languages", "tags")
 LIST_SEPARATOR = ", "
+FLAGS_TO_HIDE = 3
 
 INSERT_ASSET = (
     f"INSERT INTO assets ({', '.join(STORED_FIELDS)}) "
     f"VALUES ({', '.join('?' for _ in STORED_FIELDS)})"
 )
-SELECT_ASSETS = f"""
-    SELECT {", ".join(f"a.{name}" for name in STORED_FIELDS)}, ar.name AS area_name
-    FROM assets a LEFT JOIN areas ar ON ar.id = a.area_id
-"""
-SELECT_ASSET_BY_ID = f"SELECT {', '.join(STORED_FIELDS)} FROM assets WHERE id = ?"
 UPDATE_ASSET = (
     f"UPDATE assets SET {', '.join(f'{name} = ?' for name in STORED_FIELDS if name != 'id')} "
     "WHERE id = ?"
 )
+SELECT_ASSETS = f"""
+    SELECT {", ".join(f"a.{name}" for name in STORED_FIELDS)}, ar.name AS area_name,
+           (SELECT count(*) FROM flags f WHERE f.asset_id = a.id) AS flag_count
+    FROM assets a LEFT JOIN areas ar ON ar.id = a.area_id
+"""
+SELECT_ASSET_BY_ID = f"SELECT {', '.join(STORED_FIELDS)} FROM assets WHERE id = ?"
 SET_STATUS = "UPDATE assets SET status = ?, review_note = ?, updated_at = ? WHERE id = ?"
 COUNT_BY_STATUS = "SELECT status, count(*) FROM assets GROUP BY status"
 SELECT_SOURCE_IDS = "SELECT source_id FROM assets WHERE source = ? AND source_id IS NOT NULL"
+UPSERT_FLAG = """
+    INSERT INTO flags VALUES (?, ?, ?, ?)
+    ON CONFLICT (asset_id, reporter) DO UPDATE SET reason = excluded.reason
+"""
+SELECT_FLAGS = (
+    "SELECT reporter, reason, created_at FROM flags WHERE asset_id = ? ORDER BY created_at"
+)
 
 
 class AssetNotFoundError(LookupError):
@@ -56,6 +77,7 @@ class AssetFilter:
     sectors: tuple[str, ...] = ()
     area_ids: tuple[str, ...] = ()
     text: str = ""
+    flagged_only: bool = False
 
     def where(self) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -76,6 +98,8 @@ class AssetFilter:
                 "OR lower(a.tags) LIKE ? ESCAPE '\\')"
             )
             params.extend([_like_pattern(self.text)] * 3)
+        if self.flagged_only:
+            clauses.append("EXISTS (SELECT 1 FROM flags f WHERE f.asset_id = a.id)")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -86,6 +110,10 @@ def _like_pattern(text: str) -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _not_found(asset_id: str) -> AssetNotFoundError:
+    return AssetNotFoundError(gettext("No asset with id {id}.").format(id=asset_id))
 
 
 def _row_for(asset: Asset, review_note: str = "") -> list[Any]:
@@ -100,6 +128,9 @@ def _asset_from_row(row: Mapping[str, Any]) -> Asset:
     values = {f.name: row[f.name] for f in fields(Asset)}
     for name in LIST_FIELDS:
         values[name] = tuple(item for item in str(values[name]).split(LIST_SEPARATOR) if item)
+    for name in ("consent_at", "consent_renew_by", "created_at", "updated_at"):
+        values[name] = None if pd.isna(values[name]) else pd.Timestamp(values[name]).to_pydatetime()
+    values["contact_public"] = bool(values["contact_public"])
     return Asset(**values)
 
 
@@ -108,20 +139,44 @@ def _validated(db: Database, data: Mapping[str, Any] | Asset, max_distance_km: f
     return validate_asset(raw, extent=areas_extent(db), max_distance_km=max_distance_km)
 
 
+def _with_consent(asset: Asset, moment: datetime) -> Asset:
+    if asset.kind != "person":
+        return asset
+    return asset.with_changes(
+        consent_version=CONSENT_VERSION,
+        consent_at=moment,
+        consent_renew_by=moment + CONSENT_VALID_FOR,
+    )
+
+
+def _audit_create(session: Session, asset: Asset, actor: Actor) -> None:
+    audit.record(
+        session,
+        str(asset.id),
+        "create",
+        actor,
+        audit.field_changes(None, asdict(asset), AUDITED_FIELDS),
+    )
+
+
 def register_asset(
-    db: Database, data: Mapping[str, Any] | Asset, max_distance_km: float = 25.0
+    db: Database, data: Mapping[str, Any] | Asset, actor: Actor, max_distance_km: float = 25.0
 ) -> Asset:
-    """Validate and store one asset (pending unless `data` says otherwise); return it stored."""
+    """Validate and store one asset; a visitor's is always pending. Returns it as stored."""
+    require(actor, "submit")
     asset = _validated(db, data, max_distance_km)
+    if not actor.may("review"):
+        asset = asset.with_changes(status="pending")
     now = _now()
     with db.transaction() as session:
-        stored = asset.with_changes(
+        stored = _with_consent(asset, now).with_changes(
             id=asset.id or uuid.uuid4().hex,
             area_id=area_id_at(session, asset.lon, asset.lat),
             created_at=now,
             updated_at=now,
         )
         session.execute(INSERT_ASSET, _row_for(stored))
+        _audit_create(session, stored, actor)
         bump_data_version(session)
     return stored
 
@@ -141,79 +196,192 @@ def validate_assets(
     return assets, problems
 
 
-def add_assets(db: Database, assets: Sequence[Asset]) -> list[str]:
+def add_assets(db: Database, assets: Sequence[Asset], actor: Actor) -> list[str]:
     """Store already validated assets all together, or none of them; return their ids."""
+    require(actor, "import")
     if not assets:
         return []
-    areas = list_areas(db)
     area_ids = area_ids_for_points(
-        pd.Series([a.lon for a in assets]), pd.Series([a.lat for a in assets]), areas
+        pd.Series([a.lon for a in assets]), pd.Series([a.lat for a in assets]), list_areas(db)
     )
     now = _now()
     stored = [
-        asset.with_changes(
+        _with_consent(asset, now).with_changes(
             id=asset.id or uuid.uuid4().hex, area_id=area_id, created_at=now, updated_at=now
         )
         for asset, area_id in zip(assets, area_ids, strict=True)
     ]
     with db.transaction() as session:
         session.execute_many(INSERT_ASSET, [_row_for(asset) for asset in stored])
+        for asset in stored:
+            _audit_create(session, asset, actor)
         bump_data_version(session)
     return [str(asset.id) for asset in stored]
 
 
-def get_asset(db: Database, asset_id: str) -> Asset:
-    frame = db.frame(SELECT_ASSET_BY_ID, (asset_id,))
+def _load(session: Session, asset_id: str) -> tuple[Asset, str]:
+    frame = session.frame(SELECT_ASSET_BY_ID, (asset_id,))
     if frame.empty:
-        raise AssetNotFoundError(gettext("No asset with id {id}.").format(id=asset_id))
-    return _asset_from_row(frame.iloc[0].to_dict())
+        raise _not_found(asset_id)
+    row = frame.iloc[0].to_dict()
+    return _asset_from_row(row), str(row["review_note"])
 
 
-def _set_status(session: Session, asset_id: str, status: str, note: str) -> None:
-    if not session.rows("SELECT 1 FROM assets WHERE id = ?", (asset_id,)):
-        raise AssetNotFoundError(gettext("No asset with id {id}.").format(id=asset_id))
+def get_asset(db: Database, asset_id: str) -> Asset:
+    with db.reading() as session:
+        return _load(session, asset_id)[0]
+
+
+def _status_action(status: str) -> str:
+    return {"approved": "approve", "hidden": "hide", "pending": "pending"}[status]
+
+
+def _set_status(session: Session, asset_id: str, status: str, actor: Actor, note: str) -> None:
+    current, _ = _load(session, asset_id)
     session.execute(SET_STATUS, (status, note, _now(), asset_id))
+    audit.record(
+        session, asset_id, _status_action(status), actor, {"status": (current.status, status)}, note
+    )
+    if status == "approved":
+        session.execute("DELETE FROM flags WHERE asset_id = ?", (asset_id,))
 
 
-def set_status(db: Database, asset_ids: Iterable[str], status: str, note: str = "") -> None:
-    """Approve ("approved") or hide ("hidden") assets, all or none, keeping the reason."""
+def set_status(
+    db: Database, asset_ids: Iterable[str], status: str, actor: Actor, note: str = ""
+) -> None:
+    """Approve, hide or send back to pending, all listed assets or none, keeping the reason."""
+    require(actor, "review")
     with db.transaction() as session:
         for asset_id in asset_ids:
-            _set_status(session, asset_id, status, note.strip())
+            _set_status(session, asset_id, status, actor, note.strip())
         bump_data_version(session)
 
 
-def approve_assets(db: Database, asset_ids: Iterable[str], note: str = "") -> None:
-    set_status(db, asset_ids, "approved", note)
+def approve_assets(db: Database, asset_ids: Iterable[str], actor: Actor, note: str = "") -> None:
+    set_status(db, asset_ids, "approved", actor, note)
 
 
-def hide_assets(db: Database, asset_ids: Iterable[str], reason: str = "") -> None:
-    set_status(db, asset_ids, "hidden", reason)
+def hide_assets(db: Database, asset_ids: Iterable[str], actor: Actor, reason: str = "") -> None:
+    set_status(db, asset_ids, "hidden", actor, reason)
+
+
+def flag_asset(db: Database, asset_id: str, actor: Actor, reason: str) -> bool:
+    """Record a report about an asset; return True when this report hid it.
+
+    Each reporter counts once per asset; the third different reporter hides the asset
+    until a team member decides.
+    """
+    require(actor, "flag")
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError([Problem("reason", gettext("Please say what is wrong."))])
+    if len(reason) > 500:
+        raise ValidationError([Problem("reason", gettext("At most 500 characters, please."))])
+    with db.transaction() as session:
+        current, _ = _load(session, asset_id)
+        if current.status != "approved":
+            raise _not_found(asset_id)
+        session.execute(UPSERT_FLAG, (asset_id, actor.name, reason, _now()))
+        audit.record(session, asset_id, "flag", actor, {"flag": (None, reason)}, reason)
+        reporters = session.scalar("SELECT count(*) FROM flags WHERE asset_id = ?", (asset_id,))
+        hidden = reporters >= FLAGS_TO_HIDE
+        if hidden:
+            note = gettext("Hidden after {n} reports; a team member decides.").format(n=reporters)
+            session.execute(SET_STATUS, ("hidden", note, _now(), asset_id))
+            audit.record(
+                session, asset_id, "hide", SYSTEM, {"status": ("approved", "hidden")}, note
+            )
+        bump_data_version(session)
+    return bool(hidden)
+
+
+def flags_for(db: Database, asset_id: str) -> pd.DataFrame:
+    return db.frame(SELECT_FLAGS, (asset_id,))
 
 
 def update_asset(
-    db: Database, asset_id: str, changes: Mapping[str, Any], max_distance_km: float = 25.0
+    db: Database,
+    asset_id: str,
+    changes: Mapping[str, Any],
+    actor: Actor,
+    max_distance_km: float = 25.0,
+    action: str = "update",
 ) -> Asset:
     """Apply edited fields to an asset after validating the whole result."""
+    require(actor, "edit")
     current = get_asset(db, asset_id)
-    current_note = str(db.scalar("SELECT review_note FROM assets WHERE id = ?", (asset_id,)))
     # A person's consent was checked when they were registered; edits keep it.
     merged = {**asdict(current), "consent": True, **changes, "id": asset_id}
     edited = _validated(db, merged, max_distance_km)
     with db.transaction() as session:
+        _, note = _load(session, asset_id)
         stored = edited.with_changes(
+            status=current.status,
             area_id=area_id_at(session, edited.lon, edited.lat),
+            consent_version=current.consent_version,
+            consent_at=current.consent_at,
+            consent_renew_by=current.consent_renew_by,
             created_at=current.created_at,
             updated_at=_now(),
         )
-        row = dict(zip(STORED_FIELDS, _row_for(stored, current_note), strict=True))
+        row = dict(zip(STORED_FIELDS, _row_for(stored, note), strict=True))
         session.execute(UPDATE_ASSET, [*(v for k, v in row.items() if k != "id"), asset_id])
+        changed = audit.field_changes(asdict(current), asdict(stored), CONTENT_FIELDS)
+        audit.record(session, asset_id, action, actor, changed)
         bump_data_version(session)
     return stored
 
 
+def restore_version(
+    db: Database, asset_id: str, audit_id: int, actor: Actor, max_distance_km: float = 25.0
+) -> Asset:
+    """Bring back the asset's content as it was after audit row `audit_id`."""
+    state = audit.state_at(db, asset_id, audit_id)
+    content = {name: state.get(name) for name in CONTENT_FIELDS}
+    return update_asset(db, asset_id, content, actor, max_distance_km, action="restore")
+
+
+def renew_consent(db: Database, asset_id: str, actor: Actor) -> None:
+    """The person has agreed again (asked by a team member): a new year of consent."""
+    require(actor, "edit")
+    now = _now()
+    with db.transaction() as session:
+        current, _ = _load(session, asset_id)
+        renew_by = now + CONSENT_VALID_FOR
+        session.execute(
+            "UPDATE assets SET consent_version = ?, consent_at = ?, consent_renew_by = ? "
+            "WHERE id = ?",
+            (CONSENT_VERSION, now, renew_by, asset_id),
+        )
+        audit.record(
+            session,
+            asset_id,
+            "consent",
+            actor,
+            {
+                "consent_renew_by": (
+                    audit.as_text(current.consent_renew_by),
+                    audit.as_text(renew_by),
+                )
+            },
+        )
+        bump_data_version(session)
+
+
+def erase_asset(db: Database, asset_id: str, actor: Actor) -> None:
+    """Remove an asset for good: its row, its reports, and every value in its audit trail."""
+    require(actor, "erase")
+    with db.transaction() as session:
+        _load(session, asset_id)
+        session.execute("DELETE FROM flags WHERE asset_id = ?", (asset_id,))
+        session.execute("DELETE FROM assets WHERE id = ?", (asset_id,))
+        audit.scrub(session, asset_id)
+        audit.record(session, asset_id, "erase", actor, {})
+        bump_data_version(session)
+
+
 def list_assets(db: Database, asset_filter: AssetFilter | None = None) -> gpd.GeoDataFrame:
-    """Assets matching the filter as a WGS84 GeoDataFrame, with their area's name."""
+    """Assets matching the filter as a WGS84 GeoDataFrame, with area name and report count."""
     where, params = (asset_filter or AssetFilter()).where()
     frame = db.frame(f"{SELECT_ASSETS}{where} ORDER BY a.name, a.id", params)
     geometry = gpd.points_from_xy(frame["lon"], frame["lat"])

@@ -1,24 +1,37 @@
-"""The `assetmap` command: serve the app, load the demo, import and export assets."""
+"""The `assetmap` command: serve the app, load the demo, import and export, accounts,
+erasure, backup and restore."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
+
+from assetmap.accounts import (
+    AccountError,
+    PermissionDeniedError,
+    add_user,
+    console_actor,
+    list_users,
+)
 from assetmap.areas import AreaError
-from assetmap.assets import AssetFilter, list_assets
+from assetmap.assets import AssetFilter, AssetNotFoundError, erase_asset, list_assets
 from assetmap.config import PROJECT_DIR, ConfigError, Settings
-from assetmap.db import Database, DatabaseError, connect
+from assetmap.db import Database, DatabaseError, backup, connect, restore
 from assetmap.demo import is_empty, load_demo
 from assetmap.io.geojson import assets_to_geojson, write_geojson
 from assetmap.io.importing import ImportRejectedError, import_assets_file
 from assetmap.io.readers import ImportFileError
 from assetmap.mapping import install_map_scripts
 from assetmap.models import KINDS, STATUSES, ValidationError
+from assetmap.privacy import public_assets
 
 APP_SCRIPT = PROJECT_DIR / "app.py"
 USER_ERRORS = (
@@ -28,6 +41,9 @@ USER_ERRORS = (
     ImportRejectedError,
     DatabaseError,
     AreaError,
+    AccountError,
+    AssetNotFoundError,
+    PermissionDeniedError,
 )
 
 
@@ -41,7 +57,7 @@ def _open(args: argparse.Namespace) -> Database:
 
 def cmd_load_demo(args: argparse.Namespace) -> int:
     with _open(args) as db:
-        report = load_demo(db)
+        report = load_demo(db, console_actor())
     print(f"Demo loaded: {report.areas} areas, {report.assets_added} new assets.")
     return 0
 
@@ -49,7 +65,14 @@ def cmd_load_demo(args: argparse.Namespace) -> int:
 def cmd_import_assets(args: argparse.Namespace) -> int:
     settings = _settings(args)
     with connect(settings.db) as db:
-        report = import_assets_file(db, Path(args.file), args.status, settings.max_distance_km)
+        report = import_assets_file(
+            db,
+            Path(args.file),
+            console_actor(),
+            args.status,
+            settings.max_distance_km,
+            settings.max_upload_bytes,
+        )
     print(
         f"Imported {report.added} assets as {args.status}; "
         f"skipped {report.skipped_duplicates} already present."
@@ -65,7 +88,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         area_ids=tuple(args.area or []),
     )
     with _open(args) as db:
-        collection = assets_to_geojson(list_assets(db, asset_filter))
+        chosen = list_assets(db, asset_filter)
+    collection = assets_to_geojson(public_assets(chosen, datetime.now(UTC).replace(tzinfo=None)))
     if args.output == "-":
         json.dump(collection, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -75,31 +99,82 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    """Load the demo into an empty database, then hand over to `streamlit run`."""
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != first:
+            raise AccountError("The two passwords differ.")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        add_user(db, console_actor(), args.name, args.role, _read_password(), args.email)
+    print(f"Added {args.role} {args.name}.")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        users = list_users(db)
+    if users.empty:
+        print("No accounts yet. Add the first admin with: assetmap user add NAME --role admin")
+    for user in users.itertuples():
+        locked_until = pd.Timestamp(user.locked_until)
+        locked = "" if pd.isna(locked_until) else f"  locked until {locked_until:%Y-%m-%d %H:%M}"
+        print(f"{user.name}\t{user.role}\t{user.email or ''}{locked}")
+    return 0
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        erase_asset(db, args.asset_id, console_actor())
+    print(f"Erased {args.asset_id} and every value about it in the audit trail.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        backup(db, Path(args.directory))
+    print(f"Backed up {db.location} to {args.directory}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    with connect(settings.db) as db:
-        if args.demo and is_empty(db):
-            report = load_demo(db)
-            print(f"First run: loaded the demo ({report.assets_added} assets).")
+    with restore(settings.db, Path(args.directory)):
+        pass
+    print(f"Restored {args.directory} into {settings.db}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Open the database (holding its lock for as long as the app runs) and start Streamlit.
+
+    The app runs in this process, so a second server on the same file fails at once
+    instead of when its first visitor arrives.
+    """
+    from streamlit.web import bootstrap
+
+    settings = _settings(args)
+    db = connect(settings.db)
+    if args.demo and is_empty(db):
+        report = load_demo(db, console_actor())
+        print(f"First run: loaded the demo ({report.assets_added} assets).")
     install_map_scripts(PROJECT_DIR / "static")
     os.environ["ASSETMAP_DB"] = settings.db
     os.chdir(PROJECT_DIR)
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP_SCRIPT),
-        "--server.port",
-        str(args.port),
-        "--server.address",
-        args.address,
-        "--server.enableStaticServing",
-        "true",
-    ]
+    options = {
+        "server.port": args.port,
+        "server.address": args.address,
+        "server.enableStaticServing": True,
+        "server.headless": True,
+    }
     print(f"Assetmap on http://localhost:{args.port} (database {settings.db})", flush=True)
-    os.execv(sys.executable, command)
+    bootstrap.load_config_options(flag_options=options)
+    bootstrap.run(str(APP_SCRIPT), False, [], options)
+    db.close()
     return 0
 
 
@@ -136,6 +211,25 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--area", action="append", metavar="AREA_ID")
     export.add_argument("--status", action="append", choices=list(STATUSES))
     export.set_defaults(handler=cmd_export)
+
+    user = commands.add_parser("user", help="accounts").add_subparsers(dest="user", required=True)
+    user_add = user.add_parser("add", help="add an account (password from a prompt or stdin)")
+    user_add.add_argument("name")
+    user_add.add_argument("--role", choices=["admin", "team"], required=True)
+    user_add.add_argument("--email", help="for OpenID Connect sign-in")
+    user_add.set_defaults(handler=cmd_user_add)
+    user.add_parser("list", help="list accounts").set_defaults(handler=cmd_user_list)
+
+    erase = commands.add_parser("erase", help="remove an asset and its audit values for good")
+    erase.add_argument("asset_id")
+    erase.set_defaults(handler=cmd_erase)
+
+    backup_parser = commands.add_parser("backup", help="copy every table into a new folder")
+    backup_parser.add_argument("directory")
+    backup_parser.set_defaults(handler=cmd_backup)
+    restore_parser = commands.add_parser("restore", help="create a database from a backup")
+    restore_parser.add_argument("directory")
+    restore_parser.set_defaults(handler=cmd_restore)
     return parser
 
 
@@ -149,10 +243,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as error:
-        print(
-            f"assetmap: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "),
-            file=sys.stderr,
-        )
+        message = f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")
+        print(f"assetmap: error: {message}", file=sys.stderr)
         return 1
 
 

@@ -45,12 +45,17 @@ class TileSettings:
     attribution: str
 
 
+MAX_UPLOAD_MB = 20.0
+"""ASSETMAP_MAX_UPLOAD_MB: the largest file an import accepts, checked before reading it."""
+
+
 @dataclass(frozen=True)
 class Settings:
     db: str
     data_dir: Path
     tiles: TileSettings
     max_distance_km: float
+    max_upload_bytes: int
 
     @classmethod
     def from_env(cls, db: str | None = None) -> Settings:
@@ -66,6 +71,9 @@ class Settings:
             ),
             max_distance_km=float(
                 os.environ.get("ASSETMAP_MAX_DISTANCE_KM", MAX_DISTANCE_FROM_AREAS_KM)
+            ),
+            max_upload_bytes=int(
+                float(os.environ.get("ASSETMAP_MAX_UPLOAD_MB", MAX_UPLOAD_MB)) * 1_000_000
             ),
         )
 

@@ -124,6 +124,38 @@ def data_version(db: Database) -> int:
     return int(db.scalar("SELECT version FROM data_version"))
 
 
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def backup(db: Database, directory: Path) -> None:
+    """Write every table (schema, data, sequences) to `directory`, which must be new or empty."""
+    if directory.exists() and any(directory.iterdir()):
+        raise DatabaseError(f"{directory} is not empty: choose a new folder for the backup.")
+    with db.reading() as session:
+        session.execute(f"EXPORT DATABASE {_sql_string(str(directory))} (FORMAT PARQUET)")
+
+
+def restore(url: str, directory: Path) -> Database:
+    """Create the database at `url` from a backup; an existing database is never overwritten."""
+    path = _duckdb_path(url)
+    if not (directory / "schema.sql").is_file() or not (directory / "load.sql").is_file():
+        raise DatabaseError(f"{directory} is not an Assetmap backup (no schema.sql and load.sql).")
+    target = Path(path)
+    if target.exists():
+        raise DatabaseError(
+            f"{target} already exists. Restore into a new file (--db NEW_FILE), "
+            "or move the old one away first."
+        )
+    partial = target.with_name(target.name + ".restoring")
+    partial.unlink(missing_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(partial)) as connection:
+        connection.execute(f"IMPORT DATABASE {_sql_string(str(directory))}")
+    partial.replace(target)
+    return connect(url)
+
+
 def _duckdb_path(url: str) -> str:
     if re.match(r"^postgres(ql)?://", url):
         raise DatabaseError(

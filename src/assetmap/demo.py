@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyogrio
 
+from assetmap.accounts import Actor
 from assetmap.areas import replace_areas
 from assetmap.assets import count_by_status
 from assetmap.config import DEMO_DIR
@@ -29,8 +30,8 @@ def is_empty(db: Database) -> bool:
     return no_areas and sum(count_by_status(db).values()) == 0
 
 
-def load_demo(db: Database, demo_dir: Path = DEMO_DIR) -> DemoReport:
+def load_demo(db: Database, actor: Actor, demo_dir: Path = DEMO_DIR) -> DemoReport:
     """Load the demo areas and its approved OSM assets; assets already loaded are skipped."""
-    areas = replace_areas(db, pyogrio.read_dataframe(demo_dir / AREAS_FILE))
-    report = import_rows(db, rows_from_file(demo_dir / ASSETS_FILE), status="approved")
+    areas = replace_areas(db, pyogrio.read_dataframe(demo_dir / AREAS_FILE), actor)
+    report = import_rows(db, rows_from_file(demo_dir / ASSETS_FILE), actor, status="approved")
     return DemoReport(areas=areas, assets_added=report.added)

@@ -69,6 +69,60 @@ def m001_assets_and_areas(session: Session) -> None:
     session.execute("INSERT INTO data_version VALUES (0)")
 
 
+@migration
+def m002_trust(session: Session) -> None:
+    """Accounts, the audit trail (HSDS metadata shape), visitor flags, consent and contact."""
+    session.execute(
+        """
+        CREATE TABLE users (
+            name VARCHAR PRIMARY KEY,
+            role VARCHAR NOT NULL,
+            email VARCHAR,
+            password_hash VARCHAR,
+            failed_logins INTEGER NOT NULL DEFAULT 0,
+            locked_until TIMESTAMP,
+            created_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    session.execute("CREATE SEQUENCE audit_log_ids START 1")
+    session.execute(
+        """
+        CREATE TABLE audit_log (
+            id BIGINT PRIMARY KEY DEFAULT nextval('audit_log_ids'),
+            resource_id VARCHAR NOT NULL,
+            resource_type VARCHAR NOT NULL,
+            last_action_date TIMESTAMP NOT NULL,
+            last_action_type VARCHAR NOT NULL,
+            field_name VARCHAR NOT NULL,
+            previous_value VARCHAR,
+            replacement_value VARCHAR,
+            updated_by VARCHAR NOT NULL,
+            reason VARCHAR NOT NULL DEFAULT ''
+        )
+        """
+    )
+    session.execute(
+        """
+        CREATE TABLE flags (
+            asset_id VARCHAR NOT NULL,
+            reporter VARCHAR NOT NULL,
+            reason VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (asset_id, reporter)
+        )
+        """
+    )
+    for column in (
+        "contact_public BOOLEAN NOT NULL DEFAULT false",
+        "consent_version VARCHAR",
+        "consent_at TIMESTAMP",
+        "consent_renew_by TIMESTAMP",
+    ):
+        session.execute(f"ALTER TABLE assets ADD COLUMN {column}")
+    session.execute("UPDATE assets SET contact_public = true WHERE kind <> 'person'")
+
+
 def applied_migrations(db: Database) -> list[str]:
     return [row[0] for row in db.rows("SELECT name FROM migrations ORDER BY applied_at, name")]
 

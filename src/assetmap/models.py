@@ -124,6 +124,7 @@ FIELD_LABELS: dict[str, str] = {
     "source_id": N_("Source id"),
     "area": N_("Area"),
     "consent": N_("Consent"),
+    "contact_public": N_("Contact details public"),
 }
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -168,8 +169,12 @@ class Asset:
     source: str = "resident"
     source_id: str | None = None
     status: str = "pending"
+    contact_public: bool = False
     id: str | None = None
     area_id: str | None = None
+    consent_version: str | None = None
+    consent_at: datetime | None = None
+    consent_renew_by: datetime | None = None
     created_at: datetime | None = field(default=None, compare=False)
     updated_at: datetime | None = field(default=None, compare=False)
 
@@ -363,10 +368,11 @@ def _classification(data: Mapping[str, Any]) -> tuple[dict[str, str], list[Probl
     return chosen, [problem for problem in checks if problem]
 
 
-def _consented(value: Any) -> bool:
+def truthy(value: Any) -> bool:
+    """A yes from a checkbox, a CSV cell ("yes", "true", "1", "ja") or a boolean."""
     if isinstance(value, str):
         return value.strip().lower() in ("yes", "true", "1", "ja", "y")
-    return bool(value)
+    return bool(value) and not (isinstance(value, float) and math.isnan(value))
 
 
 def validate_asset(
@@ -378,7 +384,7 @@ def validate_asset(
     texts["website"] = _normalise_website(texts["website"])
     lists = {name: split_list(data.get(name)) for name in LIST_LIMITS}
     problems += _text_problems(texts) + _list_problems(lists)
-    if chosen["kind"] == "person" and not _consented(data.get("consent")):
+    if chosen["kind"] == "person" and not truthy(data.get("consent")):
         message = gettext("A person can only be added when they have agreed to be on the map.")
         problems.append(Problem("consent", message))
     lon, lat, coordinate_problems = _coordinates(data)
@@ -397,5 +403,6 @@ def validate_asset(
         languages=lists["languages"],
         tags=lists["tags"],
         id=_text(data, "id") or None,
+        contact_public=truthy(data.get("contact_public")),
         **choices_and_texts,
     )

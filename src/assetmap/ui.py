@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import html
 import re
+import uuid
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 import geopandas as gpd
 import streamlit as st
 
+from assetmap.accounts import (
+    AccountError,
+    Actor,
+    actor_for_email,
+    authenticate,
+    visitor,
+)
 from assetmap.areas import list_areas
 from assetmap.assets import AssetFilter, count_by_status, list_assets
 from assetmap.config import PROJECT_DIR, ConfigError, Settings
@@ -21,6 +30,7 @@ from assetmap.db import Database, DatabaseError, connect, data_version
 from assetmap.i18n import gettext
 from assetmap.mapping import LEGEND_TITLE, MapScripts, install_map_scripts, legend_entries
 from assetmap.models import Problem
+from assetmap.privacy import public_assets
 
 STATIC_DIR = PROJECT_DIR / "static"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -77,8 +87,12 @@ def _areas(_db: Database, location: str, version: int) -> gpd.GeoDataFrame:
 
 
 def assets(asset_filter: AssetFilter) -> gpd.GeoDataFrame:
+    """The matching assets as the current person may see them (people protected for visitors)."""
     db = database()
-    return _assets(db, db.location, data_version(db), asset_filter)
+    found = _assets(db, db.location, data_version(db), asset_filter)
+    if current_actor().may("see_private"):
+        return found
+    return public_assets(found, datetime.now(UTC).replace(tzinfo=None))
 
 
 def areas() -> gpd.GeoDataFrame:
@@ -88,6 +102,61 @@ def areas() -> gpd.GeoDataFrame:
 
 def status_counts() -> dict[str, int]:
     return count_by_status(database())
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
+def _visitor_key() -> str:
+    """What tells one visitor from another without storing who they are (it is hashed)."""
+    address = st.context.ip_address or ""
+    agent = st.context.headers.get("User-Agent", "") if address else ""
+    if address:
+        return f"{address}|{agent}"
+    return "session:" + st.session_state.setdefault("_visitor_session", uuid.uuid4().hex)
+
+
+def current_actor() -> Actor:
+    """Who is using this session, decided on the server on every run."""
+    if _oidc_configured() and st.user.is_logged_in and st.user.get("email"):
+        return actor_for_email(database(), str(st.user["email"]))
+    account = st.session_state.get("account")
+    if isinstance(account, Actor):
+        return account
+    return visitor(_visitor_key())
+
+
+def require(action: str) -> Actor:
+    """Stop the page unless the current person may take `action`."""
+    actor = current_actor()
+    if not actor.may(action):
+        st.error(gettext("This page is for team members. Please log in."))
+        st.page_link("views/account.py", label=gettext("Log in"), icon=":material/login:")
+        st.stop()
+    return actor
+
+
+def log_in(name: str, password: str) -> str | None:
+    """Log the session in; return the reason when it did not work."""
+    try:
+        st.session_state["account"] = authenticate(database(), name.strip(), password)
+    except AccountError as error:
+        return str(error)
+    return None
+
+
+def log_out() -> None:
+    st.session_state.pop("account", None)
+    if _oidc_configured() and st.user.is_logged_in:
+        st.logout()
+
+
+def uses_oidc() -> bool:
+    return _oidc_configured()
 
 
 def plain(text: object) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assetmap.accounts import Actor
 from assetmap.assets import add_assets, known_ids, known_source_ids, validate_assets
 from assetmap.db import Database
 from assetmap.i18n import gettext
@@ -22,7 +23,7 @@ class ImportRejectedError(ValueError):
     def __init__(self, problems: dict[int, list[Problem]]):
         self.problems = problems
         lines = [
-            gettext("row {row}: {problem}").format(row=row, problem=problem)
+            gettext("row {row}: {problem}").format(row=row, problem=str(problem).rstrip("."))
             for row, row_problems in sorted(problems.items())
             for problem in row_problems
         ]
@@ -59,6 +60,7 @@ def _without_duplicates(db: Database, assets: Sequence[Asset]) -> list[Asset]:
 def import_rows(
     db: Database,
     rows: Sequence[Mapping[str, Any]],
+    actor: Actor,
     status: str = "pending",
     source: str = "import",
     max_distance_km: float = 25.0,
@@ -69,11 +71,17 @@ def import_rows(
     if problems:
         raise ImportRejectedError(problems)
     fresh = _without_duplicates(db, assets)
-    add_assets(db, fresh)
+    add_assets(db, fresh, actor)
     return ImportReport(added=len(fresh), skipped_duplicates=len(assets) - len(fresh))
 
 
 def import_assets_file(
-    db: Database, path: Path, status: str = "pending", max_distance_km: float = 25.0
+    db: Database,
+    path: Path,
+    actor: Actor,
+    status: str = "pending",
+    max_distance_km: float = 25.0,
+    max_bytes: int | None = None,
 ) -> ImportReport:
-    return import_rows(db, rows_from_file(path), status=status, max_distance_km=max_distance_km)
+    rows = rows_from_file(path, max_bytes)
+    return import_rows(db, rows, actor, status=status, max_distance_km=max_distance_km)

@@ -109,6 +109,7 @@ def _row_for(tags: dict[str, str], element: str, lon: float, lat: float) -> dict
         "wheelchair": wheelchair if wheelchair in ("yes", "limited", "no") else "unknown",
         "source": "osm",
         "source_id": element,
+        "contact_public": True,
         "lon": round(lon, 7),
         "lat": round(lat, 7),
     }

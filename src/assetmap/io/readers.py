@@ -27,10 +27,21 @@ class ImportFileError(ValueError):
     """A file that cannot be read as assets, with the reason in plain words."""
 
 
-def rows_from_file(path: Path) -> list[dict[str, Any]]:
-    """Raw asset rows from a GeoJSON, GeoPackage or CSV file."""
+def check_size(name: str, size: int, max_bytes: int | None) -> None:
+    """Refuse a file over the upload cap before anything reads it."""
+    if max_bytes is not None and size > max_bytes:
+        raise ImportFileError(
+            gettext("{name} is {size:.1f} MB; files may be at most {limit:.0f} MB.").format(
+                name=name, size=size / 1_000_000, limit=max_bytes / 1_000_000
+            )
+        )
+
+
+def rows_from_file(path: Path, max_bytes: int | None = None) -> list[dict[str, Any]]:
+    """Raw asset rows from a GeoJSON, GeoPackage or CSV file no larger than `max_bytes`."""
     if not path.is_file():
         raise ImportFileError(gettext("There is no file at {path}.").format(path=path))
+    check_size(path.name, path.stat().st_size, max_bytes)
     suffix = path.suffix.lower()
     if suffix in SPATIAL_SUFFIXES:
         return _rows_from_spatial(path)

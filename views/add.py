@@ -116,7 +116,9 @@ if submitted:
         "consent": consent,
     }
     try:
-        asset = register_asset(ui.database(), fields, ui.settings().max_distance_km)
+        asset = register_asset(
+            ui.database(), fields, ui.current_actor(), ui.settings().max_distance_km
+        )
     except ValidationError as error:
         ui.show_problems(error.problems)
     else:

@@ -4,10 +4,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from assetmap import ui
-from assetmap.assets import AssetFilter
+from assetmap.assets import AssetFilter, flag_asset
 from assetmap.i18n import gettext as _
 from assetmap.mapping import assets_to_table, build_asset_map
-from assetmap.models import KINDS, SECTORS, categories_for, kind_label
+from assetmap.models import KINDS, SECTORS, ValidationError, categories_for, kind_label
 
 st.title(_("Community assets"))
 areas = ui.areas()
@@ -41,7 +41,7 @@ if total == 0:
             "or a person who makes this neighbourhood better."
         )
     )
-    st.page_link("pages/add.py", label=_("Add an asset"), icon=":material/add_location_alt:")
+    st.page_link("views/add.py", label=_("Add an asset"), icon=":material/add_location_alt:")
 else:
     st.caption(
         _("Showing {shown} of {total} approved assets.").format(shown=len(shown), total=total)
@@ -63,3 +63,14 @@ for note in notes:
 if not shown.empty:
     with st.expander(_("The assets on the map, as a table"), expanded=False):
         st.dataframe(assets_to_table(shown), hide_index=True, width="stretch")
+    with st.expander(_("Report a problem with an asset")), st.form("report", clear_on_submit=True):
+        names = dict(zip(shown["id"], shown["name"], strict=True))
+        reported = st.selectbox(_("Asset"), list(names), format_func=names.__getitem__)
+        reason = st.text_input(_("What is wrong?"), max_chars=500)
+        if st.form_submit_button(_("Send report")):
+            try:
+                flag_asset(ui.database(), reported, ui.current_actor(), reason)
+            except ValidationError as error:
+                ui.show_problems(error.problems)
+            else:
+                st.success(_("Thank you. The neighbourhood team will look at it."))

@@ -1,0 +1,107 @@
+"""The audit trail: who changed what, when, and each field's old and new value.
+
+Rows have the shape of Open Referral HSDS's metadata table (resource_id, resource_type,
+last_action_date, last_action_type, field_name, previous_value, replacement_value,
+updated_by), plus the reason given. Values are stored as text; replaying an asset's rows
+in order rebuilds any earlier version of it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pandas as pd
+
+from assetmap.accounts import Actor
+from assetmap.db import Database, Session
+
+ACTIONS = ("create", "update", "approve", "hide", "pending", "flag", "restore", "erase", "consent")
+
+INSERT_AUDIT = """
+    INSERT INTO audit_log (resource_id, resource_type, last_action_date, last_action_type,
+                           field_name, previous_value, replacement_value, updated_by, reason)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+SELECT_HISTORY = """
+    SELECT id, last_action_date, last_action_type, field_name, previous_value,
+           replacement_value, updated_by, reason
+    FROM audit_log WHERE resource_id = ? ORDER BY id
+"""
+SCRUB_VALUES = """
+    UPDATE audit_log SET previous_value = NULL, replacement_value = NULL, reason = ''
+    WHERE resource_id = ?
+"""
+
+
+def as_text(value: Any) -> str | None:
+    """One stored text form per value, so that comparing and replaying are exact."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple | list):
+        return ", ".join(str(item) for item in value) or None
+    if isinstance(value, datetime | date | pd.Timestamp):
+        return value.isoformat()
+    text = repr(value) if isinstance(value, float) else str(value)
+    return text or None
+
+
+def field_changes(
+    before: Mapping[str, Any] | None, after: Mapping[str, Any], fields: tuple[str, ...]
+) -> dict[str, tuple[str | None, str | None]]:
+    """The fields whose text form differs, as (previous, replacement)."""
+    changes = {}
+    for name in fields:
+        old = as_text(before.get(name)) if before else None
+        new = as_text(after.get(name))
+        if old != new:
+            changes[name] = (old, new)
+    return changes
+
+
+def record(
+    session: Session,
+    resource_id: str,
+    action: str,
+    actor: Actor,
+    changes: Mapping[str, tuple[str | None, str | None]],
+    reason: str = "",
+    resource_type: str = "asset",
+) -> None:
+    moment = datetime.now(UTC).replace(tzinfo=None)
+    rows = [
+        (resource_id, resource_type, moment, action, name, old, new, actor.name, reason)
+        for name, (old, new) in (changes or {"*": (None, None)}).items()
+    ]
+    session.execute_many(INSERT_AUDIT, rows)
+
+
+def history(db: Database, resource_id: str) -> pd.DataFrame:
+    return db.frame(SELECT_HISTORY, (resource_id,))
+
+
+def versions(db: Database, resource_id: str) -> list[tuple[int, datetime, str, str]]:
+    """Each change that produced a version: (last audit id, date, action, who), oldest first."""
+    frame = history(db, resource_id)
+    frame = frame[frame["last_action_type"].isin(("create", "update", "restore"))]
+    grouped = frame.groupby(["last_action_date", "last_action_type", "updated_by"], sort=False)
+    return [(int(group["id"].max()), when, action, who) for (when, action, who), group in grouped]
+
+
+def state_at(db: Database, resource_id: str, audit_id: int) -> dict[str, str | None]:
+    """The asset's fields as they were right after audit row `audit_id`."""
+    frame = history(db, resource_id)
+    state: dict[str, str | None] = {}
+    for row in frame[frame["id"] <= audit_id].itertuples():
+        if row.field_name != "*" and row.last_action_type in ("create", "update", "restore"):
+            state[str(row.field_name)] = row.replacement_value
+    return state
+
+
+def scrub(session: Session, resource_id: str) -> None:
+    """Remove every old and new value of a resource, keeping only that changes happened."""
+    session.execute(SCRUB_VALUES, (resource_id,))

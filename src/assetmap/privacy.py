@@ -1,0 +1,76 @@
+"""Protecting people on the map: consent, generalised locations and private contacts.
+
+A person-asset is only public with consent that has not lapsed, and never at its exact
+point: the public location is the centre of the 250 m grid cell (in the local UTM zone)
+it falls in. Phone and e-mail are private unless the asset says they may be shown.
+These are pure functions over GeoDataFrames; the map, popups and exports all pass
+through `public_assets`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import Transformer
+
+from assetmap.i18n import N_
+
+GRID_METRES = 250.0
+CONSENT_VALID_FOR = timedelta(days=365)
+CONSENT_VERSION = "2026-11"
+CONSENT_TEXT = N_(
+    "I agree that this information about me is shown on the community asset map. My exact "
+    "address is never shown: the map shows only the neighbourhood block. I can ask for it to "
+    "be changed or removed at any time, and I will be asked again within a year."
+)
+PRIVATE_CONTACT_FIELDS = ("phone", "email")
+PERSON_HIDDEN_FIELDS = ("address",)
+
+
+def _utm_epsg(lon: float, lat: float) -> int:
+    zone = int((lon + 180) // 6) % 60 + 1
+    return (32600 if lat >= 0 else 32700) + zone
+
+
+def generalise_points(
+    lons: np.ndarray, lats: np.ndarray, cell_metres: float = GRID_METRES
+) -> tuple[np.ndarray, np.ndarray]:
+    """Snap each point to the centre of its grid cell in its UTM zone (WGS84 in and out)."""
+    lons, lats = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+    out_lon, out_lat = lons.copy(), lats.copy()
+    zones = np.array([_utm_epsg(lon, lat) for lon, lat in zip(lons, lats, strict=True)])
+    for zone in np.unique(zones):
+        chosen = zones == zone
+        forward = Transformer.from_crs(4326, int(zone), always_xy=True)
+        x, y = forward.transform(lons[chosen], lats[chosen])
+        centre_x = (np.floor(x / cell_metres) + 0.5) * cell_metres
+        centre_y = (np.floor(y / cell_metres) + 0.5) * cell_metres
+        back = Transformer.from_crs(int(zone), 4326, always_xy=True)
+        out_lon[chosen], out_lat[chosen] = back.transform(centre_x, centre_y)
+    return out_lon, out_lat
+
+
+def consent_lapsed(assets_gdf: gpd.GeoDataFrame, now: datetime) -> pd.Series:
+    """People whose consent is missing or past its renewal date."""
+    is_person = assets_gdf["kind"] == "person"
+    renew_by = pd.to_datetime(assets_gdf["consent_renew_by"])
+    return is_person & (renew_by.isna() | (renew_by < pd.Timestamp(now)))
+
+
+def public_assets(assets_gdf: gpd.GeoDataFrame, now: datetime) -> gpd.GeoDataFrame:
+    """What anyone may see: no lapsed people, people generalised, contacts only if public."""
+    shown = assets_gdf[~consent_lapsed(assets_gdf, now)].copy()
+    private = ~shown["contact_public"].astype(bool)
+    for field in PRIVATE_CONTACT_FIELDS:
+        shown.loc[private, field] = ""
+    people = shown["kind"] == "person"
+    if people.any():
+        for field in PERSON_HIDDEN_FIELDS:
+            shown.loc[people, field] = ""
+        lon, lat = generalise_points(shown.loc[people, "lon"], shown.loc[people, "lat"])
+        shown.loc[people, "lon"], shown.loc[people, "lat"] = lon, lat
+        shown["geometry"] = gpd.points_from_xy(shown["lon"], shown["lat"])
+    return gpd.GeoDataFrame(shown, geometry="geometry", crs=assets_gdf.crs)

@@ -1,0 +1,77 @@
+"""Team: every asset's history, restoring an earlier version, consent and erasure."""
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from assetmap import ui
+from assetmap.assets import AssetFilter, erase_asset, renew_consent, restore_version
+from assetmap.audit import history, versions
+from assetmap.i18n import gettext as _
+from assetmap.models import STATUSES, ValidationError
+from assetmap.privacy import consent_lapsed
+
+actor = ui.require("review")
+db = ui.database()
+st.title(_("History and erasure"))
+
+everything = ui.assets(AssetFilter(statuses=tuple(STATUSES)))
+lapsed = everything[consent_lapsed(everything, datetime.now(UTC).replace(tzinfo=None))]
+if not lapsed.empty:
+    st.warning(
+        _(
+            "{n} people are hidden because their consent has lapsed. Ask them again, then "
+            "renew, or erase them."
+        ).format(n=len(lapsed))
+    )
+
+search = st.text_input(_("Find an asset by name"))
+found = ui.assets(AssetFilter(statuses=tuple(STATUSES), text=search)) if search else lapsed
+if found.empty:
+    st.info(_("Type part of a name to find an asset, whatever its status."))
+    st.stop()
+labels = {r.id: f"{r.name} ({_(STATUSES[r.status])})" for r in found.itertuples()}
+asset_id = st.selectbox(_("Asset"), list(labels), format_func=labels.__getitem__)
+record = found[found["id"] == asset_id].iloc[0]
+
+st.subheader(_("Changes"))
+st.dataframe(history(db, asset_id).drop(columns="id"), hide_index=True, width="stretch")
+
+st.subheader(_("Restore an earlier version"))
+choices = {
+    audit_id: f"{when:%Y-%m-%d %H:%M:%S} · {action} · {who}"
+    for audit_id, when, action, who in versions(db, asset_id)
+}
+version = st.selectbox(_("Version"), list(choices), format_func=choices.__getitem__)
+if st.button(_("Restore this version")):
+    try:
+        restore_version(db, asset_id, version, actor, ui.settings().max_distance_km)
+    except ValidationError as error:
+        ui.show_problems(error.problems)
+    else:
+        st.success(_("Restored. The restore is in the history too, so it can be undone."))
+
+if record["kind"] == "person":
+    st.subheader(_("Consent"))
+    st.write(
+        _("Consent version {version}, given {given}, renew by {renew}.").format(
+            version=record["consent_version"],
+            given=record["consent_at"],
+            renew=record["consent_renew_by"],
+        )
+    )
+    if st.button(_("The person agreed again: renew for a year")):
+        renew_consent(db, asset_id, actor)
+        st.rerun()
+
+st.subheader(_("Erase"))
+st.write(
+    _(
+        "Erasing removes the asset, its reports and every value about it in the history, for "
+        "good. Use it when a person asks to be removed."
+    )
+)
+confirm = st.checkbox(_("I understand that this cannot be undone"), key=f"confirm_{asset_id}")
+if st.button(_("Erase for good"), type="primary", disabled=not confirm):
+    erase_asset(db, asset_id, actor)
+    st.success(_("Erased."))
