@@ -195,3 +195,15 @@ def test_history_page_shows_changes(team_account):
     next(w for w in app.text_input if w.label == "Find an asset by name").input("Walk").run()
     assert not app.exception, app.exception
     assert any(s.value == "Changes" for s in app.subheader)
+
+
+def test_visitor_report_reaches_the_review_page(team_account):
+    app = open_page()
+    form_select = next(s for s in app.selectbox if s.label == "Asset")
+    form_select.select_index(0)
+    next(w for w in app.text_input if w.label == "What is wrong?").input("It closed last year")
+    next(b for b in app.button if b.label == "Send report").click().run()
+    assert "Thank you" in app.success[0].value
+    log_in(app)
+    app.switch_page("views/review.py").run()
+    assert any("It closed last year" in str(frame.value) for frame in app.dataframe)
