@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN = $(VENV)/bin
 INSTALLED = $(VENV)/.installed
 
-.PHONY: run test lint
+.PHONY: run test lint bench
 
 run: $(INSTALLED)
 	$(BIN)/assetmap serve
@@ -22,3 +22,6 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/planning.py

@@ -16,12 +16,15 @@ actor = ui.current_actor()
 pages = [
     st.Page("views/map.py", title=_("Map"), icon=":material/map:", default=True),
     st.Page("views/add.py", title=_("Add an asset"), icon=":material/add_location_alt:"),
+    st.Page("views/planning.py", title=_("Planning"), icon=":material/insights:"),
 ]
 if actor.may("review"):
     pages += [
         st.Page("views/review.py", title=_("Review"), icon=":material/fact_check:"),
         st.Page("views/history.py", title=_("History and erasure"), icon=":material/history:"),
     ]
+if actor.may("manage_layers"):
+    pages.append(st.Page("views/layers.py", title=_("Layers"), icon=":material/layers:"))
 if actor.may("manage_accounts"):
     pages.append(st.Page("views/accounts.py", title=_("Accounts"), icon=":material/group:"))
 account_title = _("Log out") if actor.may("review") else _("Log in")

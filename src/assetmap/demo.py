@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyogrio
@@ -12,11 +12,21 @@ from assetmap.areas import replace_areas
 from assetmap.assets import count_by_status
 from assetmap.config import DEMO_DIR
 from assetmap.db import Database
+from assetmap.indicators import import_indicators, list_indicators, save_indicator
 from assetmap.io.importing import import_rows
 from assetmap.io.readers import rows_from_file
+from assetmap.network import replace_walk_network
 
 AREAS_FILE = "areas.geojson"
 ASSETS_FILE = "assets.geojson"
+NETWORK_FILE = "walk_network.geojson"
+INDICATORS_FILE = "indicators.csv"
+ILLUSTRATIVE = "Illustrative figures made up for the demo, not statistics"
+INDICATOR_LABELS = {
+    "population": ("Residents (illustrative)", "people"),
+    "need_index": ("Need index (illustrative)", "points"),
+    "median_income_eur": ("Median income (illustrative)", "EUR"),
+}
 
 
 @dataclass(frozen=True)
@@ -34,4 +44,18 @@ def load_demo(db: Database, actor: Actor, demo_dir: Path = DEMO_DIR) -> DemoRepo
     """Load the demo areas and its approved OSM assets; assets already loaded are skipped."""
     areas = replace_areas(db, pyogrio.read_dataframe(demo_dir / AREAS_FILE), actor)
     report = import_rows(db, rows_from_file(demo_dir / ASSETS_FILE), actor, status="approved")
+    replace_walk_network(db, actor, pyogrio.read_dataframe(demo_dir / NETWORK_FILE))
+    import_indicators(
+        db,
+        actor,
+        demo_dir / INDICATORS_FILE,
+        "area_id",
+        year=2026,
+        source=ILLUSTRATIVE,
+        less_need=("median_income_eur",),
+        population="population",
+    )
+    for indicator in list_indicators(db):
+        label, unit = INDICATOR_LABELS[indicator.key]
+        save_indicator(db, actor, replace(indicator, label=label, unit=unit))
     return DemoReport(areas=areas, assets_added=report.added)

@@ -25,6 +25,7 @@ import xstatic.pkg.leaflet_markercluster
 from branca.element import MacroElement
 from jinja2 import Template
 
+from assetmap.choropleth import NO_DATA_COLOUR
 from assetmap.config import TileSettings
 from assetmap.i18n import N_, gettext
 from assetmap.models import (
@@ -148,6 +149,24 @@ class _Script(MacroElement):
 
 _ICON_PATH_JS = "L.Icon.Default.imagePath = {{ this.image_path }};"
 
+_FIT_JS = """
+(function () {
+  const map = {{ this._parent.get_name() }};
+  const bounds = {{ this.bounds }};
+  let fitted = false;
+  function fit() {
+    map.invalidateSize();
+    if (!fitted && map.getSize().x > 0) {
+      map.fitBounds(bounds, {padding: [10, 10]});
+      fitted = true;
+    }
+  }
+  // A map drawn while hidden (a closed tab) has no size yet: fit it once it is shown.
+  new ResizeObserver(fit).observe(map.getContainer());
+  fit();
+})();
+"""
+
 _ATTRIBUTION_JS = (
     "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text }});"
 )
@@ -155,17 +174,42 @@ _ATTRIBUTION_JS = (
 _AREAS_JS = """
 (function () {
   const map = {{ this._parent.get_name() }};
+  function style(feature) {
+    const fill = feature.properties.fill;
+    if (fill === undefined) {
+      return {color: "#444", weight: 2, dashArray: "6 4", fillColor: "#888", fillOpacity: 0.05};
+    }
+    const noData = fill === {{ this.no_data }};
+    return {color: noData ? "#777" : "#333", weight: 1, dashArray: noData ? "4 4" : null,
+            fillColor: fill, fillOpacity: noData ? 0.4 : 0.75};
+  }
   const layer = L.geoJSON({{ this.data }}, {
-    style: () => ({
-      color: "#444", weight: 2, dashArray: "6 4", fillColor: "#888", fillOpacity: 0.05,
-    }),
+    style: style,
     onEachFeature: (feature, shape) => {
-      const label = document.createElement("span");
-      label.textContent = feature.properties.name;
+      const label = document.createElement("div");
+      const title = document.createElement("strong");
+      title.textContent = feature.properties.name;
+      label.appendChild(title);
+      for (const text of feature.properties.lines || []) {
+        const line = document.createElement("div");
+        line.textContent = text;
+        label.appendChild(line);
+      }
       shape.bindTooltip(label, {sticky: true});
     },
   }).addTo(map);
   window.assetmap = Object.assign(window.assetmap || {}, {map: map, areas: layer});
+})();
+"""
+
+_ZONE_JS = """
+(function () {
+  const map = {{ this._parent.get_name() }};
+  const zone = L.geoJSON({{ this.data }}, {
+    interactive: false,
+    style: {color: "#0072B2", weight: 1, fillColor: "#56B4E9", fillOpacity: 0.35},
+  }).addTo(map);
+  window.assetmap = Object.assign(window.assetmap || {}, {zone: zone});
 })();
 """
 
@@ -269,8 +313,18 @@ def assets_to_map_features(assets_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def areas_to_map_features(areas_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
-    return areas_gdf[["id", "name", "geometry"]].to_geo_dict(drop_id=True)
+def areas_to_map_features(
+    areas_gdf: gpd.GeoDataFrame, styles: pd.DataFrame | None = None
+) -> dict[str, Any]:
+    """Area outlines, or with `styles` (indexed by area id: `fill`, `lines`) a choropleth."""
+    collection = areas_gdf[["id", "name", "geometry"]].to_geo_dict(drop_id=True)
+    if styles is not None:
+        for feature in collection["features"]:
+            area_id = feature["properties"]["id"]
+            if area_id in styles.index:
+                feature["properties"]["fill"] = styles.at[area_id, "fill"]
+                feature["properties"]["lines"] = list(styles.at[area_id, "lines"])
+    return collection
 
 
 def base_map(
@@ -292,7 +346,7 @@ def base_map(
     _Script(_ICON_PATH_JS, image_path=f"{scripts.base_url}/leaflet/images/").add_to(fmap)
     if extent is not None:
         min_lon, min_lat, max_lon, max_lat = extent
-        fmap.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
+        _Script(_FIT_JS, bounds=[[min_lat, min_lon], [max_lat, max_lon]]).add_to(fmap)
     return fmap
 
 
@@ -302,13 +356,18 @@ def build_asset_map(
     tiles: TileSettings,
     scripts: MapScripts,
     height: int = 600,
+    area_styles: pd.DataFrame | None = None,
+    zone_gdf: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
-    """The map of assets over area outlines, fitted to the areas (or the assets)."""
+    """The map of assets over area outlines (or a choropleth, and a covered zone)."""
     shown = areas_gdf if not areas_gdf.empty else assets_gdf
     extent = None if shown.empty else tuple(shown.total_bounds)
     fmap = base_map(extent, tiles, scripts, height)  # type: ignore[arg-type]
     if not areas_gdf.empty:
-        _Script(_AREAS_JS, data=areas_to_map_features(areas_gdf)).add_to(fmap)
+        features = areas_to_map_features(areas_gdf, area_styles)
+        _Script(_AREAS_JS, data=features, no_data=NO_DATA_COLOUR).add_to(fmap)
+    if zone_gdf is not None and not zone_gdf.empty:
+        _Script(_ZONE_JS, data=zone_gdf.to_geo_dict(drop_id=True)).add_to(fmap)
     _Script(
         _ASSETS_JS,
         data=assets_to_map_features(assets_gdf),

@@ -123,6 +123,42 @@ def m002_trust(session: Session) -> None:
     session.execute("UPDATE assets SET contact_public = true WHERE kind <> 'person'")
 
 
+@migration
+def m003_planning_layers(session: Session) -> None:
+    """Indicators per area, and the walking network for network service areas."""
+    session.execute(
+        """
+        CREATE TABLE indicators (
+            key VARCHAR PRIMARY KEY,
+            label VARCHAR NOT NULL,
+            unit VARCHAR NOT NULL DEFAULT '',
+            year INTEGER,
+            source VARCHAR NOT NULL DEFAULT '',
+            higher_is_need BOOLEAN NOT NULL DEFAULT true,
+            is_population BOOLEAN NOT NULL DEFAULT false
+        )
+        """
+    )
+    session.execute(
+        """
+        CREATE TABLE indicator_values (
+            indicator_key VARCHAR NOT NULL,
+            area_id VARCHAR NOT NULL,
+            value DOUBLE,
+            PRIMARY KEY (indicator_key, area_id)
+        )
+        """
+    )
+    session.execute(
+        """
+        CREATE TABLE walk_edges (
+            id INTEGER PRIMARY KEY,
+            geometry BLOB NOT NULL
+        )
+        """
+    )
+
+
 def applied_migrations(db: Database) -> list[str]:
     return [row[0] for row in db.rows("SELECT name FROM migrations ORDER BY applied_at, name")]
 

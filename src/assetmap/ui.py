@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from assetmap.accounts import (
@@ -30,6 +31,7 @@ from assetmap.db import Database, DatabaseError, connect, data_version
 from assetmap.i18n import gettext
 from assetmap.mapping import LEGEND_TITLE, MapScripts, install_map_scripts, legend_entries
 from assetmap.models import Problem
+from assetmap.planning import service_coverage
 from assetmap.privacy import public_assets
 
 STATIC_DIR = PROJECT_DIR / "static"
@@ -100,6 +102,26 @@ def areas() -> gpd.GeoDataFrame:
     return _areas(db, db.location, data_version(db))
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _coverage(
+    _db: Database,
+    location: str,
+    version: int,
+    categories: tuple[str, ...],
+    distance: float,
+    network: bool,
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    return service_coverage(_db, categories, distance, network)
+
+
+def coverage(
+    categories: tuple[str, ...], distance: float, network: bool
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """Service coverage, computed once per question and data version."""
+    db = database()
+    return _coverage(db, db.location, data_version(db), categories, distance, network)
+
+
 def status_counts() -> dict[str, int]:
     return count_by_status(database())
 
@@ -168,12 +190,21 @@ def show_problems(problems: Iterable[Problem]) -> None:
     st.error("\n".join(f"- {plain(problem)}" for problem in problems))
 
 
-def legend() -> None:
+def colour_legend(
+    title: str, entries: Iterable[tuple[str, str]], round_swatch: bool = False
+) -> None:
+    """A legend of (colour, label) pairs; labels are escaped."""
+    radius = "50%" if round_swatch else "2px"
     swatches = "".join(
-        f'<div><span style="display:inline-block;width:0.9em;height:0.9em;border-radius:50%;'
+        f'<div><span style="display:inline-block;width:0.9em;height:0.9em;border-radius:{radius};'
         f'background:{colour};border:1px solid #1a1a1a;margin-right:0.4em"></span>'
         f"{html.escape(label)}</div>"
-        for label, colour in legend_entries()
+        for colour, label in entries
     )
-    st.markdown(f"**{plain(gettext(LEGEND_TITLE))}**")
+    st.markdown(f"**{plain(title)}**")
     st.markdown(swatches, unsafe_allow_html=True)
+
+
+def legend() -> None:
+    entries = [(colour, label) for label, colour in legend_entries()]
+    colour_legend(gettext(LEGEND_TITLE), entries, round_swatch=True)

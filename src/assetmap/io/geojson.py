@@ -9,7 +9,9 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
+WGS84 = "EPSG:4326"
 COORDINATE_DECIMALS = 7
 """1e-7 degrees is about a centimetre: precise, without float noise in the file."""
 
@@ -72,3 +74,14 @@ def write_geojson(collection: dict[str, Any], path: Path) -> None:
     partial = path.with_name(path.name + ".partial")
     partial.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
     partial.replace(path)
+
+
+def areas_to_geojson(areas_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Areas with their properties, rings wound as RFC 7946 asks (outer counter-clockwise)."""
+    rounded = shapely.set_precision(areas_gdf.geometry.to_numpy(), 10**-COORDINATE_DECIMALS)
+    geometry = gpd.GeoSeries(shapely.orient_polygons(rounded), index=areas_gdf.index, crs=WGS84)
+    oriented = areas_gdf.set_geometry(geometry)
+    collection = json.loads(oriented.to_json(na="null", drop_id=True))
+    for feature, area_id in zip(collection["features"], areas_gdf["id"], strict=True):
+        feature["id"] = str(area_id)
+    return collection

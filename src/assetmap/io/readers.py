@@ -88,7 +88,8 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _read_csv_text(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """A text file in UTF-8 (with or without BOM) or, failing that, Windows-1252."""
     raw = path.read_bytes()
     for encoding in CSV_ENCODINGS:
         try:
@@ -99,7 +100,7 @@ def _read_csv_text(path: Path) -> str:
 
 
 def _rows_from_csv(path: Path) -> list[dict[str, Any]]:
-    text = _read_csv_text(path)
+    text = read_text(path)
     if "\x00" in text:
         raise ImportFileError(gettext("{name} is not a text file.").format(name=path.name))
     try:

@@ -1,0 +1,146 @@
+"""Planning layers: choropleths, service coverage and need-versus-supply gaps for the stored
+areas, indicators and assets. Reads through the storage modules, computes with the pure ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from assetmap.areas import list_areas
+from assetmap.assets import AssetFilter, list_assets
+from assetmap.choropleth import NO_DATA_COLOUR, classify, colours, ranks
+from assetmap.coverage import (
+    coverage_by_area,
+    metric_crs,
+    reach_zone,
+    with_population,
+    zone_to_wgs84,
+)
+from assetmap.db import Database
+from assetmap.gaps import gap_table, need_score, supply_score
+from assetmap.i18n import gettext
+from assetmap.indicators import Indicator, indicator_values, list_indicators
+from assetmap.network import lines_to_metric, network_graph, walk_network, walk_zone
+
+DEFAULT_DISTANCE_M = 800.0
+
+
+class PlanningError(ValueError):
+    """A planning question that cannot be answered with the data at hand, and why."""
+
+
+@dataclass(frozen=True)
+class Choropleth:
+    styles: pd.DataFrame
+    """Indexed by area id: `fill` colour and tooltip `lines`."""
+    legend: list[tuple[str, str]]
+    """(colour, "low – high") per class, then the no-data entry."""
+
+
+def _number(value: float, unit: str) -> str:
+    text = f"{value:,.1f}".replace(",", "\u202f") if abs(value) < 1e6 else f"{value:.3g}"
+    return f"{text} {unit}".strip()
+
+
+def indicator_choropleth(
+    areas_gdf: gpd.GeoDataFrame,
+    values: pd.Series,
+    indicator: Indicator,
+    method: str = "quantiles",
+    palette: str = "YlGnBu",
+    k: int = 5,
+) -> Choropleth:
+    by_area = values.reindex(areas_gdf["id"].astype(str))
+    classes = classify(by_area, method, k)
+    fills = colours(classes, palette)
+    rank = ranks(by_area, indicator.higher_is_need)
+    known = int(by_area.notna().sum())
+    lines = []
+    for area_id in by_area.index:
+        value = by_area[area_id]
+        if pd.isna(value):
+            lines.append([gettext("No data")])
+            continue
+        rank_text = gettext("Rank {rank} of {n} by need").format(rank=int(rank[area_id]), n=known)
+        lines.append([f"{gettext(indicator.label)}: {_number(value, indicator.unit)}", rank_text])
+    styles = pd.DataFrame({"fill": fills.to_numpy(), "lines": lines}, index=by_area.index)
+    palette_of = dict(zip(classes.of_value, fills, strict=True))
+    legend = [
+        (palette_of.get(c, NO_DATA_COLOUR), f"{_number(low, '')} – {_number(high, indicator.unit)}")
+        for c, (low, high) in enumerate(classes.ranges())
+    ]
+    if known < len(by_area):
+        legend.append((NO_DATA_COLOUR, gettext("No data")))
+    return Choropleth(styles, legend)
+
+
+def population_indicator(db: Database) -> Indicator | None:
+    return next((i for i in list_indicators(db) if i.is_population), None)
+
+
+def service_coverage(
+    db: Database,
+    categories: tuple[str, ...],
+    distance_m: float = DEFAULT_DISTANCE_M,
+    network: bool = False,
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """Coverage per area by approved assets of `categories`, and the covered zone (WGS84)."""
+    areas = list_areas(db)
+    if areas.empty:
+        raise PlanningError(gettext("There are no areas yet: import neighbourhood boundaries."))
+    if not categories:
+        raise PlanningError(gettext("Choose at least one category of service."))
+    if distance_m < 0:
+        raise PlanningError(gettext("The distance cannot be negative."))
+    services = list_assets(db, AssetFilter(categories=categories))
+    crs = metric_crs(areas)
+    services_m = services.to_crs(crs).geometry
+    if network:
+        lines = walk_network(db)
+        if lines.empty:
+            raise PlanningError(gettext("No walking network is loaded."))
+        zone = walk_zone(network_graph(lines_to_metric(lines, crs)), services_m, distance_m)
+    else:
+        zone = reach_zone(services_m, distance_m)
+    coverage = coverage_by_area(areas, zone, crs)
+    population = population_indicator(db)
+    if population is not None:
+        coverage = with_population(coverage, indicator_values(db, population.key))
+    return coverage, zone_to_wgs84(zone, crs)
+
+
+def need_and_supply(
+    db: Database,
+    need_keys: tuple[str, ...],
+    measure: str,
+    coverage: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The gap table: need, supply, their thirds, colours and priority per area."""
+    if not need_keys:
+        raise PlanningError(gettext("Choose at least one need indicator."))
+    areas = list_areas(db)
+    ids = areas["id"].astype(str)
+    indicators = {i.key: i for i in list_indicators(db)}
+    table = pd.DataFrame({key: indicator_values(db, key).reindex(ids) for key in need_keys})
+    need = need_score(table, {key: indicators[key].higher_is_need for key in need_keys})
+    approved = list_assets(db)
+    counts = approved["area_id"].value_counts().reindex(ids, fill_value=0).astype(float)
+    population = population_indicator(db)
+    if measure == "per_1000_residents" and population is None:
+        raise PlanningError(gettext("Assets per 1,000 residents needs a population indicator."))
+    if measure == "coverage" and coverage is None:
+        raise PlanningError(gettext("Work out service coverage first."))
+    area_km2 = areas.to_crs(metric_crs(areas)).area.set_axis(ids) / 1e6
+    supply = supply_score(
+        counts,
+        measure,
+        population=indicator_values(db, population.key) if population else None,
+        area_km2=area_km2,
+        coverage_share=coverage.set_index("area_id")["coverage_share"]
+        if coverage is not None
+        else None,
+    )
+    return gap_table(need, supply, areas["name"].set_axis(ids))

@@ -1,0 +1,119 @@
+"""Admin: neighbourhood boundaries, indicators and the walking network."""
+
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import pyogrio
+import streamlit as st
+
+from assetmap import ui
+from assetmap.areas import AreaError, areas_from_file, replace_areas
+from assetmap.i18n import gettext as _
+from assetmap.indicators import IndicatorError, import_indicators, list_indicators, save_indicator
+from assetmap.io.readers import ImportFileError
+from assetmap.network import replace_walk_network, walkable_lines
+
+actor = ui.require("manage_layers")
+db = ui.database()
+limit = ui.settings().max_upload_bytes
+st.title(_("Layers"))
+
+
+def saved(upload) -> Path:  # type: ignore[no-untyped-def]
+    """The upload as a file on disk (GDAL reads files), keeping its name for messages."""
+    folder = Path(tempfile.mkdtemp(prefix="assetmap-"))
+    path = folder / Path(upload.name).name
+    path.write_bytes(upload.getbuffer())
+    return path
+
+
+st.subheader(_("Neighbourhood boundaries"))
+st.caption(
+    _(
+        "GeoJSON, GeoPackage or a zipped Shapefile, in any coordinate system. Replacing the "
+        "areas places every asset in its new area."
+    )
+)
+upload = st.file_uploader(_("Boundary file"), type=["geojson", "json", "gpkg", "zip"], key="areas")
+if upload is not None:
+    path = saved(upload)
+    try:
+        fields = [f for f in pyogrio.read_info(path)["fields"]]
+    except Exception:
+        fields = []
+        st.error(_("{name} could not be read as a map file.").format(name=ui.plain(upload.name)))
+    if fields:
+        id_field = st.selectbox(_("Field with the area id"), fields)
+        name_field = st.selectbox(
+            _("Field with the area name"), fields, index=min(1, len(fields) - 1)
+        )
+        crs = st.text_input(_("Coordinate system, if the file does not say (e.g. EPSG:3067)"))
+        if st.button(_("Replace the areas"), type="primary"):
+            try:
+                areas = areas_from_file(path, id_field, name_field, crs or None, limit)
+                count = replace_areas(db, areas, actor)
+            except (AreaError, ImportFileError, ValueError) as error:
+                st.error(str(error))
+            else:
+                st.success(_("Imported {n} areas.").format(n=count))
+
+st.subheader(_("Indicators"))
+st.caption(
+    _(
+        "A CSV with one row per area; every numeric column becomes an indicator. Semicolons "
+        "and decimal commas are fine."
+    )
+)
+upload = st.file_uploader(_("Indicator file"), type=["csv", "txt"], key="indicators")
+if upload is not None:
+    area_field = st.text_input(_("Column with the area id"), "area_id")
+    if st.button(_("Import indicators"), type="primary"):
+        try:
+            report = import_indicators(db, actor, saved(upload), area_field, max_bytes=limit)
+        except (IndicatorError, ImportFileError) as error:
+            st.error(str(error))
+        else:
+            st.success(_("Imported: {names}.").format(names=ui.plain(", ".join(report.indicators))))
+            if report.unmatched_keys:
+                st.warning(
+                    _("These rows match no area: {keys}.").format(
+                        keys=ui.plain(", ".join(report.unmatched_keys))
+                    )
+                )
+
+for indicator in list_indicators(db):
+    with st.expander(ui.plain(f"{indicator.label} ({indicator.key})")), st.form(indicator.key):
+        label = st.text_input(_("Label"), indicator.label)
+        unit = st.text_input(_("Unit"), indicator.unit)
+        year = st.number_input(_("Year"), 1900, 2100, indicator.year or 2026)
+        source = st.text_input(_("Source"), indicator.source)
+        more_need = st.checkbox(_("A higher value means more need"), indicator.higher_is_need)
+        population = st.checkbox(_("This is the number of residents"), indicator.is_population)
+        if st.form_submit_button(_("Save")):
+            save_indicator(
+                db,
+                actor,
+                replace(
+                    indicator,
+                    label=label,
+                    unit=unit,
+                    year=int(year),
+                    source=source,
+                    higher_is_need=more_need,
+                    is_population=population,
+                ),
+            )
+            st.rerun()
+
+st.subheader(_("Walking network"))
+upload = st.file_uploader(
+    _("OpenStreetMap extract or line file"), type=["pbf", "osm", "geojson", "gpkg"], key="network"
+)
+if upload is not None and st.button(_("Load the walking network")):
+    try:
+        count = replace_walk_network(db, actor, walkable_lines(saved(upload)))
+    except ImportFileError as error:
+        st.error(str(error))
+    else:
+        st.success(_("Loaded {n} lines.").format(n=count))

@@ -1,0 +1,185 @@
+"""Planning: an indicator as a choropleth, service coverage, and need-versus-supply gaps."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from assetmap import ui
+from assetmap.assets import AssetFilter
+from assetmap.choropleth import METHODS, PALETTES
+from assetmap.coverage import population_share
+from assetmap.gaps import BIVARIATE_COLOURS, METHOD, SUPPLY_MEASURES, THIRDS
+from assetmap.i18n import gettext as _
+from assetmap.indicators import indicator_values, list_indicators
+from assetmap.mapping import build_asset_map
+from assetmap.models import CATEGORIES, categories_for
+from assetmap.planning import (
+    DEFAULT_DISTANCE_M,
+    PlanningError,
+    indicator_choropleth,
+    need_and_supply,
+)
+
+st.title(_("Planning"))
+db = ui.database()
+areas = ui.areas()
+if areas.empty:
+    st.info(
+        _(
+            "There are no neighbourhood areas yet. An admin can import them on the Layers page "
+            "or with: assetmap import-areas FILE --id-field ID --name-field NAME"
+        )
+    )
+    st.stop()
+indicators = {i.key: i for i in list_indicators(db)}
+settings, scripts, assets = ui.settings(), ui.map_scripts(), ui.assets(AssetFilter())
+if areas["note"].ne("").any():
+    st.caption(ui.plain(" ".join(sorted(set(areas["note"]) - {""}))))
+
+
+def draw(key: str, **layers: object) -> None:
+    fmap = build_asset_map(
+        layers.pop("assets", assets.iloc[0:0]), areas, settings.tiles, scripts, height=520, **layers
+    )  # type: ignore[arg-type]
+    st_folium(fmap, key=key, returned_objects=[], use_container_width=True, height=520)
+
+
+choropleth_tab, coverage_tab, gaps_tab = st.tabs(
+    [_("Indicators"), _("Service coverage"), _("Need and supply")]
+)
+
+with choropleth_tab:
+    if not indicators:
+        st.info(_("No indicators yet. An admin can import them on the Layers page."))
+    else:
+        left, middle, right = st.columns(3)
+        key = left.selectbox(
+            _("Indicator"), list(indicators), format_func=lambda k: _(indicators[k].label)
+        )
+        method = middle.selectbox(
+            _("Classes by"), list(METHODS), format_func=lambda m: _(METHODS[m])
+        )
+        palette = right.selectbox(_("Colours"), list(PALETTES))
+        classes = st.slider(_("Number of classes"), 3, 7, 5)
+        indicator = indicators[key]
+        values = indicator_values(db, key)
+        shape = indicator_choropleth(areas, values, indicator, method, palette, classes)
+        map_column, legend_column = st.columns([5, 1])
+        with map_column:
+            draw(
+                "choropleth_map",
+                area_styles=shape.styles,
+                assets=assets if st.checkbox(_("Show assets"), value=True) else assets.iloc[0:0],
+            )
+        with legend_column:
+            ui.colour_legend(_(indicator.label), shape.legend)
+        direction = (
+            _("higher means more need") if indicator.higher_is_need else _("higher means less need")
+        )
+        st.caption(f"{ui.plain(indicator.source)} {indicator.year or ''} · {direction}")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    _("Area"): areas["name"].to_numpy(),
+                    _("Value"): values.reindex(areas["id"]).to_numpy(),
+                }
+            ),
+            hide_index=True,
+        )
+
+with coverage_tab:
+    left, right = st.columns([3, 1])
+    category_labels = categories_for(CATEGORIES)
+    categories = left.multiselect(
+        _("Services"),
+        list(category_labels),
+        default=["library", "community_hall"],
+        format_func=category_labels.__getitem__,
+    )
+    distance = right.number_input(_("Walking distance (m)"), 0, 5000, int(DEFAULT_DISTANCE_M), 50)
+    network = st.checkbox(
+        _("Along paths and streets (the walking network) instead of as the crow flies")
+    )
+    try:
+        coverage, zone = ui.coverage(tuple(categories), float(distance), network)
+    except PlanningError as error:
+        st.warning(str(error))
+        coverage = None
+    if coverage is not None:
+        draw("coverage_map", zone_gdf=zone, assets=assets[assets["category"].isin(categories)])
+        if "population" in coverage:
+            st.metric(_("Residents within reach"), f"{population_share(coverage):.0%}")
+        headings = {
+            "area_name": _("Area"),
+            "area_km2": _("Area (km²)"),
+            "covered_km2": _("Within reach (km²)"),
+            "coverage_share": _("Share covered"),
+            "population": _("Residents"),
+            "covered_population": _("Residents within reach"),
+        }
+        st.dataframe(
+            coverage.drop(columns=["area_id"]).rename(columns=headings).round(3),
+            hide_index=True,
+            column_config={
+                _("Share covered"): st.column_config.ProgressColumn(
+                    min_value=0.0, max_value=1.0, format="percent"
+                )
+            },
+        )
+        st.download_button(_("Download as CSV"), coverage.to_csv(index=False), "coverage.csv")
+
+with gaps_tab:
+    needs = [k for k, i in indicators.items() if not i.is_population]
+    chosen = st.multiselect(
+        _("Need indicators"), needs, default=needs, format_func=lambda k: _(indicators[k].label)
+    )
+    measure = st.radio(
+        _("Supply"),
+        list(SUPPLY_MEASURES),
+        format_func=lambda m: _(SUPPLY_MEASURES[m]),
+        horizontal=True,
+    )
+    try:
+        table = need_and_supply(db, tuple(chosen), measure, coverage)
+    except PlanningError as error:
+        st.warning(str(error))
+        st.stop()
+    lines = [
+        [
+            _("Need: {n}").format(n=_(THIRDS[int(n)])) if n == n else _("No data"),
+            _("Supply: {s}").format(s=_(THIRDS[int(s)])) if s == s else _("No data"),
+        ]
+        for n, s in zip(table["need_third"], table["supply_third"], strict=True)
+    ]
+    styles = pd.DataFrame({"fill": table["colour"].to_numpy(), "lines": lines}, index=table.index)
+    map_column, legend_column = st.columns([5, 1])
+    with map_column:
+        draw("gaps_map", area_styles=styles)
+    with legend_column:
+        ui.colour_legend(
+            _("Need (rows) and supply (columns)"),
+            [
+                (
+                    BIVARIATE_COLOURS[(n, s)],
+                    f"{_('Need')} {_(THIRDS[n])}, {_('supply')} {_(THIRDS[s])}",
+                )
+                for n in (3, 2, 1)
+                for s in (1, 2, 3)
+            ],
+        )
+    st.subheader(_("Priority areas: high need, low supply"))
+    priority = table[table["priority"]]
+    if priority.empty:
+        st.info(_("No area is in both the highest third for need and the lowest for supply."))
+    headings = {
+        "area_name": _("Area"),
+        "need": _("Need (0 to 1)"),
+        "supply": _(SUPPLY_MEASURES[measure]),
+        "priority": _("Priority"),
+    }
+    st.dataframe(
+        table[list(headings)].round(3).rename(columns=headings),
+        hide_index=True,
+    )
+    st.markdown(f"**{_('How this is worked out')}**")
+    st.write(_(METHOD))
