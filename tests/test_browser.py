@@ -188,6 +188,24 @@ def test_no_request_leaves_localhost(page: Page, server: Server, outside_request
     assert any(url.endswith("/app/static/vendor/leaflet/leaflet.js") for url in scripts)
 
 
+def test_visitor_opening_team_pages_by_address_gets_the_map(page: Page, server: Server):
+    for path in ("/review", "/history", "/accounts", "/layers"):
+        page.goto(server.url + path)
+        expect(page.get_by_role("heading", name="Community assets")).to_be_visible()
+        expect(page.get_by_role("button", name="Approve chosen")).to_have_count(0)
+    expect(page.get_by_role("link", name="Review")).to_have_count(0)
+
+
+def test_a_javascript_website_is_refused_on_the_add_page(page: Page, server: Server):
+    page.goto(server.url + "/add")
+    page.get_by_label("Longitude (east–west)").fill("24.945")
+    page.get_by_label("Latitude (north–south)").fill("60.170")
+    page.get_by_label("Name").fill("Sneaky")
+    page.get_by_label("Website").fill("javascript:alert(document.cookie)")
+    page.get_by_role("button", name="Send for review").click()
+    expect(page.get_by_text("A website must be a web address starting with http")).to_be_visible()
+
+
 def test_clicking_the_map_on_the_add_page_fills_the_location(page: Page, server: Server):
     page.goto(server.url + "/add")
     frame = map_frame(page)
