@@ -24,8 +24,9 @@ import pyogrio
 import shapely
 
 from assetmap.config import DEMO_DIR
+from assetmap.io.importing import DUPLICATE_METRES
 from assetmap.io.osm import assets_from_osm
-from assetmap.models import ValidationError, validate_asset
+from assetmap.models import ValidationError, distance_km, validate_asset
 from assetmap.network import walkable_lines
 
 NEIGHBOURHOODS = ("Kluuvi", "Kaartinkaupunki", "Kaisaniemi", "Hakaniemi", "Siltasaari", "Keskusta")
@@ -73,13 +74,26 @@ def neighbourhoods(pbf: Path) -> gpd.GeoDataFrame:
     return areas.sort_values("id").reset_index(drop=True)
 
 
+def _mapped_twice(row: dict, kept: list[dict]) -> bool:
+    """OSM often has a place both as a node and as a building: keep the first."""
+    return any(
+        other["name"].casefold() == row["name"].casefold()
+        and distance_km(row["lon"], row["lat"], other["lon"], other["lat"]) * 1000
+        <= DUPLICATE_METRES
+        for other in kept
+    )
+
+
 def demo_assets(pbf: Path) -> gpd.GeoDataFrame:
-    rows = []
+    rows: list[dict] = []
     for row in assets_from_osm(pbf):
         try:
             validate_asset(row)
         except ValidationError as error:
             print(f"skipped {row['source_id']}: {error}", file=sys.stderr)
+            continue
+        if _mapped_twice(row, rows):
+            print(f"skipped {row['source_id']}: {row['name']} is mapped twice", file=sys.stderr)
             continue
         rows.append(row)
     frame = gpd.GeoDataFrame(

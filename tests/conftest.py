@@ -12,7 +12,7 @@ from assetmap.db import Database, connect
 from assetmap.demo import load_demo
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-DEMO_ASSET_COUNT = 67
+DEMO_ASSET_COUNT = 66
 DEMO_AREA_COUNT = 6
 ADMIN = Actor("admin-in-tests", "admin")
 TEAM = Actor("team-in-tests", "team")

@@ -83,7 +83,7 @@ def test_export_filters_and_only_approved_by_default(demo_file, tmp_path):
     assert pending.id not in set(exported["id"])
 
 
-def test_import_geojson_csv_and_gpkg(db_path, tmp_path):
+def test_import_geojson_csv_and_gpkg(db_path, tmp_path, capsys):
     frame = gpd.GeoDataFrame(
         {
             "name": ["Kallio library", "Choir"],
@@ -94,7 +94,9 @@ def test_import_geojson_csv_and_gpkg(db_path, tmp_path):
         crs="EPSG:4326",
     )
     pyogrio.write_dataframe(frame.to_crs("EPSG:3067"), tmp_path / "a.gpkg")
-    pyogrio.write_dataframe(frame, tmp_path / "a.geojson", driver="GeoJSON")
+    moved = frame.set_geometry(frame.translate(xoff=0.01))  # the same names, 550 m east
+    pyogrio.write_dataframe(moved, tmp_path / "a.geojson", driver="GeoJSON")
+    pyogrio.write_dataframe(frame, tmp_path / "again.geojson", driver="GeoJSON")
     (tmp_path / "a.csv").write_text(
         "name;kind;category;lon;lat\nPark;place;park;24,946;60,17\n", encoding="utf-8"
     )
@@ -105,6 +107,10 @@ def test_import_geojson_csv_and_gpkg(db_path, tmp_path):
         )
     every = stored_assets(db_path, AssetFilter(statuses=()))
     assert len(every) == 5
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "import-assets", str(tmp_path / "again.geojson")]) == 0
+    assert "skipped 2 already present" in capsys.readouterr().out
+    assert len(stored_assets(db_path, AssetFilter(statuses=()))) == 5
     gpkg_library = every[(every["name"] == "Kallio library") & (every["status"] == "approved")]
     assert gpkg_library["lon"].item() == pytest.approx(24.95, abs=1e-7)
     assert every[every["name"] == "Park"]["lon"].item() == pytest.approx(24.946)
@@ -127,7 +133,7 @@ def test_bad_import_exits_non_zero_with_one_line_and_writes_nothing(demo_file, t
     ("content", "name", "message"),
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00", "pretend.geojson", "could not be read as a map file"),
-        (b"just,some\ncolumns,here\n", "nocoords.csv", "needs a 'lon' and a 'lat' column"),
+        (b"just,some\ncolumns,here\n", "nocoords.csv", "needs a column with the longitude"),
         (b"hello", "notes.docx", "use a GeoJSON"),
     ],
 )

@@ -53,7 +53,6 @@ SELECT_ASSETS = f"""
 SELECT_ASSET_BY_ID = f"SELECT {', '.join(STORED_FIELDS)} FROM assets WHERE id = ?"
 SET_STATUS = "UPDATE assets SET status = ?, review_note = ?, updated_at = ? WHERE id = ?"
 COUNT_BY_STATUS = "SELECT status, count(*) FROM assets GROUP BY status"
-SELECT_SOURCE_IDS = "SELECT source_id FROM assets WHERE source = ? AND source_id IS NOT NULL"
 UPSERT_FLAG = """
     INSERT INTO flags VALUES (?, ?, ?, ?)
     ON CONFLICT (asset_id, reporter) DO UPDATE SET reason = excluded.reason
@@ -181,25 +180,39 @@ def register_asset(
     return stored
 
 
-def validate_assets(
-    db: Database, rows: Sequence[Mapping[str, Any]], max_distance_km: float = 25.0
-) -> tuple[list[Asset], dict[int, list[Problem]]]:
-    """Validate many rows; return the clean assets and the problems by row number (from 1)."""
-    extent = areas_extent(db)
-    assets: list[Asset] = []
-    problems: dict[int, list[Problem]] = {}
-    for number, row in enumerate(rows, start=1):
-        try:
-            assets.append(validate_asset(row, extent=extent, max_distance_km=max_distance_km))
-        except ValidationError as error:
-            problems[number] = error.problems
-    return assets, problems
+MERGED_FIELDS = tuple(
+    name
+    for name in CONTENT_FIELDS
+    if name not in ("kind", "category", "lon", "lat", "source", "source_id", "status")
+)
 
 
-def add_assets(db: Database, assets: Sequence[Asset], actor: Actor) -> list[str]:
-    """Store already validated assets all together, or none of them; return their ids."""
+def merged(current: Asset, incoming: Asset) -> Asset:
+    """The stored asset with the incoming record's non-empty fields written over it.
+
+    Kind, category and location stay as reviewed; text, contacts and lists are refreshed.
+    """
+    changes = {
+        name: getattr(incoming, name)
+        for name in MERGED_FIELDS
+        if getattr(incoming, name) not in ("", (), None, "unknown")
+    }
+    return current.with_changes(**changes)
+
+
+def add_assets(
+    db: Database,
+    assets: Sequence[Asset],
+    actor: Actor,
+    merges: Sequence[tuple[str, Asset]] = (),
+) -> list[str]:
+    """Store new assets and merge others into stored ones, all together or not at all.
+
+    Returns the ids of the new assets. Timestamps carried by the assets (an import of an
+    export) are kept; otherwise they are now.
+    """
     require(actor, "import")
-    if not assets:
+    if not assets and not merges:
         return []
     area_ids = area_ids_for_points(
         pd.Series([a.lon for a in assets]), pd.Series([a.lat for a in assets]), list_areas(db)
@@ -207,7 +220,10 @@ def add_assets(db: Database, assets: Sequence[Asset], actor: Actor) -> list[str]
     now = _now()
     stored = [
         _with_consent(asset, now).with_changes(
-            id=asset.id or uuid.uuid4().hex, area_id=area_id, created_at=now, updated_at=now
+            id=asset.id or uuid.uuid4().hex,
+            area_id=area_id,
+            created_at=asset.created_at or now,
+            updated_at=asset.updated_at or now,
         )
         for asset, area_id in zip(assets, area_ids, strict=True)
     ]
@@ -215,6 +231,9 @@ def add_assets(db: Database, assets: Sequence[Asset], actor: Actor) -> list[str]
         session.execute_many(INSERT_ASSET, [_row_for(asset) for asset in stored])
         for asset in stored:
             _audit_create(session, asset, actor)
+        for existing_id, incoming in merges:
+            current, _ = _load(session, existing_id)
+            _store_edit(session, current, merged(current, incoming), actor, "update")
         bump_data_version(session)
     return [str(asset.id) for asset in stored]
 
@@ -311,24 +330,34 @@ def update_asset(
     require(actor, "edit")
     current = get_asset(db, asset_id)
     # A person's consent was checked when they were registered; edits keep it.
-    merged = {**asdict(current), "consent": True, **changes, "id": asset_id}
-    edited = _validated(db, merged, max_distance_km)
+    combined = {**asdict(current), "consent": True, **changes, "id": asset_id}
+    edited = _validated(db, combined, max_distance_km)
     with db.transaction() as session:
-        _, note = _load(session, asset_id)
-        stored = edited.with_changes(
-            status=current.status,
-            area_id=area_id_at(session, edited.lon, edited.lat),
-            consent_version=current.consent_version,
-            consent_at=current.consent_at,
-            consent_renew_by=current.consent_renew_by,
-            created_at=current.created_at,
-            updated_at=_now(),
-        )
-        row = dict(zip(STORED_FIELDS, _row_for(stored, note), strict=True))
-        session.execute(UPDATE_ASSET, [*(v for k, v in row.items() if k != "id"), asset_id])
-        changed = audit.field_changes(asdict(current), asdict(stored), CONTENT_FIELDS)
-        audit.record(session, asset_id, action, actor, changed)
+        stored = _store_edit(session, current, edited, actor, action)
         bump_data_version(session)
+    return stored
+
+
+def _store_edit(
+    session: Session, current: Asset, edited: Asset, actor: Actor, action: str
+) -> Asset:
+    """Write an edited version of `current`, keeping its status, consent and creation time."""
+    asset_id = str(current.id)
+    _, note = _load(session, asset_id)
+    stored = edited.with_changes(
+        id=asset_id,
+        status=current.status,
+        area_id=area_id_at(session, edited.lon, edited.lat),
+        consent_version=current.consent_version,
+        consent_at=current.consent_at,
+        consent_renew_by=current.consent_renew_by,
+        created_at=current.created_at,
+        updated_at=_now(),
+    )
+    row = dict(zip(STORED_FIELDS, _row_for(stored, note), strict=True))
+    session.execute(UPDATE_ASSET, [*(v for k, v in row.items() if k != "id"), asset_id])
+    changed = audit.field_changes(asdict(current), asdict(stored), CONTENT_FIELDS)
+    audit.record(session, asset_id, action, actor, changed)
     return stored
 
 
@@ -392,11 +421,3 @@ def count_by_status(db: Database) -> dict[str, int]:
     counts = {"pending": 0, "approved": 0, "hidden": 0}
     counts.update({status: int(n) for status, n in db.rows(COUNT_BY_STATUS)})
     return counts
-
-
-def known_ids(db: Database) -> set[str]:
-    return {str(row[0]) for row in db.rows("SELECT id FROM assets")}
-
-
-def known_source_ids(db: Database, source: str) -> set[str]:
-    return {str(row[0]) for row in db.rows(SELECT_SOURCE_IDS, (source,))}

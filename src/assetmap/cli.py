@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 
 from assetmap.accounts import (
@@ -22,24 +21,24 @@ from assetmap.accounts import (
     console_actor,
     list_users,
 )
-from assetmap.areas import AreaError, areas_from_file, list_areas, replace_areas
+from assetmap.areas import AreaError, areas_from_file, replace_areas
 from assetmap.assets import AssetFilter, AssetNotFoundError, erase_asset, list_assets
 from assetmap.config import PROJECT_DIR, ConfigError, Settings
 from assetmap.db import Database, DatabaseError, backup, connect, restore
 from assetmap.demo import is_empty, load_demo
-from assetmap.indicators import (
-    IndicatorError,
-    import_indicators,
-    indicator_values,
-    list_indicators,
-)
-from assetmap.io.geojson import areas_to_geojson, assets_to_geojson, write_geojson
+from assetmap.indicators import IndicatorError, import_indicators
+from assetmap.io.exports import FORMATS, ExportError, export_bytes, write_areas, write_assets
 from assetmap.io.importing import ImportRejectedError, import_assets_file
 from assetmap.io.readers import ImportFileError
 from assetmap.mapping import install_map_scripts
 from assetmap.models import KINDS, STATUSES, ValidationError
 from assetmap.network import replace_walk_network, walkable_lines
-from assetmap.planning import DEFAULT_DISTANCE_M, PlanningError, service_coverage
+from assetmap.planning import (
+    DEFAULT_DISTANCE_M,
+    PlanningError,
+    areas_with_indicators,
+    service_coverage,
+)
 from assetmap.privacy import public_assets
 
 APP_SCRIPT = PROJECT_DIR / "app.py"
@@ -55,6 +54,7 @@ USER_ERRORS = (
     PermissionDeniedError,
     IndicatorError,
     PlanningError,
+    ExportError,
 )
 
 
@@ -83,10 +83,13 @@ def cmd_import_assets(args: argparse.Namespace) -> int:
             args.status,
             settings.max_distance_km,
             settings.max_upload_bytes,
+            args.on_duplicate,
+            args.lon_column,
+            args.lat_column,
         )
     print(
-        f"Imported {report.added} assets as {args.status}; "
-        f"skipped {report.skipped_duplicates} already present."
+        f"Imported {report.added} assets as {args.status}; merged {report.merged} into assets "
+        f"already on the map; skipped {report.skipped_duplicates} already present."
     )
     return 0
 
@@ -147,37 +150,31 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_areas(args: argparse.Namespace) -> dict[str, object]:
-    with _open(args) as db:
-        areas = list_areas(db)
-        for indicator in list_indicators(db):
-            areas[indicator.key] = areas["id"].map(indicator_values(db, indicator.key))
-    return areas_to_geojson(areas)
-
-
 def cmd_export(args: argparse.Namespace) -> int:
-    if args.what == "areas":
-        collection = _export_areas(args)
-        return _write(collection, args.output)
-    asset_filter = AssetFilter(
-        statuses=tuple(args.status or ["approved"]),
-        kinds=tuple(args.kind or []),
-        categories=tuple(args.category or []),
-        area_ids=tuple(args.area or []),
-    )
+    writer: Callable[[gpd.GeoDataFrame, str, Path], int]
     with _open(args) as db:
-        chosen = list_assets(db, asset_filter)
-    collection = assets_to_geojson(public_assets(chosen, datetime.now(UTC).replace(tzinfo=None)))
-    return _write(collection, args.output)
-
-
-def _write(collection: dict[str, Any], output: str) -> int:
-    if output == "-":
-        json.dump(collection, sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
-    else:
-        write_geojson(collection, Path(output))
-        print(f"Wrote {len(collection['features'])} features to {output}", file=sys.stderr)
+        if args.what == "areas":
+            frame, writer = areas_with_indicators(db), write_areas
+        else:
+            asset_filter = AssetFilter(
+                statuses=tuple(args.status or ["approved"]),
+                kinds=tuple(args.kind or []),
+                categories=tuple(args.category or []),
+                area_ids=tuple(args.area or []),
+            )
+            chosen = list_assets(db, asset_filter)
+            frame, writer = (
+                public_assets(chosen, datetime.now(UTC).replace(tzinfo=None)),
+                write_assets,
+            )
+    if args.output == "-":
+        if args.format == "gpkg":
+            raise ExportError("A GeoPackage cannot go to standard output: give -o FILE.gpkg.")
+        sys.stdout.buffer.write(export_bytes(writer, frame, args.format))
+        sys.stdout.buffer.write(b"\n")
+        return 0
+    count = writer(frame, args.format, Path(args.output))
+    print(f"Wrote {count} {args.what} to {args.output}", file=sys.stderr)
     return 0
 
 
@@ -282,6 +279,14 @@ def build_parser() -> argparse.ArgumentParser:
     importer = commands.add_parser("import-assets", help="import GeoJSON, GeoPackage or CSV")
     importer.add_argument("file")
     importer.add_argument("--status", choices=["pending", "approved"], default="pending")
+    importer.add_argument(
+        "--on-duplicate",
+        choices=["skip", "merge"],
+        default="skip",
+        help="assets already on the map (same source id, or same name within 50 m)",
+    )
+    importer.add_argument("--lon-column", help="CSV column with the longitude")
+    importer.add_argument("--lat-column", help="CSV column with the latitude")
     importer.set_defaults(handler=cmd_import_assets)
 
     areas = commands.add_parser("import-areas", help="replace the neighbourhood boundaries")
@@ -318,7 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="export assets or areas as RFC 7946 GeoJSON")
     export.add_argument("what", choices=["assets", "areas"])
-    export.add_argument("--format", choices=["geojson"], default="geojson")
+    export.add_argument("--format", choices=list(FORMATS), default="geojson")
     export.add_argument("-o", "--output", required=True, help="file to write, or - for stdout")
     export.add_argument("--kind", action="append", choices=list(KINDS))
     export.add_argument("--category", action="append")

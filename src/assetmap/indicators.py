@@ -19,7 +19,7 @@ import pandas as pd
 from assetmap.accounts import Actor, require
 from assetmap.db import Database, bump_data_version
 from assetmap.i18n import gettext
-from assetmap.io.readers import check_size, read_text
+from assetmap.io.readers import check_size, read_text, sniff_delimiter
 
 SELECT_INDICATORS = """
     SELECT key, label, unit, year, source, higher_is_need, is_population
@@ -111,10 +111,7 @@ def indicators_from_csv(path: Path, area_field: str, max_bytes: int | None = Non
     """Numeric columns of a statistics CSV, indexed by area id; text columns are left out."""
     check_size(path.name, path.stat().st_size if path.is_file() else 0, max_bytes)
     text = read_text(path)
-    try:
-        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = sniff_delimiter(text)
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     if len(rows) < 2:
         raise IndicatorError(gettext("{name} has no rows.").format(name=path.name))

@@ -77,6 +77,14 @@ def indicator_choropleth(
     return Choropleth(styles, legend)
 
 
+def areas_with_indicators(db: Database) -> gpd.GeoDataFrame:
+    """The areas with one column per indicator, for exports."""
+    areas = list_areas(db)
+    for indicator in list_indicators(db):
+        areas[indicator.key] = areas["id"].map(indicator_values(db, indicator.key))
+    return areas
+
+
 def population_indicator(db: Database) -> Indicator | None:
     return next((i for i in list_indicators(db) if i.is_population), None)
 

@@ -7,6 +7,7 @@ in one place, so every format gets the same messages.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,8 @@ import pyogrio
 
 from assetmap.i18n import gettext
 
-SPATIAL_SUFFIXES = {".geojson", ".json", ".gpkg"}
+SPATIAL_SUFFIXES = {".geojson", ".json", ".gpkg", ".zip", ".shp"}
+OSM_SUFFIXES = (".osm.pbf", ".osm")
 CSV_SUFFIXES = {".csv", ".txt"}
 LON_NAMES = ("lon", "lng", "longitude", "x")
 LAT_NAMES = ("lat", "latitude", "y")
@@ -37,20 +39,34 @@ def check_size(name: str, size: int, max_bytes: int | None) -> None:
         )
 
 
-def rows_from_file(path: Path, max_bytes: int | None = None) -> list[dict[str, Any]]:
-    """Raw asset rows from a GeoJSON, GeoPackage or CSV file no larger than `max_bytes`."""
+def rows_from_file(
+    path: Path,
+    max_bytes: int | None = None,
+    lon_column: str | None = None,
+    lat_column: str | None = None,
+) -> list[dict[str, Any]]:
+    """Raw asset rows from GeoJSON, GeoPackage, (zipped) Shapefile, OSM or CSV.
+
+    The file is refused before it is read when it is larger than `max_bytes`. For CSV,
+    `lon_column` and `lat_column` name the coordinate columns (else lon/lat, x/y... are found).
+    """
     if not path.is_file():
         raise ImportFileError(gettext("There is no file at {path}.").format(path=path))
     check_size(path.name, path.stat().st_size, max_bytes)
     suffix = path.suffix.lower()
+    if path.name.lower().endswith(OSM_SUFFIXES):
+        from assetmap.io.osm import assets_from_osm
+
+        return assets_from_osm(path)
     if suffix in SPATIAL_SUFFIXES:
         return _rows_from_spatial(path)
     if suffix in CSV_SUFFIXES:
-        return _rows_from_csv(path)
+        return _rows_from_csv(path, lon_column, lat_column)
     raise ImportFileError(
-        gettext("{name}: use a GeoJSON (.geojson), GeoPackage (.gpkg) or CSV (.csv) file.").format(
-            name=path.name
-        )
+        gettext(
+            "{name}: use a GeoJSON (.geojson), GeoPackage (.gpkg), zipped Shapefile (.zip), "
+            "OpenStreetMap (.osm.pbf) or CSV (.csv) file."
+        ).format(name=path.name)
     )
 
 
@@ -99,26 +115,45 @@ def read_text(path: Path) -> str:
     raise ImportFileError(gettext("{name} is not a text file.").format(name=path.name))
 
 
-def _rows_from_csv(path: Path) -> list[dict[str, Any]]:
+def csv_columns(path: Path) -> list[str]:
+    """The header of a CSV file, for choosing the coordinate columns."""
+    text = read_text(path)
+    delimiter = sniff_delimiter(text)
+    return [
+        name.strip() for name in next(csv.reader(text.splitlines()[:1], delimiter=delimiter), [])
+    ]
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, semicolon or tab, whichever the file uses (comma when unsure)."""
+    try:
+        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def _rows_from_csv(
+    path: Path, lon_column: str | None = None, lat_column: str | None = None
+) -> list[dict[str, Any]]:
     text = read_text(path)
     if "\x00" in text:
         raise ImportFileError(gettext("{name} is not a text file.").format(name=path.name))
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    records = list(csv.DictReader(text.splitlines(), delimiter=delimiter))
+    records = list(csv.DictReader(io.StringIO(text), delimiter=sniff_delimiter(text)))
     if not records:
         raise ImportFileError(gettext("{name} has no rows.").format(name=path.name))
     columns = {name.strip().lower(): name for name in records[0] if name}
-    lon_column = next((columns[n] for n in LON_NAMES if n in columns), None)
-    lat_column = next((columns[n] for n in LAT_NAMES if n in columns), None)
+    lon_column = columns.get((lon_column or "").lower()) or next(
+        (columns[n] for n in LON_NAMES if n in columns), None
+    )
+    lat_column = columns.get((lat_column or "").lower()) or next(
+        (columns[n] for n in LAT_NAMES if n in columns), None
+    )
     if lon_column is None or lat_column is None:
         raise ImportFileError(
-            gettext("{name} needs a 'lon' and a 'lat' column with the coordinates.").format(
-                name=path.name
-            )
+            gettext(
+                "{name} needs a column with the longitude and one with the latitude "
+                "(for example 'lon' and 'lat'); it has: {columns}."
+            ).format(name=path.name, columns=", ".join(columns.values()))
         )
     rows = []
     for record in records:

@@ -1,0 +1,96 @@
+"""Writing assets and areas in the formats planners use: GeoJSON, GeoPackage, CSV and HSDS."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from assetmap.io.geojson import (
+    COORDINATE_DECIMALS,
+    EXPORTED_PROPERTIES,
+    areas_to_geojson,
+    assets_to_geojson,
+    write_geojson,
+)
+from assetmap.io.hsds import assets_to_hsds
+
+FORMATS = ("geojson", "gpkg", "csv", "hsds")
+
+
+class ExportError(ValueError):
+    """An export that cannot be made as asked, and what to ask instead."""
+
+
+SUFFIXES = {"geojson": ".geojson", "gpkg": ".gpkg", "csv": ".csv", "hsds": ".json"}
+MEDIA_TYPES = {
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
+    "csv": "text/csv",
+    "hsds": "application/json",
+}
+
+
+def _asset_table(assets_gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """One row per asset: id, lon, lat, then the exported fields, as text where they are text."""
+    columns = ["id", "lon", "lat", *(c for c in EXPORTED_PROPERTIES if c in assets_gdf.columns)]
+    table = pd.DataFrame(assets_gdf[columns]).copy()
+    table[["lon", "lat"]] = table[["lon", "lat"]].round(COORDINATE_DECIMALS)
+    for column in ("created_at", "updated_at"):
+        if column in table:
+            table[column] = pd.to_datetime(table[column]).dt.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return table
+
+
+def write_assets(assets_gdf: gpd.GeoDataFrame, fmt: str, path: Path) -> int:
+    """Write the (already public) assets; return how many were written."""
+    if fmt == "geojson":
+        write_geojson(assets_to_geojson(assets_gdf), path)
+    elif fmt == "csv":
+        _asset_table(assets_gdf).to_csv(path, index=False, encoding="utf-8")
+    elif fmt == "gpkg":
+        table = _asset_table(assets_gdf)
+        frame = gpd.GeoDataFrame(
+            table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs="EPSG:4326"
+        )
+        _write_gpkg(frame, path, "assets")
+    elif fmt == "hsds":
+        path.write_text(json.dumps(assets_to_hsds(assets_gdf), ensure_ascii=False), "utf-8")
+    else:
+        raise ExportError(f"Unknown format {fmt}: use one of {', '.join(FORMATS)}.")
+    return len(assets_gdf)
+
+
+def write_areas(areas_gdf: gpd.GeoDataFrame, fmt: str, path: Path) -> int:
+    """Areas with their indicator columns."""
+    if fmt == "geojson":
+        write_geojson(areas_to_geojson(areas_gdf), path)
+    elif fmt == "gpkg":
+        _write_gpkg(areas_gdf, path, "areas")
+    elif fmt == "csv":
+        table = pd.DataFrame(areas_gdf.drop(columns="geometry"))
+        table["wkt"] = areas_gdf.geometry.to_wkt(rounding_precision=COORDINATE_DECIMALS)
+        table.to_csv(path, index=False, encoding="utf-8")
+    else:
+        raise ExportError(f"Areas cannot be exported as {fmt}: use geojson, gpkg or csv.")
+    return len(areas_gdf)
+
+
+def _write_gpkg(frame: gpd.GeoDataFrame, path: Path, layer: str) -> None:
+    """Write through a temporary file, so a failed export never leaves half a GeoPackage."""
+    partial = path.with_name(path.name + ".partial.gpkg")
+    partial.unlink(missing_ok=True)
+    pyogrio.write_dataframe(frame, partial, layer=layer, driver="GPKG")
+    partial.replace(path)
+
+
+def export_bytes(write, frame: gpd.GeoDataFrame, fmt: str) -> bytes:  # type: ignore[no-untyped-def]
+    """The file `write(frame, fmt, path)` makes, as bytes, for a download button."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"export{SUFFIXES[fmt]}"
+        write(frame, fmt, path)
+        return path.read_bytes()
