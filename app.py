@@ -17,11 +17,13 @@ pages = [
     st.Page("views/map.py", title=_("Map"), icon=":material/map:", default=True),
     st.Page("views/add.py", title=_("Add an asset"), icon=":material/add_location_alt:"),
     st.Page("views/planning.py", title=_("Planning"), icon=":material/insights:"),
+    st.Page("views/exports.py", title=_("Export"), icon=":material/download:"),
 ]
 if actor.may("review"):
     pages += [
         st.Page("views/review.py", title=_("Review"), icon=":material/fact_check:"),
         st.Page("views/history.py", title=_("History and erasure"), icon=":material/history:"),
+        st.Page("views/imports.py", title=_("Import"), icon=":material/upload:"),
     ]
 if actor.may("manage_layers"):
     pages.append(st.Page("views/layers.py", title=_("Layers"), icon=":material/layers:"))

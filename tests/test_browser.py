@@ -85,7 +85,9 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = Server(db=tmp_path_factory.mktemp("browser") / "browser.duckdb")
+    db = tmp_path_factory.mktemp("browser") / "browser.duckdb"
+    add_team_member(db)
+    running = Server(db=db)
     running.start()
     yield running
     running.stop()
@@ -368,3 +370,33 @@ def test_user_text_never_executes(browser: Browser, payload_server: Server):
         assert dialogs == []
     finally:
         context.close()
+
+
+def test_team_member_imports_a_csv_after_a_preview(page: Page, server: Server, tmp_path: Path):
+    header = "kind;category;x;y;"
+    broken, fixed = tmp_path / "groups.csv", tmp_path / "groups-fixed.csv"
+    broken.write_text(f"{header}navn\nassociation;cultural_group;24,9452;60,1702;Strikk\n")
+    fixed.write_text(f"{header}name\nassociation;cultural_group;24,9452;60,1702;Strikkeklubben\n")
+    log_in(page, server)
+    page.get_by_role("link", name="Import").click()
+    page.locator('input[type="file"]').set_input_files(str(broken))
+    expect(page.get_by_text("New: 0. Already on the map: 0. With problems: 1.")).to_be_visible()
+    expect(page.get_by_text("nothing is imported while any row has a problem")).to_be_visible()
+    page.locator('input[type="file"]').set_input_files(str(fixed))
+    expect(page.get_by_text("New: 1. Already on the map: 0. With problems: 0.")).to_be_visible()
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_text("Imported 1 assets; updated 0; skipped 0.")).to_be_visible()
+
+
+def test_export_page_downloads_a_file_gdal_reads(page: Page, server: Server, tmp_path: Path):
+    page.goto(server.url + "/exports")
+    expect(page.get_by_text("rows will be exported")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.suffix == ".geojson"
+    import pyogrio
+
+    read = pyogrio.read_dataframe(path)
+    assert len(read) >= DEMO_ASSET_COUNT and read.crs == "EPSG:4326"

@@ -237,3 +237,21 @@ def test_layers_page_is_for_admins(team_account):
     admin.switch_page("views/layers.py").run()
     assert not admin.exception
     assert any(s.value == "Indicators" for s in admin.subheader)
+
+
+def test_export_page_offers_every_format(app_db):
+    app = open_page("views/exports.py")
+    assert app.title[0].value == "Export"
+    assert app.selectbox[0].options[-1].startswith("Open Referral HSDS")
+    assert f"{DEMO_ASSET_COUNT} rows will be exported." in app.caption[0].value
+    app.radio[0].set_value("areas").run()
+    assert "6 rows will be exported." in app.caption[0].value
+
+
+def test_import_page_is_for_the_team(team_account):
+    app = open_page()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page("views/imports.py")
+    log_in(app)
+    app.switch_page("views/imports.py").run()
+    assert not app.exception and app.title[0].value == "Import assets"

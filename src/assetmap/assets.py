@@ -108,7 +108,9 @@ def _like_pattern(text: str) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    """UTC to the millisecond: what GeoJSON readers keep, so exports round-trip exactly."""
+    moment = datetime.now(UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def _not_found(asset_id: str) -> AssetNotFoundError:

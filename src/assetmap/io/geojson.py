@@ -27,6 +27,7 @@ EXPORTED_PROPERTIES = (
     "website",
     "phone",
     "email",
+    "contact_public",
     "opening_hours",
     "wheelchair",
     "languages",

@@ -1,0 +1,119 @@
+"""Import: check a file row by row, then add its assets all together or not at all."""
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from assetmap import ui
+from assetmap.i18n import gettext as _
+from assetmap.io.importing import ImportRejectedError, commit_import, preview_import
+from assetmap.io.readers import ImportFileError, csv_columns, rows_from_file
+
+actor = ui.require("import")
+db = ui.database()
+st.title(_("Import assets"))
+st.write(
+    _(
+        "GeoJSON, GeoPackage, zipped Shapefile (any coordinate system), OpenStreetMap "
+        "(.osm.pbf) or CSV with longitude and latitude columns (comma or semicolon, decimal "
+        "commas, UTF-8 or Windows-1252). Nothing is saved until you press Import."
+    )
+)
+
+upload = st.file_uploader(
+    _("File"), type=["geojson", "json", "gpkg", "zip", "csv", "txt", "pbf", "osm"]
+)
+if upload is None:
+    st.stop()
+folder = Path(tempfile.mkdtemp(prefix="assetmap-import-"))
+path = folder / Path(upload.name).name
+path.write_bytes(upload.getbuffer())
+
+lon_column = lat_column = None
+if path.suffix.lower() in (".csv", ".txt"):
+    try:
+        columns = csv_columns(path)
+    except ImportFileError as error:
+        st.error(str(error))
+        st.stop()
+    guess = [c.lower() for c in columns]
+    left, right = st.columns(2)
+    lon_column = left.selectbox(
+        _("Longitude column"),
+        columns,
+        index=next((i for i, c in enumerate(guess) if c in ("lon", "lng", "longitude", "x")), 0),
+    )
+    lat_column = right.selectbox(
+        _("Latitude column"),
+        columns,
+        index=next((i for i, c in enumerate(guess) if c in ("lat", "latitude", "y")), 0),
+    )
+
+status = st.radio(
+    _("Imported assets are"),
+    ["pending", "approved"],
+    horizontal=True,
+    format_func={"pending": _("pending review"), "approved": _("approved at once")}.get,
+)
+on_duplicate = st.radio(
+    _("Assets already on the map"),
+    ["skip", "merge"],
+    horizontal=True,
+    format_func={"skip": _("skip them"), "merge": _("update them with the file's details")}.get,
+)
+
+bar = st.progress(0.0, text=_("Checking the file"))
+try:
+    rows = rows_from_file(path, ui.settings().max_upload_bytes, lon_column, lat_column)
+    source = "osm" if path.name.lower().endswith((".osm.pbf", ".osm")) else "import"
+    preview = preview_import(
+        db,
+        rows,
+        status,
+        source,
+        ui.settings().max_distance_km,
+        progress=lambda done, text: bar.progress(done, text=text),
+    )
+except ImportFileError as error:
+    bar.empty()
+    st.error(str(error))
+    st.stop()
+bar.progress(1.0, text=_("Checked {n} rows").format(n=preview.rows))
+
+problems = preview.report()
+fresh = len(preview.assets) - len(preview.duplicates)
+st.write(
+    _(
+        "Rows checked: {rows}. New: {fresh}. Already on the map: {dupes}. With problems: {bad}."
+    ).format(
+        rows=preview.rows, fresh=fresh, dupes=len(preview.duplicates), bad=len(preview.problems)
+    )
+)
+if not problems.empty:
+    st.dataframe(problems, hide_index=True, width="stretch")
+if preview.problems:
+    st.error(
+        _(
+            "Fix the rows with problems and upload the file again: nothing is imported "
+            "while any row has a problem."
+        )
+    )
+    st.stop()
+if st.button(_("Import"), type="primary", disabled=fresh == 0 and on_duplicate == "skip"):
+    try:
+        report = commit_import(
+            db,
+            preview,
+            actor,
+            on_duplicate,
+            progress=lambda done, text: bar.progress(done, text=text),
+        )
+    except ImportRejectedError as error:
+        st.error(str(error))
+    else:
+        st.success(
+            _("Imported {added} assets; updated {merged}; skipped {skipped}.").format(
+                added=report.added, merged=report.merged, skipped=report.skipped_duplicates
+            )
+        )
