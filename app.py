@@ -17,6 +17,9 @@ pages = [
     st.Page("views/map.py", title=_("Map"), icon=":material/map:", default=True),
     st.Page("views/add.py", title=_("Add an asset"), icon=":material/add_location_alt:"),
     st.Page("views/planning.py", title=_("Planning"), icon=":material/insights:"),
+    st.Page("views/connections.py", title=_("Who connects whom"), icon=":material/hub:"),
+    st.Page("views/profile.py", title=_("Neighbourhood profile"), icon=":material/summarize:"),
+    st.Page("views/meeting.py", title=_("Meeting"), icon=":material/groups:"),
     st.Page("views/exports.py", title=_("Export"), icon=":material/download:"),
 ]
 if actor.may("review"):

@@ -400,3 +400,35 @@ def test_export_page_downloads_a_file_gdal_reads(page: Page, server: Server, tmp
 
     read = pyogrio.read_dataframe(path)
     assert len(read) >= DEMO_ASSET_COUNT and read.crs == "EPSG:4326"
+
+
+def test_printable_profile_opens_offline(browser: Browser, tmp_path: Path):
+    from datetime import UTC, datetime
+
+    from assetmap.accounts import SYSTEM
+    from assetmap.assets import list_assets
+    from assetmap.db import connect
+    from assetmap.demo import load_demo
+    from assetmap.privacy import public_assets
+    from assetmap.profile import area_profile, profile_html
+
+    moment = datetime.now(UTC).replace(tzinfo=None)
+    with connect(str(tmp_path / "p.duckdb")) as db:
+        load_demo(db, SYSTEM)
+        profile = area_profile(db, "kluuvi", public_assets(list_assets(db), moment), moment)
+    path = tmp_path / "profile.html"
+    path.write_text(profile_html(profile, moment), encoding="utf-8")
+    context = browser.new_context()
+    requests: list[str] = []
+    context.on("request", lambda req: requests.append(req.url))
+    page = context.new_page()
+    try:
+        page.goto(path.as_uri())
+        expect(page.get_by_role("heading", name="Kluuvi")).to_be_visible()
+        assert page.locator("svg circle").count() == len(profile.assets)
+        page.emulate_media(media="print")
+        pdf = page.pdf()
+        assert pdf.startswith(b"%PDF")
+    finally:
+        context.close()
+    assert requests == [path.as_uri()]

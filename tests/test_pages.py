@@ -255,3 +255,36 @@ def test_import_page_is_for_the_team(team_account):
     log_in(app)
     app.switch_page("views/imports.py").run()
     assert not app.exception and app.title[0].value == "Import assets"
+
+
+@pytest.mark.parametrize(
+    ("view", "title"),
+    [
+        ("views/connections.py", "Who connects whom"),
+        ("views/profile.py", "Neighbourhood profile"),
+        ("views/meeting.py", "Meeting"),
+    ],
+)
+def test_relationship_pages_render_for_visitors(app_db, view, title):
+    app = open_page(view)
+    assert app.title[0].value == title
+
+
+def test_visitor_proposes_a_link_and_the_team_member_saves_views(team_account):
+    app = open_page("views/connections.py")
+    next(s for s in app.selectbox if s.label == "Kind of link").select("knows")
+    next(b for b in app.button if b.label == "Add link").click().run()
+    assert "A team member checks it" in app.success[0].value
+    log_in(app)
+    app.switch_page("views/meeting.py").run()
+    next(w for w in app.text_input if w.label == "Save this view as").input("March meeting")
+    next(b for b in app.button if b.label == "Save view").click().run()
+    assert not app.exception, app.exception
+    assert any(s.label == "What changed since" for s in app.selectbox)
+    assert any(m.value == "No changes." for m in app.markdown)
+
+
+def test_profile_offers_the_printable_download(app_db):
+    app = open_page("views/profile.py")
+    assert any(d.label.startswith("Download to print") for d in app.get("download_button"))
+    assert any(s.value == "Action log" for s in app.subheader)

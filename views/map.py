@@ -6,6 +6,7 @@ from streamlit_folium import st_folium
 from assetmap import ui
 from assetmap.assets import AssetFilter, flag_asset
 from assetmap.i18n import gettext as _
+from assetmap.links import links_to_lines
 from assetmap.mapping import assets_to_table, build_asset_map
 from assetmap.models import KINDS, SECTORS, ValidationError, categories_for, kind_label
 
@@ -49,9 +50,11 @@ else:
     if shown.empty:
         st.warning(_("No asset matches these filters. Clear some filters to see more."))
 
+show_links = st.toggle(_("Show who connects whom"))
+lines = links_to_lines(ui.visible_links(shown), shown) if show_links else None
 map_column, legend_column = st.columns([5, 1])
 with map_column:
-    fmap = build_asset_map(shown, areas, ui.settings().tiles, ui.map_scripts())
+    fmap = build_asset_map(shown, areas, ui.settings().tiles, ui.map_scripts(), link_lines=lines)
     st_folium(fmap, key="asset_map", returned_objects=[], use_container_width=True, height=600)
 with legend_column:
     ui.legend()

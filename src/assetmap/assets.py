@@ -400,10 +400,16 @@ def renew_consent(db: Database, asset_id: str, actor: Actor) -> None:
 
 
 def erase_asset(db: Database, asset_id: str, actor: Actor) -> None:
-    """Remove an asset for good: its row, its reports, and every value in its audit trail."""
+    """Remove an asset for good: its row, links, reports, and every value in its audit trail."""
     require(actor, "erase")
     with db.transaction() as session:
         _load(session, asset_id)
+        linked = session.rows(
+            "SELECT id FROM links WHERE from_id = ? OR to_id = ?", (asset_id,) * 2
+        )
+        for (link_id,) in linked:
+            audit.scrub(session, str(link_id))
+        session.execute("DELETE FROM links WHERE from_id = ? OR to_id = ?", (asset_id,) * 2)
         session.execute("DELETE FROM flags WHERE asset_id = ?", (asset_id,))
         session.execute("DELETE FROM assets WHERE id = ?", (asset_id,))
         audit.scrub(session, asset_id)

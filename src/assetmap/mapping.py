@@ -202,6 +202,21 @@ _AREAS_JS = """
 })();
 """
 
+_LINKS_JS = """
+(function () {
+  const map = {{ this._parent.get_name() }};
+  const lines = L.geoJSON({{ this.data }}, {
+    style: {color: "#D55E00", weight: 2.5, opacity: 0.8},
+    onEachFeature: (feature, line) => {
+      const label = document.createElement("span");
+      label.textContent = feature.properties.label;
+      line.bindTooltip(label, {sticky: true});
+    },
+  }).addTo(map);
+  window.assetmap = Object.assign(window.assetmap || {}, {links: lines});
+})();
+"""
+
 _ZONE_JS = """
 (function () {
   const map = {{ this._parent.get_name() }};
@@ -358,6 +373,7 @@ def build_asset_map(
     height: int = 600,
     area_styles: pd.DataFrame | None = None,
     zone_gdf: gpd.GeoDataFrame | None = None,
+    link_lines: dict[str, Any] | None = None,
 ) -> folium.Map:
     """The map of assets over area outlines (or a choropleth, and a covered zone)."""
     shown = areas_gdf if not areas_gdf.empty else assets_gdf
@@ -368,6 +384,8 @@ def build_asset_map(
         _Script(_AREAS_JS, data=features, no_data=NO_DATA_COLOUR).add_to(fmap)
     if zone_gdf is not None and not zone_gdf.empty:
         _Script(_ZONE_JS, data=zone_gdf.to_geo_dict(drop_id=True)).add_to(fmap)
+    if link_lines and link_lines["features"]:
+        _Script(_LINKS_JS, data=link_lines).add_to(fmap)
     _Script(
         _ASSETS_JS,
         data=assets_to_map_features(assets_gdf),

@@ -159,6 +159,57 @@ def m003_planning_layers(session: Session) -> None:
     )
 
 
+@migration
+def m004_links_snapshots_actions(session: Session) -> None:
+    """Relationships between assets, saved meeting views, and the Partnership Framework log."""
+    session.execute(
+        """
+        CREATE TABLE links (
+            id VARCHAR PRIMARY KEY,
+            from_id VARCHAR NOT NULL,
+            to_id VARCHAR NOT NULL,
+            type VARCHAR NOT NULL,
+            role VARCHAR NOT NULL DEFAULT '',
+            start_date DATE,
+            end_date DATE,
+            status VARCHAR NOT NULL,
+            created_by VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    session.execute(
+        """
+        CREATE TABLE snapshots (
+            id VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            view VARCHAR NOT NULL,
+            assets VARCHAR NOT NULL,
+            links VARCHAR NOT NULL,
+            created_by VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    session.execute(
+        """
+        CREATE TABLE actions (
+            id VARCHAR PRIMARY KEY,
+            area_id VARCHAR NOT NULL,
+            step VARCHAR NOT NULL,
+            text VARCHAR NOT NULL,
+            owner VARCHAR NOT NULL DEFAULT '',
+            due_date DATE,
+            status VARCHAR NOT NULL DEFAULT 'open',
+            asset_ids VARCHAR NOT NULL DEFAULT '',
+            created_by VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+
+
 def applied_migrations(db: Database) -> list[str]:
     return [row[0] for row in db.rows("SELECT name FROM migrations ORDER BY applied_at, name")]
 

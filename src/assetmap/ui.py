@@ -29,6 +29,7 @@ from assetmap.assets import AssetFilter, count_by_status, list_assets
 from assetmap.config import PROJECT_DIR, ConfigError, Settings
 from assetmap.db import Database, DatabaseError, connect, data_version
 from assetmap.i18n import gettext
+from assetmap.links import list_links, public_links
 from assetmap.mapping import LEGEND_TITLE, MapScripts, install_map_scripts, legend_entries
 from assetmap.models import Problem
 from assetmap.planning import service_coverage
@@ -120,6 +121,12 @@ def coverage(
     """Service coverage, computed once per question and data version."""
     db = database()
     return _coverage(db, db.location, data_version(db), categories, distance, network)
+
+
+def visible_links(visible_assets: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The links the current person may see, between the assets they may see."""
+    today = datetime.now(UTC).date()
+    return public_links(list_links(database()), visible_assets, today)
 
 
 def status_counts() -> dict[str, int]:

@@ -1,0 +1,82 @@
+"""Who connects whom: an asset's links, adding and ending links, the network and its connectors."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from assetmap import ui
+from assetmap.assets import AssetFilter
+from assetmap.connections import graph_svg, key_connectors, key_person_risks, link_graph, orphans
+from assetmap.i18n import gettext as _
+from assetmap.links import LINK_TYPES, LinkError, add_link, end_link, link_label
+from assetmap.mapping import KIND_COLOURS
+
+actor = ui.current_actor()
+db = ui.database()
+st.title(_("Who connects whom"))
+assets = ui.assets(AssetFilter())
+if assets.empty:
+    st.info(_("There are no assets on the map yet."))
+    st.stop()
+links = ui.visible_links(assets)
+names = dict(zip(assets["id"], assets["name"], strict=True))
+
+chosen = st.selectbox(
+    _("Asset"), sorted(names, key=names.__getitem__), format_func=names.__getitem__
+)
+mine = links[(links["from_id"] == chosen) | (links["to_id"] == chosen)]
+if mine.empty:
+    st.info(_("No links yet. Who is a member, who meets here, who works with whom? Add one below."))
+for row in mine.itertuples():
+    left, right = st.columns([4, 1])
+    text = f"{row.from_name} {link_label(row.type)} {row.to_name}"
+    details = " · ".join(str(d) for d in (row.role, row.start_date) if d and str(d) != "NaT")
+    left.markdown(ui.plain(text) + (f"  \n{ui.plain(details)}" if details else ""))
+    if actor.may("edit") and right.button(_("End today"), key=f"end_{row.id}"):
+        end_link(db, actor, row.id, date.today())
+        st.rerun()
+
+with st.expander(_("Add a link")), st.form("add_link", clear_on_submit=True):
+    link_type = st.selectbox(_("Kind of link"), list(LINK_TYPES), format_func=link_label)
+    others = [a for a in sorted(names, key=names.__getitem__) if a != chosen]
+    other = st.selectbox(_("With"), others, format_func=names.__getitem__)
+    reverse = st.checkbox(_("The other way round (the chosen asset is the second)"))
+    role = st.text_input(_("Role (optional)"), max_chars=100)
+    start = st.date_input(_("Since (optional)"), value=None)
+    if st.form_submit_button(_("Add link")):
+        source, target = (other, chosen) if reverse else (chosen, other)
+        try:
+            made = add_link(db, actor, source, target, link_type, role, start)
+        except LinkError as error:
+            st.error(str(error))
+        else:
+            st.success(
+                _("Saved.")
+                if made.status == "approved"
+                else _("Saved. A team member checks it before it is shown.")
+            )
+
+graph = link_graph(assets, links)
+st.subheader(_("The network"))
+drawing = graph_svg(graph, KIND_COLOURS)
+if drawing:
+    st.image(drawing)
+lonely = orphans(graph)
+st.metric(_("Assets without any link"), len(lonely))
+with st.expander(_("Which ones")):
+    st.dataframe(pd.DataFrame({_("Asset"): [names[a] for a in lonely]}), hide_index=True)
+st.subheader(_("Key connectors"))
+st.dataframe(
+    key_connectors(graph)
+    .drop(columns="id")
+    .rename(columns={"name": _("Asset"), "links": _("Links"), "betweenness": _("Betweenness")}),
+    hide_index=True,
+)
+st.subheader(_("Key-person risk"))
+risks = key_person_risks(graph)
+if risks.empty:
+    st.success(_("No area depends on one single person or association for all its links."))
+else:
+    st.warning(_("In these areas every link runs through one asset: if it goes, the links go."))
+    st.dataframe(risks.drop(columns=["hub_id"]), hide_index=True)

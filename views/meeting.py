@@ -1,0 +1,75 @@
+"""Meeting mode: a large map for the screen at a neighbourhood meeting, saved views, and what
+changed since the last one."""
+
+import json
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from assetmap import ui
+from assetmap.assets import AssetFilter
+from assetmap.i18n import gettext as _
+from assetmap.links import links_to_lines
+from assetmap.mapping import build_asset_map
+from assetmap.models import KINDS, kind_label
+from assetmap.snapshots import changes_since, list_snapshots, save_snapshot
+
+actor = ui.current_actor()
+db = ui.database()
+st.markdown(
+    "<style>section.main * {font-size: 1.25rem;} h1 {font-size: 2.6rem !important;}</style>",
+    unsafe_allow_html=True,
+)
+st.title(_("Meeting"))
+kinds = st.multiselect(_("Show"), list(KINDS), default=list(KINDS), format_func=kind_label)
+shown = ui.assets(AssetFilter(kinds=tuple(kinds)))
+lines = (
+    links_to_lines(ui.visible_links(shown), shown) if st.toggle(_("Who connects whom")) else None
+)
+map_column, legend_column = st.columns([6, 1])
+with map_column:
+    fmap = build_asset_map(
+        shown, ui.areas(), ui.settings().tiles, ui.map_scripts(), height=760, link_lines=lines
+    )
+    state = st_folium(
+        fmap,
+        key="meeting_map",
+        returned_objects=["center", "zoom"],
+        use_container_width=True,
+        height=760,
+    )
+with legend_column:
+    ui.legend()
+    st.metric(_("Assets shown"), len(shown))
+
+snapshots = list_snapshots(db)
+if not snapshots.empty:
+    labels = {row.id: f"{row.name} ({row.created_at:%Y-%m-%d})" for row in snapshots.itertuples()}
+    since = st.selectbox(_("What changed since"), list(labels), format_func=labels.__getitem__)
+    asset_changes, link_changes = changes_since(db, since)
+    for title, changes in ((_("Assets"), asset_changes), (_("Links"), link_changes)):
+        st.subheader(title)
+        if changes.is_empty():
+            st.write(_("No changes."))
+        for label, items in (
+            (_("Added"), changes.added),
+            (_("Changed"), changes.changed),
+            (_("Removed"), changes.removed),
+        ):
+            if items:
+                st.markdown(f"**{label}**: " + ", ".join(ui.plain(name) for _id, name in items))
+if actor.may("review"):
+    with st.form("snapshot", clear_on_submit=True):
+        name = st.text_input(_("Save this view as"), placeholder=_("e.g. Kallio team, 3 March"))
+        if st.form_submit_button(_("Save view")):
+            view = {
+                "kinds": kinds,
+                "center": (state or {}).get("center"),
+                "zoom": (state or {}).get("zoom"),
+            }
+            try:
+                save_snapshot(db, actor, name, json.loads(json.dumps(view)))
+            except ValueError as error:
+                st.error(str(error))
+            else:
+                st.rerun()

@@ -1,0 +1,98 @@
+"""A neighbourhood's profile: what it has, how it compares, who connects, what the team plans."""
+
+from datetime import UTC, date, datetime
+
+import streamlit as st
+
+from assetmap import ui
+from assetmap.actions import ACTION_STATUSES, STEPS, add_entry, set_entry_status
+from assetmap.assets import AssetFilter
+from assetmap.i18n import gettext as _
+from assetmap.profile import area_profile, profile_html
+
+actor = ui.current_actor()
+db = ui.database()
+areas = ui.areas()
+st.title(_("Neighbourhood profile"))
+if areas.empty:
+    st.info(_("There are no neighbourhood areas yet."))
+    st.stop()
+names = dict(zip(areas["id"], areas["name"], strict=True))
+area_id = st.selectbox(_("Area"), list(names), format_func=names.__getitem__)
+now = datetime.now(UTC).replace(tzinfo=None)
+profile = area_profile(db, area_id, ui.assets(AssetFilter()), now)
+page = profile_html(profile, now)
+
+st.download_button(
+    _("Download to print or share (HTML, works offline)"),
+    page,
+    file_name=f"profile-{area_id}.html",
+    mime="text/html",
+    type="primary",
+)
+st.caption(ui.plain(profile.note))
+left, right = st.columns(2)
+with left:
+    st.subheader(_("Assets"))
+    st.dataframe(
+        profile.counts.rename(
+            columns={"kind": _("Kind"), "category": _("Category"), "n": _("Number")}
+        ),
+        hide_index=True,
+    )
+    st.subheader(_("Coverage and gaps"))
+    if profile.coverage_share is not None:
+        st.metric(
+            _("Within 800 m of a library, community hall or health centre"),
+            f"{profile.coverage_share:.0%}",
+        )
+    st.write(profile.gap)
+with right:
+    st.subheader(_("Indicators"))
+    st.dataframe(
+        profile.indicators.rename(
+            columns={
+                "indicator": _("Indicator"),
+                "value": _("Value"),
+                "unit": _("Unit"),
+                "rank": _("Rank by need"),
+            }
+        ),
+        hide_index=True,
+    )
+    st.subheader(_("Who connects whom"))
+    st.dataframe(profile.connectors.drop(columns="id", errors="ignore"), hide_index=True)
+    if not profile.risks.empty:
+        st.warning(
+            _("Every link here runs through {name}.").format(
+                name=ui.plain(profile.risks["hub_name"].iloc[0])
+            )
+        )
+st.subheader(_("Recent changes (30 days)"))
+st.dataframe(profile.recent, hide_index=True)
+
+st.subheader(_("Action log"))
+for entry in profile.actions.itertuples():
+    text = f"**{_(STEPS[entry.step])}**: {ui.plain(entry.text)}"
+    if entry.step == "action":
+        status = _(ACTION_STATUSES[entry.status])
+        text += f" · {ui.plain(entry.owner)} · {entry.due_date or ''} · {status}"
+    left, right = st.columns([5, 1])
+    left.markdown(text)
+    can_close = entry.step == "action" and entry.status == "open" and actor.may("review")
+    if can_close and right.button(_("Done"), key=f"done_{entry.id}"):
+        set_entry_status(db, actor, entry.id, "done")
+        st.rerun()
+if actor.may("review"):
+    with st.form("log", clear_on_submit=True):
+        step = st.selectbox(_("Step"), list(STEPS), format_func=lambda s: _(STEPS[s]))
+        text = st.text_area(_("What"), help=_("e.g. Aino introduces the choir to the library"))
+        owner = st.text_input(_("Who (for actions)"))
+        due = st.date_input(_("By when (for actions)"), value=None, min_value=date(2000, 1, 1))
+        if st.form_submit_button(_("Add to the log")):
+            try:
+                add_entry(db, actor, area_id, step, text, owner, due)
+            except ValueError as error:
+                st.error(str(error))
+            else:
+                st.rerun()
