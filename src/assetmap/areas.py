@@ -6,12 +6,10 @@ available offline), and all geometry maths happens in shapely/geopandas.
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
@@ -19,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from assetmap.accounts import Actor, require
 from assetmap.db import Database, Session, bump_data_version
 from assetmap.i18n import gettext
-from assetmap.io.readers import check_size
+from assetmap.io.readers import check_size, read_map_file
 from assetmap.models import Extent
 
 WGS84 = "EPSG:4326"
@@ -81,22 +79,6 @@ def clean_areas(areas_gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     )
 
 
-def _read_boundaries(path: Path) -> gpd.GeoDataFrame:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            frame = pyogrio.read_dataframe(path, on_invalid="ignore")
-    except Exception as error:
-        raise AreaError(
-            gettext("{name} could not be read as a map file: {reason}").format(
-                name=path.name, reason=str(error).splitlines()[0]
-            )
-        ) from error
-    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
-        raise AreaError(gettext("{name} has no usable geometry.").format(name=path.name))
-    return frame
-
-
 def areas_from_file(
     path: Path,
     id_field: str,
@@ -111,7 +93,7 @@ def areas_from_file(
     if not path.is_file():
         raise AreaError(gettext("There is no file at {path}.").format(path=path))
     check_size(path.name, path.stat().st_size, max_bytes)
-    frame = _read_boundaries(path)
+    frame = read_map_file(path)
     missing = [field for field in (id_field, name_field) if field not in frame.columns]
     if missing:
         columns = ", ".join(c for c in frame.columns if c != "geometry")

@@ -8,14 +8,12 @@ lines, widened by a strip on each side.
 from __future__ import annotations
 
 import itertools
-import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
 import geopandas as gpd
 import networkx as nx
 import numpy as np
-import pyogrio
 import shapely
 from pyproj import CRS
 from shapely.geometry import LineString
@@ -25,7 +23,7 @@ from shapely.ops import substring
 from assetmap.accounts import Actor, require
 from assetmap.db import Database, bump_data_version
 from assetmap.i18n import gettext
-from assetmap.io.readers import ImportFileError
+from assetmap.io.readers import ImportFileError, read_map_file
 
 WALKABLE = (
     "footway", "path", "pedestrian", "residential", "living_street", "service", "tertiary",
@@ -104,16 +102,7 @@ def lines_to_metric(lines_gdf: gpd.GeoDataFrame, crs: CRS) -> list[LineString]:
 def walkable_lines(path: Path) -> gpd.GeoDataFrame:
     """The walkable lines of an OSM extract (.osm.pbf, .osm) or of any line file, in WGS84."""
     osm = path.name.endswith((".osm.pbf", ".osm"))
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            lines = pyogrio.read_dataframe(path, layer="lines" if osm else None)
-    except Exception as error:
-        raise ImportFileError(
-            gettext("{name} could not be read as a map file: {reason}").format(
-                name=path.name, reason=str(error).splitlines()[0]
-            )
-        ) from error
+    lines = read_map_file(path, layer="lines" if osm else None)
     if osm:
         lines = lines[lines["highway"].isin(WALKABLE)]
     lines = lines[lines.geometry.geom_type.isin(["LineString", "MultiLineString"])]

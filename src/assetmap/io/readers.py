@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -70,9 +71,16 @@ def rows_from_file(
     )
 
 
-def _rows_from_spatial(path: Path) -> list[dict[str, Any]]:
+def read_map_file(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
+    """A spatial file through GDAL, with a plain message when it cannot be read.
+
+    Broken geometries are read as missing rather than failing the whole file, so the
+    caller can name the features at fault.
+    """
     try:
-        frame = pyogrio.read_dataframe(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame = pyogrio.read_dataframe(path, layer=layer, on_invalid="ignore")
     except Exception as error:
         raise ImportFileError(
             gettext("{name} could not be read as a map file: {reason}").format(
@@ -80,7 +88,12 @@ def _rows_from_spatial(path: Path) -> list[dict[str, Any]]:
             )
         ) from error
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
-        raise ImportFileError(gettext("{name} has no locations.").format(name=path.name))
+        raise ImportFileError(gettext("{name} has no usable geometry.").format(name=path.name))
+    return frame
+
+
+def _rows_from_spatial(path: Path) -> list[dict[str, Any]]:
+    frame = read_map_file(path)
     if frame.crs is None:
         raise ImportFileError(
             gettext("{name} does not say which coordinate system it uses.").format(name=path.name)
