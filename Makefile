@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN = $(VENV)/bin
 INSTALLED = $(VENV)/.installed
 
-.PHONY: run test lint bench
+.PHONY: run test lint bench translations
 
 run: $(INSTALLED)
 	$(BIN)/assetmap serve
@@ -25,3 +25,12 @@ $(INSTALLED): pyproject.toml
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/planning.py
+
+# Refresh the catalogs after changing user-facing text: extract, merge into nb and nl, compile.
+translations: $(INSTALLED)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k N_ --no-location --sort-output \
+		--project Assetmap --copyright-holder "Assetmap contributors" \
+		-o src/assetmap/locales/assetmap.pot .
+	$(BIN)/pybabel update -D assetmap -i src/assetmap/locales/assetmap.pot -d src/assetmap/locales \
+		--no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -D assetmap -d src/assetmap/locales --statistics

@@ -12,6 +12,8 @@ st.set_page_config(
     page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
     layout="wide",
 )
+ui.accessible_styles()
+ui.choose_language()
 actor = ui.current_actor()
 pages = [
     st.Page("views/map.py", title=_("Map"), icon=":material/map:", default=True),
@@ -21,6 +23,7 @@ pages = [
     st.Page("views/profile.py", title=_("Neighbourhood profile"), icon=":material/summarize:"),
     st.Page("views/meeting.py", title=_("Meeting"), icon=":material/groups:"),
     st.Page("views/exports.py", title=_("Export"), icon=":material/download:"),
+    st.Page("views/help.py", title=_("Help in easy language"), icon=":material/help:"),
 ]
 if actor.may("review"):
     pages += [

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import streamlit as st
 
 from assetmap.accounts import Actor, visitor
 from assetmap.db import Database, connect
@@ -43,3 +44,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch) -> Iterator[str]:
+    location = str(tmp_path / "app.duckdb")
+    with connect(location) as db:
+        load_demo(db, ADMIN)
+    monkeypatch.setenv("ASSETMAP_DB", location)
+    monkeypatch.setenv("ASSETMAP_TILES", "none")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield location
+    st.cache_resource.clear()

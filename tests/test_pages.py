@@ -1,6 +1,5 @@
 """Every page through Streamlit's AppTest, on a real demo database."""
 
-from collections.abc import Iterator
 
 import pytest
 import streamlit as st
@@ -9,25 +8,11 @@ from streamlit.testing.v1 import AppTest
 from assetmap.accounts import add_user
 from assetmap.assets import AssetFilter, list_assets
 from assetmap.db import connect
-from assetmap.demo import load_demo
 
 from .conftest import ADMIN, DEMO_ASSET_COUNT, PROJECT_DIR
 
 APP = str(PROJECT_DIR / "app.py")
 TIMEOUT = 60
-
-
-@pytest.fixture
-def app_db(tmp_path, monkeypatch) -> Iterator[str]:
-    location = str(tmp_path / "app.duckdb")
-    with connect(location) as db:
-        load_demo(db, ADMIN)
-    monkeypatch.setenv("ASSETMAP_DB", location)
-    monkeypatch.setenv("ASSETMAP_TILES", "none")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield location
-    st.cache_resource.clear()
 
 
 def open_page(page: str | None = None) -> AppTest:
@@ -116,11 +101,15 @@ def test_review_page_with_nothing_pending(team_account):
     assert "Nothing waits for review" in app.success[0].value
 
 
+def selectbox(app: AppTest, label: str):  # type: ignore[no-untyped-def]
+    return next(s for s in app.selectbox if s.label == label)
+
+
 def fill_add_form(app: AppTest, name: str, lon: str, lat: str) -> AppTest:
     app.text_input(key="lon").input(lon)
     app.text_input(key="lat").input(lat)
-    app.selectbox[0].select("association").run()
-    app.selectbox[1].select("volunteer_group").run()
+    selectbox(app, "What kind of asset is it?").select("association").run()
+    selectbox(app, "Category").select("volunteer_group").run()
     next(w for w in app.text_input if w.label == "Name").input(name)
     next(b for b in app.button if b.label == "Send for review").click().run()
     return app
@@ -242,7 +231,7 @@ def test_layers_page_is_for_admins(team_account):
 def test_export_page_offers_every_format(app_db):
     app = open_page("views/exports.py")
     assert app.title[0].value == "Export"
-    assert app.selectbox[0].options[-1].startswith("Open Referral HSDS")
+    assert selectbox(app, "Format").options[-1].startswith("Open Referral HSDS 3.0")
     assert f"{DEMO_ASSET_COUNT} rows will be exported." in app.caption[0].value
     app.radio[0].set_value("areas").run()
     assert "6 rows will be exported." in app.caption[0].value

@@ -51,6 +51,23 @@ if click and click != st.session_state.get("last_click"):
     st.session_state["lon"], st.session_state["lat"] = (f"{c:.6f}" for c in click)
     st.rerun()
 
+places = ui.named_places()
+
+
+def use_place() -> None:
+    chosen = st.session_state.get("place")
+    if chosen is not None:
+        st.session_state["lon"], st.session_state["lat"] = (f"{c:.6f}" for c in places[chosen])
+
+
+st.selectbox(
+    _("Or choose a nearby place by name (an area or an asset on the map)"),
+    list(places),
+    index=None,
+    key="place",
+    on_change=use_place,
+    placeholder=_("Type to search"),
+)
 lon_column, lat_column = st.columns(2)
 lon_column.text_input(_("Longitude (east–west)"), key="lon", placeholder="24.9384")
 lat_column.text_input(_("Latitude (north–south)"), key="lat", placeholder="60.1699")

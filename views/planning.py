@@ -161,7 +161,9 @@ with gaps_tab:
             [
                 (
                     BIVARIATE_COLOURS[(n, s)],
-                    f"{_('Need')} {_(THIRDS[n])}, {_('supply')} {_(THIRDS[s])}",
+                    _("Need {need}, supply {supply}").format(
+                        need=_(THIRDS[n]), supply=_(THIRDS[s])
+                    ),
                 )
                 for n in (3, 2, 1)
                 for s in (1, 2, 3)
@@ -181,5 +183,5 @@ with gaps_tab:
         table[list(headings)].round(3).rename(columns=headings),
         hide_index=True,
     )
-    st.markdown(f"**{_('How this is worked out')}**")
+    st.subheader(_("How this is worked out"))
     st.write(_(METHOD))

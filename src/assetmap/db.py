@@ -20,6 +20,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from assetmap.i18n import gettext
+
 Params = Sequence[Any]
 
 
@@ -159,19 +161,19 @@ def restore(url: str, directory: Path) -> Database:
 def _duckdb_path(url: str) -> str:
     if re.match(r"^postgres(ql)?://", url):
         raise DatabaseError(
-            "PostgreSQL is not supported yet: set ASSETMAP_DB to a DuckDB file path."
+            gettext("PostgreSQL is not supported yet: set ASSETMAP_DB to a DuckDB file path.")
         )
     return url.removeprefix("duckdb://") or ":memory:"
 
 
 def _locked_message(path: str, error: Exception) -> str:
     holder = re.search(r"PID (\d+)", str(error))
-    who = f" (process {holder.group(1)})" if holder else ""
-    return (
-        f"The database {path} is already open in another Assetmap process{who}. "
+    who = gettext(" (process {pid})").format(pid=holder.group(1)) if holder else ""
+    return gettext(
+        "The database {path} is already open in another Assetmap process{who}. "
         "Stop that process (for example the running app) and try again, "
         "or set ASSETMAP_DB to another file."
-    )
+    ).format(path=path, who=who)
 
 
 def connect(url: str) -> Database:
@@ -186,7 +188,9 @@ def connect(url: str) -> Database:
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
             raise DatabaseLockedError(_locked_message(path, error)) from error
-        raise DatabaseError(f"Could not open the database {path}: {error}") from error
+        raise DatabaseError(
+            gettext("Could not open the database {path}: {error}").format(path=path, error=error)
+        ) from error
     db = Database(connection, path)
     apply_migrations(db)
     return db

@@ -30,11 +30,11 @@ from assetmap.config import TileSettings
 from assetmap.i18n import N_, gettext
 from assetmap.models import (
     CATEGORIES,
-    FIELD_LABELS,
     KINDS,
     SECTORS,
     WHEELCHAIR,
     Extent,
+    field_label,
 )
 
 KIND_COLOURS: dict[str, str] = {
@@ -300,12 +300,11 @@ def _shown_value(field: str, kind: str, value: Any) -> str:
 
 def _popup_rows(record: dict[str, Any]) -> list[list[str]]:
     kind = str(record["kind"])
-    rows = [[gettext(FIELD_LABELS["kind"]), gettext(KINDS.get(kind, kind))]]
+    rows = [[field_label("kind"), gettext(KINDS.get(kind, kind))]]
     for field in POPUP_FIELDS:
         shown = _shown_value(field, kind, record.get(field))
         if shown:
-            label = FIELD_LABELS["area"] if field == "area_name" else FIELD_LABELS[field]
-            rows.append([gettext(label), shown])
+            rows.append([field_label(field), shown])
     return rows
 
 
@@ -390,7 +389,7 @@ def build_asset_map(
         _ASSETS_JS,
         data=assets_to_map_features(assets_gdf),
         colours=KIND_COLOURS,
-        website_label=gettext(FIELD_LABELS["website"]),
+        website_label=field_label("website"),
     ).add_to(fmap)
     if (assets_gdf.get("source") == "osm").any():
         _Script(_ATTRIBUTION_JS, text=OSM_DATA_ATTRIBUTION).add_to(fmap)
@@ -436,7 +435,7 @@ def assets_to_table(assets_gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     records = assets_gdf.drop(columns="geometry").to_dict("records")
     rows = [
         {
-            gettext(FIELD_LABELS["area" if field == "area_name" else field]): (
+            field_label(field): (
                 gettext(KINDS[record["kind"]])
                 if field == "kind"
                 else _shown_value(field, str(record["kind"]), record.get(field))

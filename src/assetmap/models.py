@@ -138,7 +138,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{gettext(FIELD_LABELS.get(self.field, self.field))}: {self.message}"
+        label = FIELD_LABELS.get(self.field)
+        return f"{gettext(label) if label else self.field}: {self.message}"
 
 
 class ValidationError(ValueError):
@@ -184,6 +185,11 @@ class Asset:
 
 Extent = tuple[float, float, float, float]
 """A lon/lat bounding box: (min lon, min lat, max lon, max lat)."""
+
+
+def field_label(field: str) -> str:
+    """The translated label of a field (area_name is shown as "Area")."""
+    return gettext(FIELD_LABELS["area" if field == "area_name" else field])
 
 
 def kind_label(kind: str) -> str:

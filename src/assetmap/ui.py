@@ -28,7 +28,7 @@ from assetmap.areas import list_areas
 from assetmap.assets import AssetFilter, count_by_status, list_assets
 from assetmap.config import PROJECT_DIR, ConfigError, Settings
 from assetmap.db import Database, DatabaseError, connect, data_version
-from assetmap.i18n import gettext
+from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext, set_language
 from assetmap.links import list_links, public_links
 from assetmap.mapping import LEGEND_TITLE, MapScripts, install_map_scripts, legend_entries
 from assetmap.models import Problem
@@ -129,8 +129,54 @@ def visible_links(visible_assets: gpd.GeoDataFrame) -> pd.DataFrame:
     return public_links(list_links(database()), visible_assets, today)
 
 
+def named_places() -> dict[str, tuple[float, float]]:
+    """Areas (their middle) and approved assets by name, for finding a spot without the map."""
+    places = {
+        gettext("Area: {name}").format(name=row.name): (point.x, point.y)
+        for row, point in zip(
+            areas().itertuples(), areas().geometry.representative_point(), strict=True
+        )
+    }
+    for row in assets(AssetFilter()).itertuples():
+        places.setdefault(f"{row.name} ({row.area_name or '-'})", (row.lon, row.lat))
+    return places
+
+
 def status_counts() -> dict[str, int]:
     return count_by_status(database())
+
+
+ACCESSIBLE_CSS = """
+<style>
+/* Streamlit's captions are light grey; darker text reaches WCAG AA contrast (4.5:1). */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
+    color: #454545 !important; opacity: 1 !important; }
+</style>
+"""
+
+
+def accessible_styles() -> None:
+    st.markdown(ACCESSIBLE_CSS, unsafe_allow_html=True)
+
+
+def choose_language() -> str:
+    """The session's language: from the address (?lang=nb) or the picker, remembered in both."""
+    wanted = st.query_params.get("lang", st.session_state.get("language", DEFAULT_LANGUAGE))
+    choices = list(LANGUAGES)
+    if wanted not in choices:
+        wanted = DEFAULT_LANGUAGE
+    chosen = st.sidebar.selectbox(
+        "Language · Språk · Taal",
+        choices,
+        index=choices.index(wanted),
+        format_func=LANGUAGES.__getitem__,
+        key="language_picker",
+    )
+    st.session_state["language"] = chosen
+    if st.query_params.get("lang") != chosen:
+        st.query_params["lang"] = chosen
+    set_language(chosen)
+    return chosen
 
 
 def _oidc_configured() -> bool:
