@@ -202,7 +202,7 @@ def test_a_javascript_website_is_refused_on_the_add_page(page: Page, server: Ser
     page.goto(server.url + "/add")
     page.get_by_label("Longitude (east–west)").fill("24.945")
     page.get_by_label("Latitude (north–south)").fill("60.170")
-    page.get_by_label("Name").fill("Sneaky")
+    page.get_by_role("textbox", name="Name", exact=True).fill("Sneaky")
     page.get_by_label("Website").fill("javascript:alert(document.cookie)")
     page.get_by_role("button", name="Send for review").click()
     expect(page.get_by_text("A website must be a web address starting with http")).to_be_visible()
@@ -248,7 +248,7 @@ def test_an_asset_added_in_the_browser_is_reviewed_mapped_and_exported(
         page.goto(server.url + "/add")
         map_frame(page).locator(".leaflet-container").click(position={"x": 300, "y": 200})
         expect(page.get_by_label("Longitude (east–west)")).not_to_have_value("")
-        page.get_by_label("Name").fill("Töölönlahti <script>alert('x')</script> walkers")
+        page.get_by_role("textbox", name="Name", exact=True).fill("Töölönlahti <script>alert('x')</script> walkers")
         page.get_by_role("button", name="Send for review").click()
         expect(page.get_by_text("waits for review")).to_be_visible()
 
@@ -432,3 +432,71 @@ def test_printable_profile_opens_offline(browser: Browser, tmp_path: Path):
     finally:
         context.close()
     assert requests == [path.as_uri()]
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/add",
+    "/planning",
+    "/connections",
+    "/profile",
+    "/meeting",
+    "/exports",
+    "/help",
+    "/account",
+]
+TEAM_PAGES = ["/review", "/history", "/imports"]
+
+
+def serious_violations(page: Page) -> list[tuple[str, str, list[str]]]:
+    """axe-core's serious and critical findings in the page and in every map frame."""
+    from pathlib import Path as _Path
+
+    import axe_playwright_python
+
+    script = (_Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+    found = []
+    for frame in page.frames:
+        frame.evaluate(script)
+        result = frame.evaluate(
+            "async () => await axe.run(document, {resultTypes: ['violations']})"
+        )
+        found += [
+            (frame.url, v["id"], [str(n["target"]) for n in v["nodes"]][:3])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "nb", "nl"])
+def test_every_page_passes_axe_in_every_language(page: Page, server: Server, language: str):
+    problems = []
+    for path in PUBLIC_PAGES:
+        page.goto(f"{server.url}{path}?lang={language}")
+        expect(page.locator('[data-testid="stMain"] h1').first).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        problems += [(path, *v) for v in serious_violations(page)]
+    log_in(page, server)
+    for path in TEAM_PAGES:
+        page.goto(f"{server.url}{path}?lang={language}")
+        expect(page.locator('[data-testid="stMain"] h1').first).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        problems += [(path, *v) for v in serious_violations(page)]
+    assert problems == []
+
+
+def test_adding_an_asset_with_the_keyboard_alone(page: Page, server: Server):
+    page.goto(server.url + "/add")
+    place = page.get_by_role("combobox", name="Or choose a nearby place by name")
+    place.focus()
+    page.keyboard.type("Area: Kluuvi")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Longitude (east–west)")).not_to_have_value("")
+    page.get_by_role("textbox", name="Name", exact=True).focus()
+    page.keyboard.type("Reading circle at the corner")
+    page.keyboard.press("Tab")
+    page.keyboard.type("We read aloud to each other on Thursdays.")
+    page.get_by_role("button", name="Send for review").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("waits for review")).to_be_visible()

@@ -1,6 +1,5 @@
 """Every page through Streamlit's AppTest, on a real demo database."""
 
-
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest

@@ -19,6 +19,7 @@ from assetmap.cli import main
 from assetmap.coverage import coverage_by_area, reach_zone, straight_line_coverage
 from assetmap.db import connect
 from assetmap.gaps import gap_table, need_score, thirds
+from assetmap.i18n import format_number
 from assetmap.indicators import IndicatorError, import_indicators, indicator_values, list_indicators
 from assetmap.mapping import areas_to_map_features
 from assetmap.models import validate_asset
@@ -115,7 +116,7 @@ def test_columbus_values_reach_the_export_and_the_map(columbus_db, tmp_path):
         features = areas_to_map_features(list_areas(db), shape.styles)["features"]
     for feature in features:
         crime = source.loc[int(feature["properties"]["id"]), "CRIME"]
-        assert f"CRIME: {crime:,.1f}".replace(",", "\u202f") in feature["properties"]["lines"][0]
+        assert f"CRIME: {format_number(crime)}" in feature["properties"]["lines"][0]
     worst = max(features, key=lambda f: source.loc[int(f["properties"]["id"]), "CRIME"])
     assert worst["properties"]["lines"][1] == "Rank 1 of 49 by need"
 

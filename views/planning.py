@@ -9,6 +9,7 @@ from assetmap.assets import AssetFilter
 from assetmap.choropleth import METHODS, PALETTES
 from assetmap.coverage import population_share
 from assetmap.gaps import BIVARIATE_COLOURS, METHOD, SUPPLY_MEASURES, THIRDS
+from assetmap.i18n import format_share
 from assetmap.i18n import gettext as _
 from assetmap.indicators import indicator_values, list_indicators
 from assetmap.mapping import build_asset_map
@@ -108,7 +109,7 @@ with coverage_tab:
     if coverage is not None:
         draw("coverage_map", zone_gdf=zone, assets=assets[assets["category"].isin(categories)])
         if "population" in coverage:
-            st.metric(_("Residents within reach"), f"{population_share(coverage):.0%}")
+            st.metric(_("Residents within reach"), format_share(population_share(coverage)))
         headings = {
             "area_name": _("Area"),
             "area_km2": _("Area (km²)"),

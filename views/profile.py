@@ -7,6 +7,7 @@ import streamlit as st
 from assetmap import ui
 from assetmap.actions import ACTION_STATUSES, STEPS, add_entry, set_entry_status
 from assetmap.assets import AssetFilter
+from assetmap.i18n import format_share
 from assetmap.i18n import gettext as _
 from assetmap.profile import area_profile, profile_html
 
@@ -44,7 +45,7 @@ with left:
     if profile.coverage_share is not None:
         st.metric(
             _("Within 800 m of a library, community hall or health centre"),
-            f"{profile.coverage_share:.0%}",
+            format_share(profile.coverage_share),
         )
     st.write(profile.gap)
 with right:

@@ -21,7 +21,7 @@ from assetmap.coverage import (
 )
 from assetmap.db import Database
 from assetmap.gaps import gap_table, need_score, supply_score
-from assetmap.i18n import gettext
+from assetmap.i18n import format_number, gettext
 from assetmap.indicators import Indicator, indicator_values, list_indicators
 from assetmap.network import lines_to_metric, network_graph, walk_network, walk_zone
 
@@ -41,8 +41,7 @@ class Choropleth:
 
 
 def _number(value: float, unit: str) -> str:
-    text = f"{value:,.1f}".replace(",", "\u202f") if abs(value) < 1e6 else f"{value:.3g}"
-    return f"{text} {unit}".strip()
+    return f"{format_number(value)} {unit}".strip()
 
 
 def indicator_choropleth(
