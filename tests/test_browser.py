@@ -248,7 +248,8 @@ def test_an_asset_added_in_the_browser_is_reviewed_mapped_and_exported(
         page.goto(server.url + "/add")
         map_frame(page).locator(".leaflet-container").click(position={"x": 300, "y": 200})
         expect(page.get_by_label("Longitude (east–west)")).not_to_have_value("")
-        page.get_by_role("textbox", name="Name", exact=True).fill("Töölönlahti <script>alert('x')</script> walkers")
+        name = page.get_by_role("textbox", name="Name", exact=True)
+        name.fill("Töölönlahti <script>alert('x')</script> walkers")
         page.get_by_role("button", name="Send for review").click()
         expect(page.get_by_text("waits for review")).to_be_visible()
 

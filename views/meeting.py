@@ -16,10 +16,11 @@ from assetmap.snapshots import changes_since, list_snapshots, save_snapshot
 
 actor = ui.current_actor()
 db = ui.database()
-st.markdown(
-    "<style>section.main * {font-size: 1.25rem;} h1 {font-size: 2.6rem !important;}</style>",
-    unsafe_allow_html=True,
-)
+LARGE_TYPE = """<style>
+[data-testid="stMain"] p, [data-testid="stMain"] label { font-size: 1.3rem; }
+[data-testid="stMain"] h1 { font-size: 2.6rem !important; }
+</style>"""
+st.markdown(LARGE_TYPE, unsafe_allow_html=True)
 st.title(_("Meeting"))
 kinds = st.multiselect(_("Show"), list(KINDS), default=list(KINDS), format_func=kind_label)
 shown = ui.assets(AssetFilter(kinds=tuple(kinds)))
