@@ -105,7 +105,7 @@ PAGES = [
 def test_every_page_renders_in_each_language(app_db, language):
     titles = {}
     for page in PAGES:
-        app = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60)
+        app = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=180)
         app.query_params["lang"] = language
         app.run()
         app.switch_page(page).run()

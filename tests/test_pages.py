@@ -11,7 +11,7 @@ from assetmap.db import connect
 from .conftest import ADMIN, DEMO_ASSET_COUNT, PROJECT_DIR
 
 APP = str(PROJECT_DIR / "app.py")
-TIMEOUT = 60
+TIMEOUT = 180  # generous: a busy CI machine builds several maps per page run
 
 
 def open_page(page: str | None = None) -> AppTest:
