@@ -3,13 +3,15 @@
 import re
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from shapely.geometry import Point
 
 from assetmap.config import tiles_from_setting
 from assetmap.mapping import (
+    DETAIL_LIMIT,
     MapScripts,
-    assets_to_map_features,
+    assets_to_map_data,
     assets_to_table,
     build_asset_map,
     install_map_scripts,
@@ -64,11 +66,20 @@ def test_user_text_is_data_not_markup_or_template():
     assert "\\u007b\\u007b 7*1913 \\u007d\\u007d" in html
 
 
-def test_popup_rows_carry_labels_and_values():
-    feature = assets_to_map_features(assets())["features"][0]["properties"]
-    assert feature["name"] == PAYLOAD
-    assert ["Kind", "Place"] in feature["rows"] and ["Area", "Kluuvi"] in feature["rows"]
-    assert ["Category", "Park"] in feature["rows"]
+def test_map_data_is_compact_and_complete():
+    data = assets_to_map_data(assets())
+    assert data["n"] == [PAYLOAD]
+    assert data["kl"][data["k"][0]] == "Place" and data["cl"][data["c"][0]] == "Park"
+    assert data["al"][data["a"][0]] == "Kluuvi"
+    assert data["base"][0] + data["x"][0] / data["scale"] == pytest.approx(24.94, abs=1e-6)
+    assert ["Sector", "Public"] in data["d"][0] and ["Description", PAYLOAD] in data["d"][0]
+
+
+def test_large_maps_leave_details_out_of_the_popups():
+    many = pd.concat([assets()] * (DETAIL_LIMIT + 1), ignore_index=True)
+    data = assets_to_map_data(gpd.GeoDataFrame(many, geometry="geometry", crs=4326))
+    assert "d" not in data and "w" not in data and len(data["n"]) == DETAIL_LIMIT + 1
+    assert len(data["cl"]) == 1 and len(data["al"]) == 1  # labels once, not per asset
 
 
 def test_tiles_setting():

@@ -18,6 +18,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
@@ -66,14 +67,16 @@ _VENDOR_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
 }
 
+COORDINATE_SCALE = 1_000_000
+DETAIL_LIMIT = 5_000
+"""Above this many assets, popups leave out address, opening hours and the other details."""
+
 OSM_DATA_ATTRIBUTION = (
     'Data &copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
     "contributors (ODbL)"
 )
 POPUP_FIELDS = (
-    "category",
     "sector",
-    "area_name",
     "address",
     "opening_hours",
     "wheelchair",
@@ -232,30 +235,39 @@ _ASSETS_JS = """
 (function () {
   const map = {{ this._parent.get_name() }};
   const colours = {{ this.colours }};
-  const websiteLabel = {{ this.website_label }};
+  const data = {{ this.data }};
   function cell(row, tag, text) {
     const element = document.createElement(tag);
     element.textContent = text;
     row.appendChild(element);
   }
-  function popupContent(properties) {
+  function text(value) {
+    const element = document.createElement("span");
+    element.textContent = value;
+    return element;
+  }
+  function popupContent(i) {
     const root = document.createElement("div");
     root.className = "assetmap-popup";
     const title = document.createElement("strong");
-    title.textContent = properties.name;
+    title.textContent = data.n[i];
     root.appendChild(title);
     const table = document.createElement("table");
-    for (const [label, value] of properties.rows) {
+    const rows = [[data.labels.kind, data.kl[data.k[i]]],
+                  [data.labels.category, data.cl[data.c[i]]]];
+    if (data.al[data.a[i]]) rows.push([data.labels.area, data.al[data.a[i]]]);
+    for (const [label, value] of rows.concat(data.d ? data.d[i] : [])) {
       const row = table.insertRow();
       cell(row, "th", label);
       cell(row, "td", value);
     }
-    if (/^https?:\\/\\//i.test(properties.website || "")) {
+    const website = data.w ? data.w[i] : "";
+    if (/^https?:\\/\\//i.test(website)) {
       const row = table.insertRow();
-      cell(row, "th", websiteLabel);
+      cell(row, "th", data.labels.website);
       const link = document.createElement("a");
-      link.href = properties.website;
-      link.textContent = properties.website;
+      link.href = website;
+      link.textContent = website;
       link.target = "_blank";
       link.rel = "noopener noreferrer nofollow";
       row.insertCell().appendChild(link);
@@ -263,19 +275,20 @@ _ASSETS_JS = """
     root.appendChild(table);
     return root;
   }
-  const layer = L.geoJSON({{ this.data }}, {
-    pointToLayer: (feature, latlng) => L.circleMarker(latlng, {
-      radius: 7, weight: 1.5, color: "#1a1a1a",
-      fillColor: colours[feature.properties.kind] || "#777777", fillOpacity: 0.9,
-    }),
-    onEachFeature: (feature, marker) => {
-      marker.bindPopup(() => popupContent(feature.properties), {maxWidth: 320});
-      const label = document.createElement("span");
-      label.textContent = feature.properties.name;
-      marker.bindTooltip(label);
-    },
-  }).addTo(map);
-  map.getContainer().dataset.assetCount = String(layer.getLayers().length);
+  const markers = [];
+  for (let i = 0; i < data.n.length; i++) {
+    const kind = data.kinds[data.k[i]];
+    const marker = L.circleMarker(
+      [data.base[1] + data.y[i] / data.scale, data.base[0] + data.x[i] / data.scale],
+      {radius: 7, weight: 1.5, color: "#1a1a1a", fillColor: colours[kind] || "#777777",
+       fillOpacity: 0.9});
+    marker.feature = {properties: {name: data.n[i], kind: kind}};
+    marker.bindPopup(() => popupContent(i), {maxWidth: 320});
+    marker.bindTooltip(() => text(data.n[i]));
+    markers.push(marker);
+  }
+  const layer = L.featureGroup(markers).addTo(map);
+  map.getContainer().dataset.assetCount = String(markers.length);
   window.assetmap = Object.assign(window.assetmap || {}, {map: map, assets: layer});
 })();
 """
@@ -299,8 +312,9 @@ def _shown_value(field: str, kind: str, value: Any) -> str:
 
 
 def _popup_rows(record: dict[str, Any]) -> list[list[str]]:
+    """The popup's rows after kind, category and area."""
     kind = str(record["kind"])
-    rows = [[field_label("kind"), gettext(KINDS.get(kind, kind))]]
+    rows = []
     for field in POPUP_FIELDS:
         shown = _shown_value(field, kind, record.get(field))
         if shown:
@@ -308,23 +322,58 @@ def _popup_rows(record: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
-def assets_to_map_features(assets_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
-    """The GeoJSON the map draws: position, kind for the colour, and popup rows."""
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [record["lon"], record["lat"]]},
-            "properties": {
-                "id": str(record["id"]),
-                "kind": str(record["kind"]),
-                "name": _text(record["name"]),
-                "website": _text(record.get("website")),
-                "rows": _popup_rows(record),
-            },
-        }
-        for record in assets_gdf.drop(columns="geometry").to_dict("records")
-    ]
-    return {"type": "FeatureCollection", "features": features}
+def _lookup(values: pd.Series) -> tuple[list[str], list[int]]:
+    """Distinct values once, and each row's index into them: short JSON for long columns."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return [str(u) for u in uniques], codes.tolist()
+
+
+def assets_to_map_data(assets_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
+    """What the map draws, column by column and compactly encoded.
+
+    Coordinates travel as integer steps of 1e-6 degrees (10 cm) from the south-west corner;
+    kinds, categories and areas as indexes into lists of translated labels. Popups carry all
+    details up to DETAIL_LIMIT assets; beyond that, name, kind, category and area.
+    """
+    frame = pd.DataFrame(assets_gdf.drop(columns="geometry"))
+    base = [float(frame["lon"].min()), float(frame["lat"].min())] if len(frame) else [0.0, 0.0]
+    kinds = list(KINDS)
+    categories, category_codes = _lookup(
+        pd.Series(
+            [
+                _shown_value("category", k, c)
+                for k, c in zip(
+                    frame["kind"],
+                    frame.get("category", pd.Series("", index=frame.index)),
+                    strict=True,
+                )
+            ],
+            dtype=object,
+        )
+    )
+    areas, area_codes = _lookup(
+        frame.get("area_name", pd.Series(None, index=frame.index)).fillna("").astype(str)
+    )
+    data: dict[str, Any] = {
+        "scale": COORDINATE_SCALE,
+        "base": base,
+        "x": np.rint((frame["lon"].to_numpy() - base[0]) * COORDINATE_SCALE).astype(int).tolist(),
+        "y": np.rint((frame["lat"].to_numpy() - base[1]) * COORDINATE_SCALE).astype(int).tolist(),
+        "kinds": kinds,
+        "kl": [gettext(KINDS[k]) for k in kinds],
+        "k": [kinds.index(k) for k in frame["kind"]],
+        "cl": categories,
+        "c": category_codes,
+        "al": areas,
+        "a": area_codes,
+        "n": frame["name"].fillna("").astype(str).tolist(),
+        "labels": {name: field_label(name) for name in ("kind", "category", "area", "website")},
+    }
+    if len(frame) <= DETAIL_LIMIT:
+        records = frame.to_dict("records")
+        data["d"] = [_popup_rows(record) for record in records]
+        data["w"] = [_text(record.get("website")) for record in records]
+    return data
 
 
 def areas_to_map_features(
@@ -387,9 +436,8 @@ def build_asset_map(
         _Script(_LINKS_JS, data=link_lines).add_to(fmap)
     _Script(
         _ASSETS_JS,
-        data=assets_to_map_features(assets_gdf),
+        data=assets_to_map_data(assets_gdf),
         colours=KIND_COLOURS,
-        website_label=field_label("website"),
     ).add_to(fmap)
     if (assets_gdf.get("source") == "osm").any():
         _Script(_ATTRIBUTION_JS, text=OSM_DATA_ATTRIBUTION).add_to(fmap)
