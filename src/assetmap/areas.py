@@ -29,9 +29,8 @@ SELECT_AREAS_AROUND_POINT = """
     ORDER BY id
 """
 SELECT_EXTENT = "SELECT min(min_lon), min(min_lat), max(max_lon), max(max_lat) FROM areas"
-INSERT_AREA = "INSERT INTO areas VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+AREA_COLUMNS = ("id", "name", "note", "geometry", "min_lon", "min_lat", "max_lon", "max_lat")
 SELECT_ASSET_POINTS = "SELECT id, lon, lat FROM assets"
-UPDATE_ASSET_AREA = "UPDATE assets SET area_id = ? WHERE id = ?"
 
 
 class AreaError(ValueError):
@@ -135,7 +134,7 @@ def replace_areas(db: Database, areas_gdf: gpd.GeoDataFrame, actor: Actor) -> in
     ]
     with db.transaction() as session:
         session.execute("DELETE FROM areas")
-        session.execute_many(INSERT_AREA, rows)
+        session.insert_rows("areas", AREA_COLUMNS, rows)
         _reassign_assets(session, areas)
         bump_data_version(session)
     return len(rows)
@@ -146,8 +145,11 @@ def _reassign_assets(session: Session, areas_gdf: gpd.GeoDataFrame) -> None:
     if points.empty:
         return
     assigned = area_ids_for_points(points["lon"], points["lat"], areas_gdf)
-    session.execute_many(
-        UPDATE_ASSET_AREA, list(zip(assigned.tolist(), points["id"].tolist(), strict=True))
+    session.update_rows(
+        "assets",
+        "id",
+        ["area_id"],
+        list(zip(points["id"].tolist(), assigned.tolist(), strict=True)),
     )
 
 

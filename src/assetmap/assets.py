@@ -150,14 +150,9 @@ def _with_consent(asset: Asset, moment: datetime) -> Asset:
     )
 
 
-def _audit_create(session: Session, asset: Asset, actor: Actor) -> None:
-    audit.record(
-        session,
-        str(asset.id),
-        "create",
-        actor,
-        audit.field_changes(None, asdict(asset), AUDITED_FIELDS),
-    )
+def _creation(asset: Asset, actor: Actor) -> list[audit.AuditRow]:
+    changes = audit.field_changes(None, asdict(asset), AUDITED_FIELDS)
+    return audit.entries(str(asset.id), "create", actor, changes)
 
 
 def register_asset(
@@ -177,7 +172,7 @@ def register_asset(
             updated_at=now,
         )
         session.execute(INSERT_ASSET, _row_for(stored))
-        _audit_create(session, stored, actor)
+        audit.write(session, _creation(stored, actor))
         bump_data_version(session)
     return stored
 
@@ -230,9 +225,8 @@ def add_assets(
         for asset, area_id in zip(assets, area_ids, strict=True)
     ]
     with db.transaction() as session:
-        session.execute_many(INSERT_ASSET, [_row_for(asset) for asset in stored])
-        for asset in stored:
-            _audit_create(session, asset, actor)
+        session.insert_rows("assets", STORED_FIELDS, [_row_for(asset) for asset in stored])
+        audit.write(session, [row for asset in stored for row in _creation(asset, actor)])
         for existing_id, incoming in merges:
             current, _ = _load(session, existing_id)
             _store_edit(session, current, merged(current, incoming), actor, "update")

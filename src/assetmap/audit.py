@@ -20,11 +20,10 @@ from assetmap.db import Database, Session
 
 ACTIONS = ("create", "update", "approve", "hide", "pending", "flag", "restore", "erase", "consent")
 
-INSERT_AUDIT = """
-    INSERT INTO audit_log (resource_id, resource_type, last_action_date, last_action_type,
-                           field_name, previous_value, replacement_value, updated_by, reason)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
+AUDIT_COLUMNS = (
+    "resource_id", "resource_type", "last_action_date", "last_action_type", "field_name",
+    "previous_value", "replacement_value", "updated_by", "reason",
+)  # fmt: skip
 SELECT_HISTORY = """
     SELECT id, last_action_date, last_action_type, field_name, previous_value,
            replacement_value, updated_by, reason
@@ -63,6 +62,29 @@ def field_changes(
     return changes
 
 
+AuditRow = tuple[str, str, datetime, str, str, str | None, str | None, str, str]
+
+
+def entries(
+    resource_id: str,
+    action: str,
+    actor: Actor,
+    changes: Mapping[str, tuple[str | None, str | None]],
+    reason: str = "",
+    resource_type: str = "asset",
+) -> list[AuditRow]:
+    """The audit rows for one action: one per changed field (or one "*" row for none)."""
+    moment = datetime.now(UTC).replace(tzinfo=None)
+    return [
+        (resource_id, resource_type, moment, action, name, old, new, actor.name, reason)
+        for name, (old, new) in (changes or {"*": (None, None)}).items()
+    ]
+
+
+def write(session: Session, rows: list[AuditRow]) -> None:
+    session.insert_rows("audit_log", AUDIT_COLUMNS, rows)
+
+
 def record(
     session: Session,
     resource_id: str,
@@ -72,12 +94,7 @@ def record(
     reason: str = "",
     resource_type: str = "asset",
 ) -> None:
-    moment = datetime.now(UTC).replace(tzinfo=None)
-    rows = [
-        (resource_id, resource_type, moment, action, name, old, new, actor.name, reason)
-        for name, (old, new) in (changes or {"*": (None, None)}).items()
-    ]
-    session.execute_many(INSERT_AUDIT, rows)
+    write(session, entries(resource_id, action, actor, changes, reason, resource_type))
 
 
 def history(db: Database, resource_id: str) -> pd.DataFrame:

@@ -32,7 +32,7 @@ UPSERT_INDICATOR = """
         year = excluded.year, source = excluded.source, higher_is_need = excluded.higher_is_need,
         is_population = excluded.is_population
 """
-INSERT_VALUE = "INSERT INTO indicator_values VALUES (?, ?, ?)"
+VALUE_COLUMNS = ("indicator_key", "area_id", "value")
 SELECT_VALUES = """
     SELECT v.area_id, v.value FROM indicator_values v JOIN areas a ON a.id = v.area_id
     WHERE v.indicator_key = ?
@@ -172,8 +172,9 @@ def import_indicators(
                 (key, key, "", year, source, key not in less_need, key == population),
             )
             session.execute("DELETE FROM indicator_values WHERE indicator_key = ?", (key,))
-            session.execute_many(
-                INSERT_VALUE,
+            session.insert_rows(
+                "indicator_values",
+                VALUE_COLUMNS,
                 [(key, area, None if pd.isna(v) else float(v)) for area, v in matched[key].items()],
             )
         bump_data_version(session)

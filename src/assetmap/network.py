@@ -61,7 +61,10 @@ def _nearest_nodes(graph: nx.Graph, services_m: gpd.GeoSeries) -> list[tuple[flo
     nodes = list(graph.nodes)
     if not nodes:
         return []
-    tree = shapely.STRtree(shapely.points(np.array(nodes) * NODE_PRECISION))
+    # The junctions are whole metres, so never NaN; yet under load numpy now and then reports
+    # a floating-point "invalid" flag left set by earlier GEOS work on this thread.
+    with np.errstate(invalid="ignore"):
+        tree = shapely.STRtree(shapely.points(np.array(nodes, dtype=float) * NODE_PRECISION))
     found, distances = tree.query_nearest(services_m.to_numpy(), return_distance=True)
     return [nodes[i] for i, d in zip(found[1], distances, strict=True) if d <= SNAP_METRES]
 
@@ -116,7 +119,7 @@ def replace_walk_network(db: Database, actor: Actor, lines_gdf: gpd.GeoDataFrame
     rows = [(n, shapely.to_wkb(g)) for n, g in enumerate(lines_gdf.geometry)]
     with db.transaction() as session:
         session.execute("DELETE FROM walk_edges")
-        session.execute_many("INSERT INTO walk_edges VALUES (?, ?)", rows)
+        session.insert_rows("walk_edges", ("id", "geometry"), rows)
         bump_data_version(session)
     return len(rows)
 
