@@ -25,6 +25,7 @@ $(INSTALLED): pyproject.toml
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/planning.py
+	$(BIN)/python bench/scale.py
 
 # Refresh the catalogs after changing user-facing text: extract, merge into nb and nl, compile.
 translations: $(INSTALLED)

@@ -1,0 +1,227 @@
+"""Benchmark the map at 1,000, 10,000 and 100,000 assets against the usual approach (one folium
+Marker with a Popup per asset), plus import and GeoJSON export at scale. Writes bench/scale.md.
+
+    make bench-scale            # or: python bench/scale.py [--sizes 1000 10000 100000]
+
+Browser timings load the rendered map page from a local web server in Debian's Chromium.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import resource
+import statistics
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import numpy as np
+from playwright.sync_api import sync_playwright
+
+from assetmap.accounts import SYSTEM
+from assetmap.assets import add_assets, list_assets
+from assetmap.config import tiles_from_setting
+from assetmap.db import connect
+from assetmap.io.exports import write_assets
+from assetmap.mapping import MapScripts, build_asset_map, install_map_scripts
+from assetmap.models import CATEGORIES, KINDS, validate_asset
+
+RUNS = 5
+EXTENT = (24.78, 60.13, 25.25, 60.30)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+RESULTS = Path(__file__).with_name("scale.md")
+
+
+def synthetic(count: int, seed: int = 7) -> gpd.GeoDataFrame:
+    rng = np.random.default_rng(seed)
+    kinds = rng.choice(list(KINDS), count)
+    lon = rng.uniform(EXTENT[0], EXTENT[2], count)
+    lat = rng.uniform(EXTENT[1], EXTENT[3], count)
+    return gpd.GeoDataFrame(
+        {
+            "id": [f"{i:032x}" for i in range(count)],
+            "kind": kinds,
+            "category": [next(iter(CATEGORIES[k])) for k in kinds],
+            "sector": "public",
+            "name": [f"Asset {i}" for i in range(count)],
+            "lon": lon,
+            "lat": lat,
+            "area_name": "Area",
+            "address": "Street 1",
+            "description": "",
+            "website": "",
+            "source": "import",
+        },
+        geometry=gpd.points_from_xy(lon, lat),
+        crs="EPSG:4326",
+    )
+
+
+def usual_map(assets: gpd.GeoDataFrame, scripts: MapScripts) -> folium.Map:
+    """What most Streamlit + folium apps do: a Marker with an HTML Popup per asset."""
+    fmap = folium.Map(location=[60.2, 25.0], zoom_start=11, tiles=None)
+    fmap.default_js, fmap.default_css = scripts.js(), scripts.css()
+    for row in assets.itertuples():
+        folium.Marker(
+            [row.lat, row.lon],
+            popup=folium.Popup(f"<b>{row.name}</b><br>{row.kind}"),
+            tooltip=row.name,
+        ).add_to(fmap)
+    return fmap
+
+
+def our_map(assets: gpd.GeoDataFrame, scripts: MapScripts) -> folium.Map:
+    areas = gpd.GeoDataFrame({"id": [], "name": []}, geometry=[], crs="EPSG:4326")
+    return build_asset_map(assets, areas, tiles_from_setting("none"), scripts)
+
+
+def median(work: Callable[[], object], runs: int = RUNS) -> float:
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
+
+
+def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, int]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1]
+
+
+READY_OURS = "() => document.querySelector('.leaflet-container[data-asset-count]') !== null"
+READY_USUAL = "(n) => document.querySelectorAll('.leaflet-marker-icon').length >= Math.min(n, 1)"
+FIRST_POPUP = """() => { const layer = window.assetmap
+    ? window.assetmap.assets.getLayers()[0]
+    : Object.values(window).find(v => v && v.openPopup && v.getLatLng);
+  layer.openPopup(); return document.querySelector('.leaflet-popup-content') !== null; }"""
+
+
+def browser_times(url: str, ours: bool, count: int) -> tuple[float, float]:
+    ready, popup = [], []
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for _ in range(RUNS):
+            page = browser.new_page()
+            start = time.perf_counter()
+            page.goto(url, timeout=300_000)
+            page.wait_for_function(
+                READY_OURS if ours else READY_USUAL, arg=None if ours else count, timeout=300_000
+            )
+            ready.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            page.evaluate(FIRST_POPUP)
+            popup.append(time.perf_counter() - start)
+            page.close()
+        browser.close()
+    return statistics.median(ready), statistics.median(popup)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument(
+        "--usual-up-to",
+        type=int,
+        default=10_000,
+        help="the usual approach takes minutes beyond this; skip it above",
+    )
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        site = Path(folder)
+        install_map_scripts(site)
+        scripts = MapScripts("/vendor")
+        server, port = serve(site)
+        for count in args.sizes:
+            assets = synthetic(count)
+            for name, builder in (("Assetmap", our_map), ("usual", usual_map)):
+                if name == "usual" and count > args.usual_up_to:
+                    rows.append((count, name, None, None, None, None))
+                    continue
+                build = median(
+                    lambda b=builder, a=assets: b(a, scripts).get_root().render(),
+                    runs=RUNS if count <= 10_000 else 3,
+                )
+                page = builder(assets, scripts).get_root().render()
+                (site / f"{name}-{count}.html").write_text(page, encoding="utf-8")
+                ready, popup = browser_times(
+                    f"http://127.0.0.1:{port}/{name}-{count}.html", name == "Assetmap", count
+                )
+                rows.append((count, name, build, len(page.encode()) / count, ready, popup))
+                print(rows[-1], flush=True)
+        server.shutdown()
+        server.server_close()
+        extra = storage_figures(max(args.sizes), Path(folder))
+    write(rows, extra, args.output)
+
+
+def storage_figures(count: int, folder: Path) -> list[tuple[str, str]]:
+    """Import and GeoJSON export of `count` assets through the real storage layer."""
+    rows = synthetic(count)
+    with connect(str(folder / "scale.duckdb")) as db:
+        records = rows.drop(columns="geometry").assign(status="approved", consent=True)
+        records = records.to_dict("records")
+        start = time.perf_counter()
+        add_assets(db, [validate_asset(r) for r in records], SYSTEM)
+        imported = time.perf_counter() - start
+        stored = list_assets(db)
+        export = median(lambda: write_assets(stored, "geojson", folder / "export.geojson"), runs=5)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return [
+        (f"validate and import {count:,} assets (one transaction)", f"{imported:.1f} s"),
+        (f"GeoJSON export of {count:,} assets", f"{export:.2f} s"),
+        ("peak memory of this process", f"{peak:.0f} MB"),
+    ]
+
+
+def write(rows: list[tuple], extra: list[tuple[str, str]], output: Path) -> None:
+    def cell(value: float | None, fmt: str) -> str:
+        return "skipped" if value is None else format(value, fmt)
+
+    lines = [
+        "# Map at scale: Assetmap against the usual approach",
+        "",
+        f"{datetime.now(UTC):%Y-%m-%d}, {os.cpu_count()} cores. Medians of {RUNS} runs "
+        "(3 for 100,000-asset builds). Browser: Debian's Chromium, page from a local server.",
+        "",
+        "| assets | approach | server build + render | payload per asset | map ready in Chromium |"
+        " first popup |",
+        "| --- | --- | --- | --- | --- | --- |",
+        *[
+            f"| {count:,} | {name} | {cell(build, '.2f')} s | {cell(size, '.0f')} B | "
+            f"{cell(ready, '.2f')} s | {cell(popup, '.3f')} s |"
+            for count, name, build, size, ready, popup in rows
+        ],
+        "",
+        *[f"- {what}: {figure}" for what, figure in extra],
+        "",
+        "Not measured yet: time from submitting an asset to seeing it on the map, and the app "
+        "server's memory under a real Streamlit session.",
+        "",
+    ]
+    output.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

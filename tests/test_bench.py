@@ -1,0 +1,23 @@
+"""The benchmarks run (at a small size): their figures are in bench/, never asserted here."""
+
+import importlib.util
+
+from .conftest import PROJECT_DIR
+
+
+def load(name: str):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(name, PROJECT_DIR / "bench" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_scale_benchmark_runs_at_a_small_size(tmp_path):
+    scale = load("scale")
+    scale.RUNS = 1
+    out = tmp_path / "scale.md"
+    scale.main(["--sizes", "200", "--usual-up-to", "200", "--output", str(out)])
+    table = out.read_text()
+    assert "| 200 | Assetmap |" in table and "| 200 | usual |" in table
+    assert "GeoJSON export of 200 assets" in table
