@@ -195,8 +195,8 @@ def storage_figures(count: int, folder: Path) -> list[tuple[str, str]]:
 
 
 def write(rows: list[tuple], extra: list[tuple[str, str]], output: Path) -> None:
-    def cell(value: float | None, fmt: str) -> str:
-        return "skipped" if value is None else format(value, fmt)
+    def cell(value: float | None, fmt: str, unit: str) -> str:
+        return "skipped (minutes)" if value is None else f"{format(value, fmt)} {unit}"
 
     lines = [
         "# Map at scale: Assetmap against the usual approach",
@@ -208,8 +208,8 @@ def write(rows: list[tuple], extra: list[tuple[str, str]], output: Path) -> None
         " first popup |",
         "| --- | --- | --- | --- | --- | --- |",
         *[
-            f"| {count:,} | {name} | {cell(build, '.2f')} s | {cell(size, '.0f')} B | "
-            f"{cell(ready, '.2f')} s | {cell(popup, '.3f')} s |"
+            f"| {count:,} | {name} | {cell(build, '.2f', 's')} | {cell(size, '.0f', 'B')} | "
+            f"{cell(ready, '.2f', 's')} | {cell(popup, '.3f', 's')} |"
             for count, name, build, size, ready, popup in rows
         ],
         "",

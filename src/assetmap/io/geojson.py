@@ -52,20 +52,22 @@ def _plain(value: Any) -> Any:
 
 def assets_to_geojson(assets_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     """A FeatureCollection of point assets, one feature per row, keyed by asset id."""
+    columns = [name for name in EXPORTED_PROPERTIES if name in assets_gdf.columns]
+    frame = pd.DataFrame(assets_gdf[columns])
+    for name in ("created_at", "updated_at"):
+        if name in frame:
+            frame[name] = [None if pd.isna(v) else pd.Timestamp(v).isoformat() for v in frame[name]]
+    properties = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    lons = assets_gdf["lon"].astype(float).round(COORDINATE_DECIMALS).tolist()
+    lats = assets_gdf["lat"].astype(float).round(COORDINATE_DECIMALS).tolist()
     features = [
         {
             "type": "Feature",
-            "id": str(row["id"]),
-            "geometry": {
-                "type": "Point",
-                "coordinates": [
-                    round(float(row["lon"]), COORDINATE_DECIMALS),
-                    round(float(row["lat"]), COORDINATE_DECIMALS),
-                ],
-            },
-            "properties": {name: _plain(row[name]) for name in EXPORTED_PROPERTIES if name in row},
+            "id": str(asset_id),
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {key: _plain(value) for key, value in record.items()},
         }
-        for _, row in assets_gdf.iterrows()
+        for asset_id, lon, lat, record in zip(assets_gdf["id"], lons, lats, properties, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}
 
