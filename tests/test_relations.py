@@ -187,3 +187,14 @@ def test_profile_has_every_section_and_escapes_text(demo_db):
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; choir" in page
     assert "Nobody eats alone" in page and "@media print" in page
     assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
+def test_network_drawing_is_labelled_and_escaped():
+    from assetmap.connections import graph_svg
+
+    graph = small_graph()
+    graph.nodes["a"]["name"] = "<script>x</script>"
+    drawing = graph_svg(graph, {"person": "#E69F00"}, "Links as a network")
+    assert 'role="img"' in drawing and 'aria-label="Links as a network"' in drawing
+    assert "<script>" not in drawing and "&lt;script&gt;" in drawing
+    assert drawing.count("<circle") == 4  # the linked assets only

@@ -59,9 +59,10 @@ with st.expander(_("Add a link")), st.form("add_link", clear_on_submit=True):
 
 graph = link_graph(assets, links)
 st.subheader(_("The network"))
-drawing = graph_svg(graph, KIND_COLOURS)
+drawing = graph_svg(graph, KIND_COLOURS, _("The links between assets, drawn as a network"))
 if drawing:
-    st.image(drawing)
+    st.html(drawing)
+    st.caption(_("The same links are listed under each asset above."))
 lonely = orphans(graph)
 st.metric(_("Assets without any link"), len(lonely))
 with st.expander(_("Which ones")):

@@ -10,7 +10,7 @@ from assetmap import ui
 from assetmap.assets import AssetFilter
 from assetmap.i18n import gettext as _
 from assetmap.links import links_to_lines
-from assetmap.mapping import build_asset_map
+from assetmap.mapping import assets_to_table, build_asset_map
 from assetmap.models import KINDS, kind_label
 from assetmap.snapshots import changes_since, list_snapshots, save_snapshot
 
@@ -42,6 +42,8 @@ with map_column:
 with legend_column:
     ui.legend()
     st.metric(_("Assets shown"), len(shown))
+with st.expander(_("The assets on the map, as a table")):
+    st.dataframe(assets_to_table(shown), hide_index=True, width="stretch")
 
 snapshots = list_snapshots(db)
 if not snapshots.empty:

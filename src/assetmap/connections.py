@@ -70,7 +70,9 @@ def key_person_risks(graph: nx.Graph, min_links: int = 2) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["area_id", "hub_id", "hub_name", "hub_kind", "links"])
 
 
-def graph_svg(graph: nx.Graph, colours: dict[str, str], width: int = 720, height: int = 480) -> str:
+def graph_svg(
+    graph: nx.Graph, colours: dict[str, str], title: str, width: int = 720, height: int = 480
+) -> str:
     """The linked part of the graph as an SVG drawing (spring layout), labels escaped."""
     linked = graph.subgraph([n for n, d in graph.degree() if d > 0])
     if linked.number_of_nodes() == 0:
@@ -102,7 +104,9 @@ def graph_svg(graph: nx.Graph, colours: dict[str, str], width: int = 720, height
             f'<text x="{x + 9:.1f}" y="{y + 4:.1f}" font-size="12" font-family="sans-serif">'
             f"{label}</text>"
         )
+    label = html.escape(title)
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}">{"".join(parts)}</svg>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{label}" width="100%" style="max-width:{width}px">'
+        f"<title>{label}</title>{''.join(parts)}</svg>"
     )
