@@ -21,3 +21,4 @@ def test_scale_benchmark_runs_at_a_small_size(tmp_path):
     table = out.read_text()
     assert "| 200 | Assetmap |" in table and "| 200 | usual |" in table
     assert "GeoJSON export of 200 assets" in table
+    assert "approve an asset on Review until it is on the map" in table
