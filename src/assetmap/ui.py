@@ -131,11 +131,11 @@ def visible_links(visible_assets: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def named_places() -> dict[str, tuple[float, float]]:
     """Areas (their middle) and approved assets by name, for finding a spot without the map."""
+    boundaries = areas()
+    middles = boundaries.geometry.representative_point()
     places = {
         gettext("Area: {name}").format(name=row.name): (point.x, point.y)
-        for row, point in zip(
-            areas().itertuples(), areas().geometry.representative_point(), strict=True
-        )
+        for row, point in zip(boundaries.itertuples(), middles, strict=True)
     }
     for row in assets(AssetFilter()).itertuples():
         places.setdefault(f"{row.name} ({row.area_name or '-'})", (row.lon, row.lat))
