@@ -1,12 +1,11 @@
 """Team: every asset's history, restoring an earlier version, consent and erasure."""
 
-from datetime import UTC, datetime
-
 import streamlit as st
 
 from assetmap import ui
 from assetmap.assets import AssetFilter, erase_asset, renew_consent, restore_version
 from assetmap.audit import history, versions
+from assetmap.db import utc_now
 from assetmap.i18n import gettext as _
 from assetmap.models import STATUSES, ValidationError
 from assetmap.privacy import consent_lapsed
@@ -16,7 +15,7 @@ db = ui.database()
 st.title(_("History and erasure"))
 
 everything = ui.assets(AssetFilter(statuses=tuple(STATUSES)))
-lapsed = everything[consent_lapsed(everything, datetime.now(UTC).replace(tzinfo=None))]
+lapsed = everything[consent_lapsed(everything, utc_now())]
 if not lapsed.empty:
     st.warning(
         _(

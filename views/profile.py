@@ -1,12 +1,13 @@
 """A neighbourhood's profile: what it has, how it compares, who connects, what the team plans."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import streamlit as st
 
 from assetmap import ui
 from assetmap.actions import ACTION_STATUSES, STEPS, add_entry, set_entry_status
 from assetmap.assets import AssetFilter
+from assetmap.db import utc_now
 from assetmap.i18n import format_share
 from assetmap.i18n import gettext as _
 from assetmap.profile import area_profile, profile_html
@@ -20,7 +21,7 @@ if areas.empty:
     st.stop()
 names = dict(zip(areas["id"], areas["name"], strict=True))
 area_id = st.selectbox(_("Area"), list(names), format_func=names.__getitem__)
-now = datetime.now(UTC).replace(tzinfo=None)
+now = utc_now()
 profile = area_profile(db, area_id, ui.assets(AssetFilter()), now)
 page = profile_html(profile, now)
 

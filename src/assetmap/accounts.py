@@ -12,12 +12,12 @@ import getpass
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import argon2
 import pandas as pd
 
-from assetmap.db import Database
+from assetmap.db import Database, utc_now
 from assetmap.i18n import N_, gettext
 
 ROLES: dict[str, str] = {"visitor": N_("Visitor"), "team": N_("Team member"), "admin": N_("Admin")}
@@ -87,10 +87,6 @@ def require(actor: Actor, action: str) -> None:
         )
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def add_user(
     db: Database, actor: Actor, name: str, role: str, password: str, email: str | None = None
 ) -> None:
@@ -112,7 +108,7 @@ def add_user(
         session.execute(
             "INSERT INTO users (name, role, email, password_hash, created_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (name, role, email, _hasher.hash(password), _now()),
+            (name, role, email, _hasher.hash(password), utc_now()),
         )
 
 
@@ -124,7 +120,7 @@ def list_users(db: Database) -> pd.DataFrame:
 
 def authenticate(db: Database, name: str, password: str, now: datetime | None = None) -> Actor:
     """The account's actor if the password is right; a locked account waits out its lock."""
-    moment = now or _now()
+    moment = now or utc_now()
     rows = db.rows(f"{SELECT_USER} WHERE name = ?", (name,))
     if not rows or rows[0][3] is None:
         _verify(_DUMMY_HASH, password)  # same work as a real check: no timing oracle

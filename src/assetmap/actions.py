@@ -5,12 +5,12 @@ conditions needed, and actions with an owner, a due date, a status and the asset
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pandas as pd
 
 from assetmap.accounts import Actor, require
-from assetmap.db import Database, bump_data_version
+from assetmap.db import Database, bump_data_version, utc_now
 from assetmap.i18n import N_, gettext
 
 STEPS: dict[str, str] = {
@@ -53,7 +53,7 @@ def add_entry(
                 due,
                 ",".join(asset_ids),
                 actor.name,
-                datetime.now(UTC).replace(tzinfo=None),
+                utc_now(),
             ),
         )
         bump_data_version(session)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import geopandas as gpd
@@ -19,7 +19,7 @@ import pandas as pd
 from assetmap import audit
 from assetmap.accounts import SYSTEM, Actor, require
 from assetmap.areas import WGS84, area_id_at, area_ids_for_points, areas_extent, list_areas
-from assetmap.db import Database, Session, bump_data_version
+from assetmap.db import Database, Session, bump_data_version, utc_now
 from assetmap.i18n import gettext
 from assetmap.models import Asset, Problem, ValidationError, validate_asset
 from assetmap.privacy import CONSENT_VALID_FOR, CONSENT_VERSION
@@ -109,7 +109,7 @@ def _like_pattern(text: str) -> str:
 
 def _now() -> datetime:
     """UTC to the millisecond: what GeoJSON readers keep, so exports round-trip exactly."""
-    moment = datetime.now(UTC).replace(tzinfo=None)
+    moment = utc_now()
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 

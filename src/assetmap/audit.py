@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 
 from assetmap.accounts import Actor
-from assetmap.db import Database, Session
+from assetmap.db import Database, Session, utc_now
 
 ACTIONS = ("create", "update", "approve", "hide", "pending", "flag", "restore", "erase", "consent")
 
@@ -74,7 +74,7 @@ def entries(
     resource_type: str = "asset",
 ) -> list[AuditRow]:
     """The audit rows for one action: one per changed field (or one "*" row for none)."""
-    moment = datetime.now(UTC).replace(tzinfo=None)
+    moment = utc_now()
     return [
         (resource_id, resource_type, moment, action, name, old, new, actor.name, reason)
         for name, (old, new) in (changes or {"*": (None, None)}).items()

@@ -8,7 +8,6 @@ import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,7 +23,7 @@ from assetmap.accounts import (
 from assetmap.areas import AreaError, areas_from_file, replace_areas
 from assetmap.assets import AssetFilter, AssetNotFoundError, erase_asset, list_assets
 from assetmap.config import PROJECT_DIR, ConfigError, Settings
-from assetmap.db import Database, DatabaseError, backup, connect, restore
+from assetmap.db import Database, DatabaseError, backup, connect, restore, utc_now
 from assetmap.demo import is_empty, load_demo
 from assetmap.indicators import IndicatorError, import_indicators
 from assetmap.io.exports import FORMATS, ExportError, export_bytes, write_areas, write_assets
@@ -164,7 +163,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             )
             chosen = list_assets(db, asset_filter)
             frame, writer = (
-                public_assets(chosen, datetime.now(UTC).replace(tzinfo=None)),
+                public_assets(chosen, utc_now()),
                 write_assets,
             )
     if args.output == "-":

@@ -15,6 +15,7 @@ import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +147,11 @@ class Database:
             yield cursor
         finally:
             cursor.close()
+
+
+def utc_now() -> datetime:
+    """Now in UTC without a zone: how every timestamp is stored."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def bump_data_version(session: Session) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 import geopandas as gpd
 import pandas as pd
@@ -17,7 +17,7 @@ import pandas as pd
 from assetmap import audit
 from assetmap.accounts import Actor, require
 from assetmap.assets import AssetNotFoundError, get_asset
-from assetmap.db import Database, bump_data_version
+from assetmap.db import Database, bump_data_version, utc_now
 from assetmap.i18n import N_, gettext
 from assetmap.models import KINDS
 
@@ -59,10 +59,6 @@ class Link:
     start_date: date | None = None
     end_date: date | None = None
     status: str = "pending"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def link_label(link_type: str) -> str:
@@ -112,7 +108,7 @@ def add_link(
     check_link(source.kind, target.kind, link_type, role, start, end)
     status = "approved" if actor.may("review") else "pending"
     link = Link(uuid.uuid4().hex, from_id, to_id, link_type, role, start, end, status)
-    now = _now()
+    now = utc_now()
     with db.transaction() as session:
         session.execute(
             INSERT_LINK,
@@ -135,7 +131,7 @@ def end_link(db: Database, actor: Actor, link_id: str, end: date) -> None:
     with db.transaction() as session:
         previous = session.scalar("SELECT end_date FROM links WHERE id = ?", (link_id,))
         session.execute(
-            "UPDATE links SET end_date = ?, updated_at = ? WHERE id = ?", (end, _now(), link_id)
+            "UPDATE links SET end_date = ?, updated_at = ? WHERE id = ?", (end, utc_now(), link_id)
         )
         audit.record(
             session,
@@ -157,7 +153,7 @@ def set_link_status(
             before = session.scalar("SELECT status FROM links WHERE id = ?", (link_id,))
             session.execute(
                 "UPDATE links SET status = ?, updated_at = ? WHERE id = ?",
-                (status, _now(), link_id),
+                (status, utc_now(), link_id),
             )
             action = {"approved": "approve", "hidden": "hide"}.get(status, "pending")
             audit.record(

@@ -7,9 +7,8 @@ applied migration's name is recorded in the `migrations` table.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
-from assetmap.db import Database, Session
+from assetmap.db import Database, Session, utc_now
 
 Migration = Callable[[Session], None]
 MIGRATIONS: list[Migration] = []
@@ -230,7 +229,7 @@ def apply_migrations(db: Database) -> list[str]:
             step(session)
             session.execute(
                 "INSERT INTO migrations VALUES (?, ?)",
-                (step.__name__, datetime.now(UTC).replace(tzinfo=None)),
+                (step.__name__, utc_now()),
             )
         applied.append(step.__name__)
     return applied

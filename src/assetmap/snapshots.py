@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 
 from assetmap.accounts import Actor, require
 from assetmap.assets import list_assets
-from assetmap.db import Database
+from assetmap.db import Database, utc_now
 from assetmap.i18n import gettext
 
 State = dict[str, list[str]]
@@ -80,7 +79,7 @@ def save_snapshot(db: Database, actor: Actor, name: str, view: dict[str, Any]) -
                 json.dumps(_asset_state(db)),
                 json.dumps(_link_state(db)),
                 actor.name,
-                datetime.now(UTC).replace(tzinfo=None),
+                utc_now(),
             ),
         )
     return snapshot_id

@@ -11,7 +11,6 @@ import html
 import re
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 import geopandas as gpd
 import pandas as pd
@@ -27,7 +26,7 @@ from assetmap.accounts import (
 from assetmap.areas import list_areas
 from assetmap.assets import AssetFilter, count_by_status, list_assets
 from assetmap.config import PROJECT_DIR, ConfigError, Settings
-from assetmap.db import Database, DatabaseError, connect, data_version
+from assetmap.db import Database, DatabaseError, connect, data_version, utc_now
 from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext, set_language
 from assetmap.links import list_links, public_links
 from assetmap.mapping import LEGEND_TITLE, MapScripts, install_map_scripts, legend_entries
@@ -95,7 +94,7 @@ def assets(asset_filter: AssetFilter) -> gpd.GeoDataFrame:
     found = _assets(db, db.location, data_version(db), asset_filter)
     if current_actor().may("see_private"):
         return found
-    return public_assets(found, datetime.now(UTC).replace(tzinfo=None))
+    return public_assets(found, utc_now())
 
 
 def areas() -> gpd.GeoDataFrame:
@@ -125,7 +124,7 @@ def coverage(
 
 def visible_links(visible_assets: gpd.GeoDataFrame) -> pd.DataFrame:
     """The links the current person may see, between the assets they may see."""
-    today = datetime.now(UTC).date()
+    today = utc_now().date()
     return public_links(list_links(database()), visible_assets, today)
 
 
