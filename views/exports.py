@@ -1,11 +1,12 @@
 """Export: the assets on the map (with the chosen filters) or the areas, as files for a GIS."""
 
-from datetime import UTC, datetime
+import functools
 
 import streamlit as st
 
 from assetmap import ui
 from assetmap.assets import AssetFilter
+from assetmap.db import utc_now
 from assetmap.i18n import gettext as _
 from assetmap.io.exports import (
     FORMATS,
@@ -73,10 +74,11 @@ else:
     frame, writer = ui.assets(asset_filter), write_assets
 
 st.caption(_("{n} rows will be exported.").format(n=len(frame)))
-stamp = datetime.now(UTC).strftime("%Y-%m-%d")
+stamp = utc_now().strftime("%Y-%m-%d")
 st.download_button(
     _("Download"),
-    data=export_bytes(writer, frame, fmt),
+    # Built when the button is pressed, not on every rerun: a GeoPackage of many assets is slow.
+    data=functools.partial(export_bytes, writer, frame, fmt),
     file_name=f"assetmap-{what}-{stamp}{SUFFIXES[fmt]}",
     mime=MEDIA_TYPES[fmt],
     type="primary",
