@@ -36,6 +36,7 @@ from assetmap.models import (
     WHEELCHAIR,
     Extent,
     field_label,
+    text_or_empty,
 )
 
 KIND_COLOURS: dict[str, str] = {
@@ -294,12 +295,8 @@ _ASSETS_JS = """
 """
 
 
-def _text(value: Any) -> str:
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
-
-
 def _shown_value(field: str, kind: str, value: Any) -> str:
-    text = _text(value)
+    text = text_or_empty(value)
     if not text:
         return ""
     if field == "category":
@@ -372,7 +369,7 @@ def assets_to_map_data(assets_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     if len(frame) <= DETAIL_LIMIT:
         records = frame.to_dict("records")
         data["d"] = [_popup_rows(record) for record in records]
-        data["w"] = [_text(record.get("website")) for record in records]
+        data["w"] = [text_or_empty(record.get("website")) for record in records]
     return data
 
 

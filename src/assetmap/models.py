@@ -282,9 +282,16 @@ def location_problems(
     return [Problem("location", message)]
 
 
+def text_or_empty(value: Any) -> str:
+    """A cell as text, with missing values (None, NaN) as the empty string."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
 def _text(data: Mapping[str, Any], name: str) -> str:
     value = data.get(name)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if not text_or_empty(value):
         return ""
     return " ".join(str(value).split()) if name != "description" else str(value).strip()
 

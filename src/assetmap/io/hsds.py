@@ -11,9 +11,9 @@ import uuid
 from typing import Any
 
 import geopandas as gpd
-import pandas as pd
 
 from assetmap.io.geojson import COORDINATE_DECIMALS
+from assetmap.models import text_or_empty
 
 NAMESPACE = uuid.UUID("8f5d0c2e-3b7a-4f1e-9a42-6d1f0b9c7e11")
 """Assetmap's namespace for HSDS ids (any fixed UUID would do; this one must never change)."""
@@ -24,38 +24,34 @@ def hsds_id(record_type: str, asset_id: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{record_type}:{asset_id}"))
 
 
-def _text(value: Any) -> str:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-
-
 def _location(asset: dict[str, Any]) -> dict[str, Any]:
     asset_id = str(asset["id"])
     location: dict[str, Any] = {
         "id": hsds_id("location", asset_id),
         "location_type": "physical",
         "name": asset["name"],
-        "description": _text(asset.get("description")),
+        "description": text_or_empty(asset.get("description")),
         "latitude": round(float(asset["lat"]), COORDINATE_DECIMALS),
         "longitude": round(float(asset["lon"]), COORDINATE_DECIMALS),
         "external_identifier": asset_id,
         "external_identifier_type": "assetmap",
         "languages": [
             {"id": hsds_id(f"language:{name}", asset_id), "name": name}
-            for name in _text(asset.get("languages")).split(", ")
+            for name in text_or_empty(asset.get("languages")).split(", ")
             if name
         ],
     }
     if asset["kind"] in ORGANISED_KINDS:
         location["organization_id"] = hsds_id("organization", asset_id)
-    if _text(asset.get("address")):
+    if text_or_empty(asset.get("address")):
         location["description"] = "; ".join(
-            part for part in (location["description"], _text(asset["address"])) if part
+            part for part in (location["description"], text_or_empty(asset["address"])) if part
         )
     return location
 
 
 def _phones(asset: dict[str, Any], owner: str) -> list[dict[str, Any]]:
-    number = _text(asset.get("phone"))
+    number = text_or_empty(asset.get("phone"))
     if not number:
         return []
     return [{"id": hsds_id(f"phone:{owner}", str(asset["id"])), "number": number}]
@@ -65,12 +61,12 @@ def _organization(asset: dict[str, Any]) -> dict[str, Any]:
     organization: dict[str, Any] = {
         "id": hsds_id("organization", str(asset["id"])),
         "name": asset["name"],
-        "description": _text(asset.get("description")),
+        "description": text_or_empty(asset.get("description")),
         "phones": _phones(asset, "organization"),
     }
     for field, key in (("website", "website"), ("email", "email")):
-        if _text(asset.get(field)):
-            organization[key] = _text(asset[field])
+        if text_or_empty(asset.get(field)):
+            organization[key] = text_or_empty(asset[field])
     return organization
 
 
@@ -80,18 +76,21 @@ def _service(asset: dict[str, Any]) -> dict[str, Any]:
         "id": hsds_id("service", asset_id),
         "organization_id": hsds_id("organization", asset_id),
         "name": asset["name"],
-        "description": _text(asset.get("description")),
+        "description": text_or_empty(asset.get("description")),
         "status": "active",
         "phones": _phones(asset, "service"),
         "attributes": [],
     }
-    if _text(asset.get("website")):
-        service["url"] = _text(asset["website"])
-    if _text(asset.get("email")):
-        service["email"] = _text(asset["email"])
-    if _text(asset.get("opening_hours")):
+    if text_or_empty(asset.get("website")):
+        service["url"] = text_or_empty(asset["website"])
+    if text_or_empty(asset.get("email")):
+        service["email"] = text_or_empty(asset["email"])
+    if text_or_empty(asset.get("opening_hours")):
         service["schedules"] = [
-            {"id": hsds_id("schedule", asset_id), "description": _text(asset["opening_hours"])}
+            {
+                "id": hsds_id("schedule", asset_id),
+                "description": text_or_empty(asset["opening_hours"]),
+            }
         ]
     return service
 
