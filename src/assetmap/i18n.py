@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import gettext as _gettext
 import threading
-from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from babel.dates import format_date as _format_date
 from babel.numbers import format_decimal, format_percent
 
 LOCALE_DIR = Path(__file__).parent / "locales"
@@ -60,10 +58,6 @@ def format_number(value: float, decimals: int = 1) -> str:
 def format_share(value: float) -> str:
     """A share from 0 to 1 as a percentage (87 %, 87%)."""
     return format_percent(value, locale=_LOCALES[language()])
-
-
-def format_day(value: date | datetime) -> str:
-    return _format_date(value, format="medium", locale=_LOCALES[language()])
 
 
 _ = gettext
