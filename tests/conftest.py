@@ -1,10 +1,20 @@
-"""Shared fixtures: real DuckDB files in tmp_path, and the demo data they can hold."""
+"""Shared fixtures: real databases on both backends, and the demo data they can hold.
+
+`db_url` (and so `db`, `demo_db`, `app_db`) runs each test on a DuckDB file in tmp_path
+and on PostgreSQL, in a schema of its own on the server named by ASSETMAP_TEST_POSTGRES
+(`.ci/run` starts one with scripts/test-postgres). Without that server the PostgreSQL
+runs are skipped locally and fail in CI.
+"""
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import psycopg
 import pytest
 import streamlit as st
 
@@ -20,14 +30,52 @@ TEAM = Actor("team-in-tests", "team")
 VISITOR = visitor("a visitor in tests")
 
 
+POSTGRES_SERVER = os.environ.get("ASSETMAP_TEST_POSTGRES", "")
+BACKENDS = ("duckdb", "postgresql")
+
+
+def with_search_path(url: str, schema: str) -> str:
+    """`url` with every connection working in `schema`."""
+    parts = urlsplit(url)
+    query = [*parse_qsl(parts.query), ("options", f"-csearch_path={schema}")]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A URL to an empty schema of its own on the test server, dropped afterwards."""
+    if not POSTGRES_SERVER:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test PostgreSQL: set ASSETMAP_TEST_POSTGRES (see .ci/run)")
+        pytest.skip("no PostgreSQL server: set ASSETMAP_TEST_POSTGRES (see scripts/test-postgres)")
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(POSTGRES_SERVER, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    yield with_search_path(POSTGRES_SERVER, schema)
+    with psycopg.connect(POSTGRES_SERVER, autocommit=True) as admin:
+        admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "assetmap.duckdb"
 
 
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, db_path: Path) -> str:
+    """Where a test's database lives: a DuckDB file, or a fresh PostgreSQL schema."""
+    if request.param == "duckdb":
+        return str(db_path)
+    return str(request.getfixturevalue("postgres_url"))
+
+
+duckdb_only = pytest.mark.parametrize("db_url", ["duckdb"], indirect=True)
+"""For what only a DuckDB file has: a file lock, EXPORT DATABASE backups."""
+
+
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = connect(str(db_path))
+def db(db_url: str) -> Iterator[Database]:
+    database = connect(db_url)
     yield database
     database.close()
 
@@ -47,8 +95,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 
 
 @pytest.fixture
-def app_db(tmp_path, monkeypatch) -> Iterator[str]:
-    location = str(tmp_path / "app.duckdb")
+def app_db(db_url, monkeypatch) -> Iterator[str]:
+    location = db_url
     with connect(location) as db:
         load_demo(db, ADMIN)
     monkeypatch.setenv("ASSETMAP_DB", location)

@@ -18,13 +18,13 @@ from .conftest import DEMO_ASSET_COUNT, VISITOR
 
 
 @pytest.fixture
-def demo_file(db_path):
-    assert main(["--db", str(db_path), "load-demo"]) == 0
-    return db_path
+def demo_file(db_url):
+    assert main(["--db", db_url, "load-demo"]) == 0
+    return db_url
 
 
-def stored_assets(db_path, asset_filter=None):
-    with connect(str(db_path)) as db:
+def stored_assets(db_url, asset_filter=None):
+    with connect(str(db_url)) as db:
         return list_assets(db, asset_filter)
 
 
@@ -83,7 +83,7 @@ def test_export_filters_and_only_approved_by_default(demo_file, tmp_path):
     assert pending.id not in set(exported["id"])
 
 
-def test_import_geojson_csv_and_gpkg(db_path, tmp_path, capsys):
+def test_import_geojson_csv_and_gpkg(db_url, tmp_path, capsys):
     frame = gpd.GeoDataFrame(
         {
             "name": ["Kallio library", "Choir"],
@@ -102,15 +102,15 @@ def test_import_geojson_csv_and_gpkg(db_path, tmp_path, capsys):
     )
     for name, status in (("a.gpkg", "approved"), ("a.geojson", "pending"), ("a.csv", "approved")):
         assert (
-            main(["--db", str(db_path), "import-assets", str(tmp_path / name), "--status", status])
+            main(["--db", str(db_url), "import-assets", str(tmp_path / name), "--status", status])
             == 0
         )
-    every = stored_assets(db_path, AssetFilter(statuses=()))
+    every = stored_assets(db_url, AssetFilter(statuses=()))
     assert len(every) == 5
     capsys.readouterr()
-    assert main(["--db", str(db_path), "import-assets", str(tmp_path / "again.geojson")]) == 0
+    assert main(["--db", str(db_url), "import-assets", str(tmp_path / "again.geojson")]) == 0
     assert "skipped 2 already present" in capsys.readouterr().out
-    assert len(stored_assets(db_path, AssetFilter(statuses=()))) == 5
+    assert len(stored_assets(db_url, AssetFilter(statuses=()))) == 5
     gpkg_library = every[(every["name"] == "Kallio library") & (every["status"] == "approved")]
     assert gpkg_library["lon"].item() == pytest.approx(24.95, abs=1e-7)
     assert every[every["name"] == "Park"]["lon"].item() == pytest.approx(24.946)
@@ -137,10 +137,10 @@ def test_bad_import_exits_non_zero_with_one_line_and_writes_nothing(demo_file, t
         (b"hello", "notes.docx", "use a GeoJSON"),
     ],
 )
-def test_unreadable_files_get_a_clear_message(db_path, tmp_path, capsys, content, name, message):
+def test_unreadable_files_get_a_clear_message(db_url, tmp_path, capsys, content, name, message):
     path = tmp_path / name
     path.write_bytes(content)
-    assert main(["--db", str(db_path), "import-assets", str(path)]) == 1
+    assert main(["--db", str(db_url), "import-assets", str(path)]) == 1
     assert message in capsys.readouterr().err
 
 

@@ -30,18 +30,18 @@ PERSON = {
 
 
 @pytest.fixture
-def demo_file(db_path: Path) -> Path:
-    assert main(["--db", str(db_path), "load-demo"]) == 0
-    return db_path
+def demo_file(db_url: str) -> str:
+    assert main(["--db", str(db_url), "load-demo"]) == 0
+    return db_url
 
 
-def export(db_path: Path, out: Path, *extra: str) -> Path:
-    assert main(["--db", str(db_path), "export", *extra, "-o", str(out)]) == 0
+def export(db_url: str, out: Path, *extra: str) -> Path:
+    assert main(["--db", str(db_url), "export", *extra, "-o", str(out)]) == 0
     return out
 
 
-def stored(db_path: Path):
-    with connect(str(db_path)) as db:
+def stored(db_url: str):
+    with connect(str(db_url)) as db:
         return list_assets(db).set_index("id")
 
 
@@ -168,13 +168,13 @@ def test_norwegian_semicolon_csv_with_decimal_commas(demo_db, tmp_path):
     assert found["lon"].item() == pytest.approx(24.9461)
 
 
-def test_windows_1252_file_keeps_every_character(db_path, tmp_path):
+def test_windows_1252_file_keeps_every_character(db_url, tmp_path):
     path = tmp_path / "verenigingen.csv"
     name = "Café Eëndracht & IJsclub Ærøskøbing"
     text = f"name;kind;category;lon;lat\n{name};association;sports_club;24,94;60,17\n"
     path.write_bytes(text.encode("cp1252"))
-    assert main(["--db", str(db_path), "import-assets", str(path)]) == 0
-    with connect(str(db_path)) as db:
+    assert main(["--db", str(db_url), "import-assets", str(path)]) == 0
+    with connect(str(db_url)) as db:
         names = list_assets(db, AssetFilter(statuses=("pending",)))["name"].tolist()
     assert names == [name]
 
@@ -219,13 +219,13 @@ def test_duplicates_are_skipped_or_merged(demo_db):
     assert (again.added, again.skipped_duplicates) == (0, 1)
 
 
-def test_osm_extract_and_zipped_shapefile_import(db_path, tmp_path):
+def test_osm_extract_and_zipped_shapefile_import(db_url, tmp_path):
     from .test_osm import OSM_XML
 
     osm = tmp_path / "tiny.osm"
     osm.write_text(OSM_XML, encoding="utf-8")
-    assert main(["--db", str(db_path), "import-assets", str(osm), "--status", "approved"]) == 0
-    with connect(str(db_path)) as db:
+    assert main(["--db", str(db_url), "import-assets", str(osm), "--status", "approved"]) == 0
+    with connect(str(db_url)) as db:
         imported = list_assets(db)
     assert set(imported["source_id"]) == {"node/1", "way/20"} and set(imported["source"]) == {"osm"}
     shp = tmp_path / "parks.shp"

@@ -42,8 +42,8 @@ def columbus_csv(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def columbus_db(db_path: Path, columbus_csv: Path) -> Path:
-    base = ["--db", str(db_path)]
+def columbus_db(db_url: str, columbus_csv: Path) -> str:
+    base = ["--db", str(db_url)]
     assert (
         main(
             [
@@ -78,13 +78,13 @@ def columbus_db(db_path: Path, columbus_csv: Path) -> Path:
         )
         == 0
     )
-    return db_path
+    return db_url
 
 
-def test_crs_less_shapefile_gets_a_clear_message(db_path, capsys):
+def test_crs_less_shapefile_gets_a_clear_message(db_url, capsys):
     args = [
         "--db",
-        str(db_path),
+        str(db_url),
         "import-areas",
         str(COLUMBUS),
         "--id-field",
@@ -94,7 +94,7 @@ def test_crs_less_shapefile_gets_a_clear_message(db_path, capsys):
     ]
     assert main(args) == 1
     assert "does not say which coordinate system" in capsys.readouterr().err
-    with connect(str(db_path)) as db:
+    with connect(str(db_url)) as db:
         assert list_areas(db).empty
 
 
@@ -228,12 +228,12 @@ def test_walking_along_a_path_reaches_exactly_the_walked_length():
     assert zone.bounds[2] == pytest.approx(400 + strip, abs=0.5)
 
 
-def test_cli_coverage_csv(demo_db, db_path, tmp_path):
+def test_cli_coverage_csv(demo_db, db_url, tmp_path):
     demo_db.close()
     out = tmp_path / "coverage.csv"
     args = [
         "--db",
-        str(db_path),
+        str(db_url),
         "coverage",
         "--category",
         "library",

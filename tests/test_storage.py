@@ -24,7 +24,7 @@ from assetmap.db import DatabaseLockedError, connect, data_version
 from assetmap.io.importing import ImportRejectedError, import_rows
 from assetmap.migrations import MIGRATIONS, applied_migrations, apply_migrations
 
-from .conftest import ADMIN, DEMO_AREA_COUNT, DEMO_ASSET_COUNT, TEAM, VISITOR
+from .conftest import ADMIN, DEMO_AREA_COUNT, DEMO_ASSET_COUNT, TEAM, VISITOR, duckdb_only
 
 LIBRARY = {
     "kind": "institution",
@@ -121,18 +121,18 @@ def test_every_write_bumps_the_data_version(db):
     assert data_version(db) == before + 2
 
 
-def test_migrations_are_recorded_and_idempotent(db_path):
-    with connect(str(db_path)) as first:
+def test_migrations_are_recorded_and_idempotent(db_url):
+    with connect(str(db_url)) as first:
         assert applied_migrations(first) == [m.__name__ for m in MIGRATIONS]
         assert apply_migrations(first) == []
-    with connect(str(db_path)) as again:
+    with connect(str(db_url)) as again:
         assert applied_migrations(again) == [m.__name__ for m in MIGRATIONS]
 
 
-def test_data_survives_closing_and_reopening(db_path):
-    with connect(str(db_path)) as db:
+def test_data_survives_closing_and_reopening(db_url):
+    with connect(str(db_url)) as db:
         asset = register_asset(db, LIBRARY, VISITOR)
-    with connect(str(db_path)) as reopened:
+    with connect(str(db_url)) as reopened:
         assert get_asset(reopened, str(asset.id)).name == "Oodi library"
 
 
@@ -159,6 +159,7 @@ def test_demo_loads_once(demo_db):
     assert count_by_status(demo_db)["approved"] == DEMO_ASSET_COUNT
 
 
+@duckdb_only
 def test_second_process_on_the_same_file_fails_clearly(db, db_path):
     script = (
         "import sys\nfrom assetmap.db import connect, DatabaseLockedError\n"

@@ -42,7 +42,7 @@ from assetmap.io.importing import import_rows
 from assetmap.models import ValidationError, distance_km
 from assetmap.privacy import GRID_METRES, consent_lapsed, public_assets
 
-from .conftest import ADMIN, TEAM, VISITOR
+from .conftest import ADMIN, TEAM, VISITOR, duckdb_only
 
 PASSWORD = "a long enough secret"
 CHOIR = {
@@ -136,8 +136,8 @@ def test_visitors_cannot_review_edit_or_erase(db):
     assert get_asset(db, str(asset.id)).status == "pending"
 
 
-def test_cli_user_add_reads_the_password_from_stdin(db_path):
-    console = [sys.executable, "-m", "assetmap.cli", "--db", str(db_path)]
+def test_cli_user_add_reads_the_password_from_stdin(db_url):
+    console = [sys.executable, "-m", "assetmap.cli", "--db", str(db_url)]
     result = subprocess.run(
         [*console, "user", "add", "ada", "--role", "admin"],
         input=PASSWORD + "\n",
@@ -148,7 +148,7 @@ def test_cli_user_add_reads_the_password_from_stdin(db_path):
     assert result.returncode == 0, result.stderr
     listed = subprocess.run([*console, "user", "list"], capture_output=True, text=True, timeout=60)
     assert listed.stdout.split() == ["ada", "admin"]
-    with connect(str(db_path)) as db:
+    with connect(str(db_url)) as db:
         assert authenticate(db, "ada", PASSWORD).role == "admin"
 
 
@@ -221,23 +221,23 @@ def test_lapsed_consent_hides_the_person(db):
     assert public_assets(everyone, later).empty
 
 
-def test_export_never_has_exact_people_or_private_contacts(db_path, tmp_path):
-    with connect(str(db_path)) as db:
+def test_export_never_has_exact_people_or_private_contacts(db_url, tmp_path):
+    with connect(str(db_url)) as db:
         aino = approved(db, AINO)
     out = tmp_path / "export.geojson"
-    assert main(["--db", str(db_path), "export", "assets", "-o", str(out)]) == 0
+    assert main(["--db", str(db_url), "export", "assets", "-o", str(out)]) == 0
     feature = json.loads(out.read_text())["features"][0]
     assert feature["id"] == aino.id
     assert feature["geometry"]["coordinates"] != [AINO["lon"], AINO["lat"]]
     assert feature["properties"]["phone"] == "" and feature["properties"]["address"] == ""
 
 
-def test_erasure_removes_the_person_everywhere(db_path, tmp_path):
-    with connect(str(db_path)) as db:
+def test_erasure_removes_the_person_everywhere(db_url, tmp_path):
+    with connect(str(db_url)) as db:
         aino = approved(db, AINO)
         update_asset(db, str(aino.id), {"name": "Aino K., repairs bicycles"}, TEAM)
-    assert main(["--db", str(db_path), "erase", str(aino.id)]) == 0
-    with connect(str(db_path)) as db:
+    assert main(["--db", str(db_url), "erase", str(aino.id)]) == 0
+    with connect(str(db_url)) as db:
         assert list_assets(db, AssetFilter(statuses=())).empty
         trail = history(db, str(aino.id))
         assert trail["previous_value"].isna().all() and trail["replacement_value"].isna().all()
@@ -245,7 +245,7 @@ def test_erasure_removes_the_person_everywhere(db_path, tmp_path):
         dump = db.frame("SELECT * FROM audit_log").to_csv()
     assert "Aino" not in dump and "765 4321" not in dump
     out = tmp_path / "after.geojson"
-    main(["--db", str(db_path), "export", "assets", "-o", str(out)])
+    main(["--db", str(db_url), "export", "assets", "-o", str(out)])
     assert json.loads(out.read_text())["features"] == []
 
 
@@ -318,6 +318,7 @@ def tables(db):
     }
 
 
+@duckdb_only
 def test_backup_and_restore_round_trip_every_table(demo_db, tmp_path):
     add_user(demo_db, ADMIN, "kari", "team", PASSWORD)
     choir = approved(demo_db, CHOIR)
@@ -332,6 +333,7 @@ def test_backup_and_restore_round_trip_every_table(demo_db, tmp_path):
         register_asset(copy, {**CHOIR, "name": "After restore"}, VISITOR)  # sequences go on
 
 
+@duckdb_only
 def test_restore_never_overwrites(demo_db, db_path, tmp_path):
     backup(demo_db, tmp_path / "backup")
     with pytest.raises(Exception, match="already exists"):
@@ -358,16 +360,16 @@ for n in range(100000):
 """
 
 
-def test_killed_writer_leaves_every_committed_asset_readable(db_path):
+def test_killed_writer_leaves_every_committed_asset_readable(db_url):
     writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(db_path)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", WRITER, str(db_url)], stdout=subprocess.PIPE, text=True
     )
     assert writer.stdout is not None
     committed = [writer.stdout.readline().strip() for _ in range(40)]
     os.kill(writer.pid, signal.SIGKILL)
     writer.wait(timeout=30)
     writer.stdout.close()
-    with connect(str(db_path)) as db:
+    with connect(str(db_url)) as db:
         stored = set(list_assets(db, AssetFilter(statuses=("pending",)))["id"])
     assert set(committed) <= stored
 
@@ -398,11 +400,11 @@ def test_a_second_server_on_the_same_file_fails_at_once(db_path):
     assert "Stop that process" in second.stderr
 
 
-def test_upload_cap_is_checked_before_reading(db_path, tmp_path, capsys, monkeypatch):
+def test_upload_cap_is_checked_before_reading(db_url, tmp_path, capsys, monkeypatch):
     big = tmp_path / "big.csv"
     big.write_text("name,kind,category,lon,lat\n" + "Park,place,park,24.94,60.17\n" * 2000)
     monkeypatch.setenv("ASSETMAP_MAX_UPLOAD_MB", "0.01")
-    assert main(["--db", str(db_path), "import-assets", str(big)]) == 1
+    assert main(["--db", str(db_url), "import-assets", str(big)]) == 1
     assert "files may be at most" in capsys.readouterr().err
-    with connect(str(db_path)) as db:
+    with connect(str(db_url)) as db:
         assert list_assets(db, AssetFilter(statuses=())).empty

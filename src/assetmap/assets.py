@@ -28,7 +28,7 @@ STORED_FIELDS = [f.name for f in fields(Asset)] + ["review_note"]
 AUDITED_FIELDS = tuple(
     name
     for name in STORED_FIELDS
-    if name not in ("id", "area_id", "created_at", "updated_at", "review_note")
+    if name not in ("id", "area_id", "created_at", "updated_at", "review_note", "version")
 )
 CONTENT_FIELDS = tuple(
     name for name in AUDITED_FIELDS if name != "status" and not name.startswith("consent")
@@ -51,7 +51,10 @@ SELECT_ASSETS = f"""
     FROM assets a LEFT JOIN areas ar ON ar.id = a.area_id
 """
 SELECT_ASSET_BY_ID = f"SELECT {', '.join(STORED_FIELDS)} FROM assets WHERE id = ?"
-SET_STATUS = "UPDATE assets SET status = ?, review_note = ?, updated_at = ? WHERE id = ?"
+SET_STATUS = (
+    "UPDATE assets SET status = ?, review_note = ?, updated_at = ?, version = version + 1 "
+    "WHERE id = ?"
+)
 COUNT_BY_STATUS = "SELECT status, count(*) FROM assets GROUP BY status"
 UPSERT_FLAG = """
     INSERT INTO flags VALUES (?, ?, ?, ?)
@@ -64,6 +67,23 @@ SELECT_FLAGS = (
 
 class AssetNotFoundError(LookupError):
     pass
+
+
+class EditConflictError(RuntimeError):
+    """Someone else stored a change after the editor loaded the asset; nothing was written.
+
+    `changes` lists (field, value the editor saw, value now stored) for what they changed.
+    """
+
+    def __init__(self, current: Asset, changes: list[tuple[str, Any, Any]]):
+        super().__init__(
+            gettext(
+                "Someone else changed this asset while you were editing it, so your changes "
+                "were not saved. Check what they changed, then save again."
+            )
+        )
+        self.current = current
+        self.changes = changes
 
 
 @dataclass(frozen=True)
@@ -132,6 +152,7 @@ def _asset_from_row(row: Mapping[str, Any]) -> Asset:
     for name in ("consent_at", "consent_renew_by", "created_at", "updated_at"):
         values[name] = None if pd.isna(values[name]) else pd.Timestamp(values[name]).to_pydatetime()
     values["contact_public"] = bool(values["contact_public"])
+    values["version"] = int(values["version"])
     return Asset(**values)
 
 
@@ -321,17 +342,31 @@ def update_asset(
     actor: Actor,
     max_distance_km: float = 25.0,
     action: str = "update",
+    based_on: Asset | None = None,
 ) -> Asset:
-    """Apply edited fields to an asset after validating the whole result."""
+    """Apply edited fields to an asset after validating the whole result.
+
+    `based_on` is the asset as the editor loaded it; if anyone stored a change since, the
+    edit is refused with EditConflictError instead of silently overwriting theirs.
+    """
     require(actor, "edit")
     current = get_asset(db, asset_id)
+    seen = based_on or current
     # A person's consent was checked when they were registered; edits keep it.
     combined = {**asdict(current), "consent": True, **changes, "id": asset_id}
     edited = _validated(db, combined, max_distance_km)
     with db.transaction() as session:
+        current, _ = _load(session, asset_id)
+        if current.version != seen.version:
+            raise EditConflictError(current, _differences(seen, current))
         stored = _store_edit(session, current, edited, actor, action)
         bump_data_version(session)
     return stored
+
+
+def _differences(before: Asset, after: Asset) -> list[tuple[str, Any, Any]]:
+    old, new = asdict(before), asdict(after)
+    return [(name, old[name], new[name]) for name in AUDITED_FIELDS if old[name] != new[name]]
 
 
 def _store_edit(
@@ -349,6 +384,7 @@ def _store_edit(
         consent_renew_by=current.consent_renew_by,
         created_at=current.created_at,
         updated_at=_now(),
+        version=current.version + 1,
     )
     row = dict(zip(STORED_FIELDS, _row_for(stored, note), strict=True))
     session.execute(UPDATE_ASSET, [*(v for k, v in row.items() if k != "id"), asset_id])
@@ -374,8 +410,8 @@ def renew_consent(db: Database, asset_id: str, actor: Actor) -> None:
         current, _ = _load(session, asset_id)
         renew_by = now + CONSENT_VALID_FOR
         session.execute(
-            "UPDATE assets SET consent_version = ?, consent_at = ?, consent_renew_by = ? "
-            "WHERE id = ?",
+            "UPDATE assets SET consent_version = ?, consent_at = ?, consent_renew_by = ?, "
+            "version = version + 1 WHERE id = ?",
             (CONSENT_VERSION, now, renew_by, asset_id),
         )
         audit.record(

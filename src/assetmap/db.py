@@ -1,8 +1,9 @@
 """The one storage door: connect to the database and run work in transactions.
 
-Pages and domain code see `Database` and `Session` only, never the driver, so a
-PostgreSQL backend can be added here later without touching them. SQL uses `?`
-placeholders; a backend that needs another style translates them.
+Pages and domain code see `Database` and `Session` only, never the driver, and do not
+know which backend they have: DuckDB (an embedded file, the default, one app process) or
+PostgreSQL (a server shared by several app processes, see assetmap.postgres). SQL uses
+`?` placeholders and the common subset of both dialects; a backend translates the rest.
 
 DuckDB connections are not thread-safe and every Streamlit session is a thread, so the
 app shares one `Database` and each call works on its own cursor.
@@ -13,8 +14,9 @@ from __future__ import annotations
 import re
 import threading
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ import pandas as pd
 from assetmap.i18n import gettext
 
 Params = Sequence[Any]
+POSTGRES_URL = re.compile(r"^postgres(ql)?://")
 
 
 class DatabaseError(RuntimeError):
@@ -35,9 +38,75 @@ class DatabaseLockedError(DatabaseError):
     pass
 
 
-class Session:
-    """One unit of work on one cursor: reads and writes share its transaction."""
+class Session(ABC):
+    """One unit of work: reads and writes share its transaction."""
 
+    @abstractmethod
+    def execute(self, sql: str, params: Params = ()) -> None: ...
+
+    @abstractmethod
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Params]) -> None:
+        """Insert many rows at once (row by row takes minutes for 100,000 rows)."""
+
+    @abstractmethod
+    def update_rows(
+        self, table: str, key: str, columns: Sequence[str], rows: Sequence[Params]
+    ) -> None:
+        """Set `columns` on many rows, matched on `key` (each row: key, then the values)."""
+
+    @abstractmethod
+    def rows(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]: ...
+
+    @abstractmethod
+    def frame(self, sql: str, params: Params = ()) -> pd.DataFrame:
+        """The result as a DataFrame; dates and timestamps as datetime64, like DuckDB's."""
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        found = self.rows(sql, params)
+        return found[0][0] if found else None
+
+
+class Database(ABC):
+    """A database with migrations applied. `location` names it without any password."""
+
+    location: str
+    backend: str
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[Session]:
+        """Run a unit of work that is committed whole or not at all, one writer at a time.
+
+        Writers queue rather than fail: a resident's submission must never be lost to a
+        write conflict.
+        """
+
+    @abstractmethod
+    def reading(self) -> AbstractContextManager[Session]:
+        """A consistent snapshot for reads."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def rows(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
+        with self.reading() as session:
+            return session.rows(sql, params)
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        with self.reading() as session:
+            return session.scalar(sql, params)
+
+    def frame(self, sql: str, params: Params = ()) -> pd.DataFrame:
+        with self.reading() as session:
+            return session.frame(sql, params)
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class DuckDBSession(Session):
     def __init__(self, cursor: duckdb.DuckDBPyConnection):
         self._cursor = cursor
 
@@ -45,11 +114,7 @@ class Session:
         self._cursor.execute(sql, list(params))
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Params]) -> None:
-        """Insert many rows in one statement.
-
-        DuckDB runs `executemany` as one statement per row (minutes for 100,000 rows); reading
-        the rows as a registered DataFrame inserts them all at once.
-        """
+        """DuckDB runs `executemany` as one statement per row; a registered DataFrame is one."""
         if not rows:
             return
         frame = pd.DataFrame([list(row) for row in rows], columns=list(columns))
@@ -64,7 +129,6 @@ class Session:
     def update_rows(
         self, table: str, key: str, columns: Sequence[str], rows: Sequence[Params]
     ) -> None:
-        """Set `columns` on many rows, matched on `key` (each row: key, then the values)."""
         if not rows:
             return
         frame = pd.DataFrame([list(row) for row in rows], columns=[key, *columns])
@@ -81,16 +145,14 @@ class Session:
     def rows(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
         return self._cursor.execute(sql, list(params)).fetchall()
 
-    def scalar(self, sql: str, params: Params = ()) -> Any:
-        row = self._cursor.execute(sql, list(params)).fetchone()
-        return row[0] if row else None
-
     def frame(self, sql: str, params: Params = ()) -> pd.DataFrame:
         return self._cursor.execute(sql, list(params)).df()
 
 
-class Database:
-    """A DuckDB file (or in-memory database) with migrations applied."""
+class DuckDBDatabase(Database):
+    """A DuckDB file (or in-memory database), shared by the threads of one process."""
+
+    backend = "duckdb"
 
     def __init__(self, connection: duckdb.DuckDBPyConnection, location: str):
         self._connection = connection
@@ -99,15 +161,11 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """Run a unit of work that is committed whole or not at all.
-
-        Writers queue on a lock: DuckDB would abort one of two concurrent writers with a
-        conflict, and a resident's submission must never be lost to that.
-        """
+        # DuckDB would abort one of two concurrent writers with a conflict; they queue here.
         with self._write_lock, self._cursor() as cursor:
             cursor.begin()
             try:
-                yield Session(cursor)
+                yield DuckDBSession(cursor)
             except BaseException:
                 cursor.rollback()
                 raise
@@ -115,30 +173,11 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A consistent snapshot for reads, on a cursor of its own."""
         with self._cursor() as cursor:
-            yield Session(cursor)
-
-    def rows(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
-        with self.reading() as session:
-            return session.rows(sql, params)
-
-    def scalar(self, sql: str, params: Params = ()) -> Any:
-        with self.reading() as session:
-            return session.scalar(sql, params)
-
-    def frame(self, sql: str, params: Params = ()) -> pd.DataFrame:
-        with self.reading() as session:
-            return session.frame(sql, params)
+            yield DuckDBSession(cursor)
 
     def close(self) -> None:
         self._connection.close()
-
-    def __enter__(self) -> Database:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     @contextmanager
     def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -163,12 +202,27 @@ def data_version(db: Database) -> int:
     return int(db.scalar("SELECT version FROM data_version"))
 
 
+def is_postgres(url: str) -> bool:
+    return bool(POSTGRES_URL.match(url))
+
+
 def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _pg_dump_instead() -> DatabaseError:
+    return DatabaseError(
+        gettext(
+            "Backup and restore here are for DuckDB files. For PostgreSQL use pg_dump and "
+            "pg_restore (see the README)."
+        )
+    )
+
+
 def backup(db: Database, directory: Path) -> None:
     """Write every table (schema, data, sequences) to `directory`, which must be new or empty."""
+    if not isinstance(db, DuckDBDatabase):
+        raise _pg_dump_instead()
     if directory.exists() and any(directory.iterdir()):
         raise DatabaseError(f"{directory} is not empty: choose a new folder for the backup.")
     with db.reading() as session:
@@ -177,6 +231,8 @@ def backup(db: Database, directory: Path) -> None:
 
 def restore(url: str, directory: Path) -> Database:
     """Create the database at `url` from a backup; an existing database is never overwritten."""
+    if is_postgres(url):
+        raise _pg_dump_instead()
     path = _duckdb_path(url)
     if not (directory / "schema.sql").is_file() or not (directory / "load.sql").is_file():
         raise DatabaseError(f"{directory} is not an Assetmap backup (no schema.sql and load.sql).")
@@ -196,10 +252,6 @@ def restore(url: str, directory: Path) -> Database:
 
 
 def _duckdb_path(url: str) -> str:
-    if re.match(r"^postgres(ql)?://", url):
-        raise DatabaseError(
-            gettext("PostgreSQL is not supported yet: set ASSETMAP_DB to a DuckDB file path.")
-        )
     return url.removeprefix("duckdb://") or ":memory:"
 
 
@@ -213,10 +265,7 @@ def _locked_message(path: str, error: Exception) -> str:
     ).format(path=path, who=who)
 
 
-def connect(url: str) -> Database:
-    """Open (creating if needed) the database at `url` and bring its schema up to date."""
-    from assetmap.migrations import apply_migrations
-
+def _connect_duckdb(url: str) -> Database:
     path = _duckdb_path(url)
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -228,6 +277,25 @@ def connect(url: str) -> Database:
         raise DatabaseError(
             gettext("Could not open the database {path}: {error}").format(path=path, error=error)
         ) from error
-    db = Database(connection, path)
-    apply_migrations(db)
+    return DuckDBDatabase(connection, path)
+
+
+def connect(url: str) -> Database:
+    """Open (creating if needed) the database at `url` and bring its schema up to date.
+
+    `url` is a DuckDB file path (or duckdb://PATH) or a postgresql:// URL.
+    """
+    from assetmap.migrations import apply_migrations
+
+    if is_postgres(url):
+        from assetmap.postgres import connect_postgres
+
+        db = connect_postgres(url)
+    else:
+        db = _connect_duckdb(url)
+    try:
+        apply_migrations(db)
+    except BaseException:
+        db.close()
+        raise
     return db

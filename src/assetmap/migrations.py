@@ -209,23 +209,33 @@ def m004_links_snapshots_actions(session: Session) -> None:
     )
 
 
+@migration
+def m005_asset_versions(session: Session) -> None:
+    """A version per asset that every write raises, for optimistic concurrency: an edit
+    made on an older version is refused rather than written over someone else's."""
+    session.execute("ALTER TABLE assets ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+
+
 def applied_migrations(db: Database) -> list[str]:
     return [row[0] for row in db.rows("SELECT name FROM migrations ORDER BY applied_at, name")]
 
 
 def apply_migrations(db: Database) -> list[str]:
-    """Apply the migrations not yet recorded; return the names applied now."""
+    """Apply the migrations not yet recorded; return the names applied now.
+
+    Each step checks again inside its own transaction, so app processes starting together
+    on one PostgreSQL server apply every migration exactly once.
+    """
     with db.transaction() as session:
         session.execute(
             "CREATE TABLE IF NOT EXISTS migrations "
             "(name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
         )
-        done = {row[0] for row in session.rows("SELECT name FROM migrations")}
     applied = []
     for step in MIGRATIONS:
-        if step.__name__ in done:
-            continue
         with db.transaction() as session:
+            if session.rows("SELECT 1 FROM migrations WHERE name = ?", (step.__name__,)):
+                continue
             step(session)
             session.execute(
                 "INSERT INTO migrations VALUES (?, ?)",

@@ -178,6 +178,8 @@ class Asset:
     consent_renew_by: datetime | None = None
     created_at: datetime | None = field(default=None, compare=False)
     updated_at: datetime | None = field(default=None, compare=False)
+    version: int = field(default=1, compare=False)
+    """Raised by every stored change; an edit based on an older version is refused."""
 
     def with_changes(self, **changes: Any) -> Asset:
         return replace(self, **changes)
