@@ -5,10 +5,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from assetmap.accounts import add_user
-from assetmap.assets import AssetFilter, list_assets
+from assetmap.assets import AssetFilter, get_asset, list_assets, update_asset
 from assetmap.db import connect
 
-from .conftest import ADMIN, DEMO_ASSET_COUNT, PROJECT_DIR
+from .conftest import ADMIN, DEMO_ASSET_COUNT, PROJECT_DIR, TEAM
 
 APP = str(PROJECT_DIR / "app.py")
 TIMEOUT = 180  # generous: a busy CI machine builds several maps per page run
@@ -155,6 +155,29 @@ def test_review_approves_in_bulk_and_the_map_shows_it(team_account):
     assert "Approved 1 assets." in app.info[0].value
     app.switch_page("views/map.py").run()
     assert f"Showing {DEMO_ASSET_COUNT + 1} of {DEMO_ASSET_COUNT + 1}" in app.caption[0].value
+
+
+def test_an_edit_after_someone_elses_is_refused_and_shows_what_changed(team_account):
+    app = submit_and_open_review("Walkers")
+    with connect(team_account) as elsewhere:
+        asset_id = list_assets(elsewhere, AssetFilter(statuses=("pending",)))[
+            "id"
+        ].item()  # another team member, another app process
+        update_asset(elsewhere, asset_id, {"name": "Evening walkers"}, TEAM)
+    next(w for w in app.text_input if w.label == "Address").input("Kaisaniemenkatu 1")
+    next(b for b in app.button if b.label == "Save changes").click().run()
+    assert not app.exception, app.exception
+    assert "Someone else changed this asset" in app.warning[0].value
+    shown = app.dataframe[-1].value
+    assert list(shown.iloc[0]) == ["Name", "Walkers", "Evening walkers"]
+    with connect(team_account) as db:
+        stored = get_asset(db, asset_id)
+    assert (stored.name, stored.address) == ("Evening walkers", "")
+
+    next(b for b in app.button if b.label == "Save changes").click().run()
+    with connect(team_account) as db:
+        stored = get_asset(db, asset_id)
+    assert (stored.name, stored.address) == ("Evening walkers", "Kaisaniemenkatu 1")
 
 
 def test_reject_can_be_undone(team_account):

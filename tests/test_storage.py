@@ -10,6 +10,7 @@ from shapely.geometry import Point
 from assetmap.assets import (
     AssetFilter,
     AssetNotFoundError,
+    EditConflictError,
     approve_assets,
     count_by_status,
     get_asset,
@@ -20,7 +21,7 @@ from assetmap.assets import (
     update_asset,
 )
 from assetmap.config import DEMO_DIR
-from assetmap.db import DatabaseLockedError, connect, data_version
+from assetmap.db import DatabaseError, DatabaseLockedError, backup, connect, data_version
 from assetmap.io.importing import ImportRejectedError, import_rows
 from assetmap.migrations import MIGRATIONS, applied_migrations, apply_migrations
 
@@ -114,6 +115,43 @@ def test_edit_revalidates_and_moves_area(demo_db):
     assert get_asset(demo_db, str(asset.id)).name == "Oodi"
 
 
+def test_an_edit_on_an_older_version_is_refused_with_what_changed(db_url):
+    with connect(db_url) as first, connect(db_url) as second:
+        asset = register_asset(first, LIBRARY, TEAM)
+        opened_by_first = get_asset(first, str(asset.id))
+        update_asset(second, str(asset.id), {"name": "Oodi central library"}, TEAM)
+        with pytest.raises(EditConflictError) as conflict:
+            update_asset(
+                first,
+                str(asset.id),
+                {"address": "Töölönlahdenkatu 4"},
+                TEAM,
+                based_on=opened_by_first,
+            )
+        assert conflict.value.changes == [("name", "Oodi library", "Oodi central library")]
+        stored = get_asset(first, str(asset.id))
+        assert (stored.name, stored.address, stored.version) == ("Oodi central library", "", 2)
+
+        seen_now = opened_by_first.with_changes(version=conflict.value.current.version)
+        update_asset(
+            first, str(asset.id), {"address": "Töölönlahdenkatu 4"}, TEAM, based_on=seen_now
+        )
+        stored = get_asset(second, str(asset.id))
+        assert (stored.name, stored.address, stored.version) == (
+            "Oodi central library",
+            "Töölönlahdenkatu 4",
+            3,
+        )
+
+
+def test_every_decision_raises_the_version(db):
+    asset = register_asset(db, LIBRARY, VISITOR)
+    approve_assets(db, [str(asset.id)], TEAM)
+    assert get_asset(db, str(asset.id)).version == 2
+    with pytest.raises(EditConflictError):
+        update_asset(db, str(asset.id), {"name": "Oodi"}, TEAM, based_on=asset)
+
+
 def test_every_write_bumps_the_data_version(db):
     before = data_version(db)
     asset = register_asset(db, LIBRARY, VISITOR)
@@ -172,3 +210,24 @@ def test_second_process_on_the_same_file_fails_clearly(db, db_path):
     assert result.returncode == 3, result.stderr
     assert "already open in another Assetmap process" in result.stdout
     assert DatabaseLockedError.__name__ not in result.stdout
+
+
+def test_unreachable_postgres_gets_a_clear_message_without_the_password(capsys):
+    from assetmap.cli import main
+
+    url = "postgresql://someone:secret@127.0.0.1:1/nowhere"
+    assert main(["--db", url, "export", "assets", "-o", "-"]) == 1
+    error = capsys.readouterr().err
+    assert "Could not reach the PostgreSQL database" in error
+    assert "someone:***@127.0.0.1:1/nowhere" in error and "secret" not in error
+
+
+def test_a_missing_postgres_schema_is_named(postgres_url):
+    missing = postgres_url.replace("search_path%3Dtest_", "search_path%3Dmissing_")
+    with pytest.raises(DatabaseError, match="has no schema to work in"):
+        connect(missing)
+
+
+def test_backup_of_postgres_points_to_pg_dump(postgres_url, tmp_path):
+    with connect(postgres_url) as db, pytest.raises(DatabaseError, match="pg_dump"):
+        backup(db, tmp_path / "backup")

@@ -1,12 +1,29 @@
 """Review: decide on new and reported assets, in bulk or one by one, with a reason."""
 
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
 from assetmap import ui
-from assetmap.assets import AssetFilter, flags_for, get_asset, set_status, update_asset
+from assetmap.assets import (
+    AssetFilter,
+    EditConflictError,
+    flags_for,
+    get_asset,
+    set_status,
+    update_asset,
+)
 from assetmap.i18n import gettext as _
 from assetmap.mapping import assets_to_table
-from assetmap.models import WHEELCHAIR, ValidationError, categories_for
+from assetmap.models import (
+    WHEELCHAIR,
+    Asset,
+    ValidationError,
+    categories_for,
+    field_label,
+    text_or_empty,
+)
 
 actor = ui.require("review")
 db = ui.database()
@@ -17,6 +34,87 @@ def decide(ids: list[str], status: str, reason: str, done: str, before: str) -> 
     set_status(db, ids, status, actor, reason)
     st.session_state["last_decision"] = (ids, before, done)
     st.rerun()
+
+
+def edit_form_defaults(asset: Asset) -> dict[str, Any]:
+    return {
+        "name": asset.name,
+        "category": asset.category,
+        "description": asset.description,
+        "address": asset.address,
+        "website": asset.website,
+        "opening_hours": asset.opening_hours,
+        "wheelchair": asset.wheelchair,
+        "lon": f"{asset.lon:.6f}",
+        "lat": f"{asset.lat:.6f}",
+    }
+
+
+def shown_value(value: Any) -> str:
+    return ", ".join(value) if isinstance(value, tuple) else text_or_empty(value)
+
+
+def show_conflict(conflict: EditConflictError) -> None:
+    st.warning(str(conflict))
+    rows = [
+        (field_label(name), shown_value(before), shown_value(after))
+        for name, before, after in conflict.changes
+    ]
+    columns = [_("Field"), _("When you opened it"), _("Now")]
+    st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True)
+
+
+def edit_editor(asset_id: str) -> None:
+    """Edit one asset. Only the fields this person changed are saved, and only if nobody
+    else saved a change since they opened it; otherwise they see what changed first."""
+    base_key = f"edit_base_{asset_id}"
+    if base_key not in st.session_state:
+        st.session_state[base_key] = get_asset(db, asset_id)
+    seen: Asset = st.session_state[base_key]
+    st.text(seen.description or _("(no description)"))
+    contacts = [seen.website, seen.phone, seen.email, ", ".join(seen.tags)]
+    st.text(" · ".join(c for c in contacts if c))
+    st.caption(_("Location: {lat:.6f}, {lon:.6f}").format(lat=seen.lat, lon=seen.lon))
+    defaults = edit_form_defaults(seen)
+    with st.form(f"edit_{asset_id}"):
+        labels = categories_for([seen.kind])
+        values = {
+            "name": st.text_input(_("Name"), defaults["name"], max_chars=120),
+            "category": st.selectbox(
+                _("Category"),
+                list(labels),
+                index=list(labels).index(defaults["category"]),
+                format_func=labels.__getitem__,
+            ),
+            "description": st.text_area(_("Description"), defaults["description"], max_chars=2000),
+            "address": st.text_input(_("Address"), defaults["address"], max_chars=200),
+            "website": st.text_input(_("Website"), defaults["website"], max_chars=300),
+            "opening_hours": st.text_input(_("Opening hours"), defaults["opening_hours"]),
+            "wheelchair": st.selectbox(
+                _("Wheelchair access"),
+                list(WHEELCHAIR),
+                index=list(WHEELCHAIR).index(defaults["wheelchair"]),
+                format_func=lambda w: _(WHEELCHAIR[w]),
+            ),
+            "lon": st.text_input(_("Longitude"), defaults["lon"]),
+            "lat": st.text_input(_("Latitude"), defaults["lat"]),
+        }
+        if not st.form_submit_button(_("Save changes")):
+            return
+    changes = {name: value for name, value in values.items() if value != defaults[name]}
+    if not changes:
+        st.info(_("Nothing was changed."))
+        return
+    try:
+        update_asset(db, asset_id, changes, actor, ui.settings().max_distance_km, based_on=seen)
+    except ValidationError as error:
+        ui.show_problems(error.problems)
+    except EditConflictError as conflict:
+        st.session_state[base_key] = seen.with_changes(version=conflict.current.version)
+        show_conflict(conflict)
+    else:
+        del st.session_state[base_key]
+        st.rerun()
 
 
 if undo := st.session_state.get("last_decision"):
@@ -62,41 +160,7 @@ with pending_tab:
 
         st.subheader(_("Look closer and edit"))
         asset_id = st.selectbox(_("Asset"), list(names), format_func=names.__getitem__)
-        asset = get_asset(db, asset_id)
-        st.text(asset.description or _("(no description)"))
-        contacts = [asset.website, asset.phone, asset.email, ", ".join(asset.tags)]
-        st.text(" · ".join(c for c in contacts if c))
-        st.caption(_("Location: {lat:.6f}, {lon:.6f}").format(lat=asset.lat, lon=asset.lon))
-        with st.form(f"edit_{asset_id}"):
-            labels = categories_for([asset.kind])
-            changes = {
-                "name": st.text_input(_("Name"), asset.name, max_chars=120),
-                "category": st.selectbox(
-                    _("Category"),
-                    list(labels),
-                    index=list(labels).index(asset.category),
-                    format_func=labels.__getitem__,
-                ),
-                "description": st.text_area(_("Description"), asset.description, max_chars=2000),
-                "address": st.text_input(_("Address"), asset.address, max_chars=200),
-                "website": st.text_input(_("Website"), asset.website, max_chars=300),
-                "opening_hours": st.text_input(_("Opening hours"), asset.opening_hours),
-                "wheelchair": st.selectbox(
-                    _("Wheelchair access"),
-                    list(WHEELCHAIR),
-                    index=list(WHEELCHAIR).index(asset.wheelchair),
-                    format_func=lambda w: _(WHEELCHAIR[w]),
-                ),
-                "lon": st.text_input(_("Longitude"), f"{asset.lon:.6f}"),
-                "lat": st.text_input(_("Latitude"), f"{asset.lat:.6f}"),
-            }
-            if st.form_submit_button(_("Save changes")):
-                try:
-                    update_asset(db, asset_id, changes, actor, ui.settings().max_distance_km)
-                except ValidationError as error:
-                    ui.show_problems(error.problems)
-                else:
-                    st.rerun()
+        edit_editor(asset_id)
 
 with reported_tab:
     reported = ui.assets(AssetFilter(statuses=("approved", "hidden"), flagged_only=True))

@@ -366,7 +366,8 @@ def update_asset(
 
 def _differences(before: Asset, after: Asset) -> list[tuple[str, Any, Any]]:
     old, new = asdict(before), asdict(after)
-    return [(name, old[name], new[name]) for name in AUDITED_FIELDS if old[name] != new[name]]
+    shown = (*CONTENT_FIELDS, "status")
+    return [(name, old[name], new[name]) for name in shown if old[name] != new[name]]
 
 
 def _store_edit(

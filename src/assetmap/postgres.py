@@ -192,9 +192,17 @@ def connect_postgres(url: str) -> Database:
     """Open a pool on the server at `url`; fail at once, with the reason, if it is unreachable."""
     location = hide_password(url)
     try:
-        psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S).close()
+        with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S) as probe:
+            schema = probe.execute("SELECT current_schema()").fetchone()
     except psycopg.Error as error:
         raise _unreachable(location, error) from error
+    if not schema or schema[0] is None:
+        raise DatabaseError(
+            gettext(
+                "The PostgreSQL database {url} has no schema to work in: create the schema "
+                "named in its search_path, or leave search_path out to use public."
+            ).format(url=location)
+        )
     pool = ConnectionPool(
         url,
         min_size=1,
