@@ -39,6 +39,7 @@ from assetmap.planning import (
     service_coverage,
 )
 from assetmap.privacy import public_assets
+from assetmap.transfer import copy_database
 
 APP_SCRIPT = PROJECT_DIR / "app.py"
 USER_ERRORS = (
@@ -227,6 +228,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate_db(args: argparse.Namespace) -> int:
+    with _open(args) as source, connect(args.to) as target:
+        copy_database(source, target, lambda table: print(f"{table.name}: {table.rows} rows"))
+        print(f"Copied {source.location} into {target.location}")
+    print("Point the app at it with ASSETMAP_DB set to that URL.")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Open the database (holding its lock for as long as the app runs) and start Streamlit.
 
@@ -348,6 +357,11 @@ def build_parser() -> argparse.ArgumentParser:
     restore_parser = commands.add_parser("restore", help="create a database from a backup")
     restore_parser.add_argument("directory")
     restore_parser.set_defaults(handler=cmd_restore)
+    migrate = commands.add_parser(
+        "migrate-db", help="copy this database into a new, empty PostgreSQL database"
+    )
+    migrate.add_argument("--to", required=True, help="postgresql://USER:PASSWORD@HOST/DATABASE")
+    migrate.set_defaults(handler=cmd_migrate_db)
     return parser
 
 
