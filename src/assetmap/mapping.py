@@ -10,7 +10,6 @@ never part of a Jinja template, so neither `<img onerror>` nor `{{ 7*1913 }}` ru
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,8 +123,13 @@ class MapScripts:
         ]
 
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_UNSAFE_IN_STRINGS = {c: f"\\u{ord(c):04x}" for c in "{}<>&'"}
+_ESCAPES = str.maketrans({c: f"\\u{ord(c):04x}" for c in "{}<>&'"})
+
+
+def _has_mapping(data: Any) -> bool:
+    if isinstance(data, dict):
+        return True
+    return any(_has_mapping(item) for item in data if isinstance(item, dict | list | tuple))
 
 
 def safe_json(data: Any) -> str:
@@ -134,10 +138,15 @@ def safe_json(data: Any) -> str:
     folium renders a rendered script again as a template, so `{{ 7*1913 }}` in a
     resident's text would be evaluated. Inside JSON strings, braces and HTML
     specials become \\u escapes, which the browser's JSON parser turns back into text.
+    JSON puts braces only around objects and the other specials only inside strings, so
+    anything without an object inside is escaped as a whole: long columns in one go.
     """
-    text = json.dumps(data, ensure_ascii=False)
-    escape = str.maketrans(_UNSAFE_IN_STRINGS)
-    return _JSON_STRING.sub(lambda match: match.group(0).translate(escape), text)
+    if isinstance(data, dict):
+        members = (f"{safe_json(str(key))}:{safe_json(value)}" for key, value in data.items())
+        return "{" + ",".join(members) + "}"
+    if isinstance(data, list | tuple) and _has_mapping(data):
+        return "[" + ",".join(safe_json(item) for item in data) + "]"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_ESCAPES)
 
 
 class _Script(MacroElement):
@@ -237,6 +246,8 @@ _ASSETS_JS = """
   const map = {{ this._parent.get_name() }};
   const colours = {{ this.colours }};
   const data = {{ this.data }};
+  const count = data.n.length;
+  const RADIUS = 7;
   function cell(row, tag, text) {
     const element = document.createElement(tag);
     element.textContent = text;
@@ -276,20 +287,129 @@ _ASSETS_JS = """
     root.appendChild(table);
     return root;
   }
-  const markers = [];
-  for (let i = 0; i < data.n.length; i++) {
-    const kind = data.kinds[data.k[i]];
-    const marker = L.circleMarker(
-      [data.base[1] + data.y[i] / data.scale, data.base[0] + data.x[i] / data.scale],
-      {radius: 7, weight: 1.5, color: "#1a1a1a", fillColor: colours[kind] || "#777777",
-       fillOpacity: 0.9});
-    marker.feature = {properties: {name: data.n[i], kind: kind}};
-    marker.bindPopup(() => popupContent(i), {maxWidth: 320});
-    marker.bindTooltip(() => text(data.n[i]));
-    markers.push(marker);
+  function latLng(i) {
+    return L.latLng(data.base[1] + data.y[i] / data.scale, data.base[0] + data.x[i] / data.scale);
   }
-  const layer = L.featureGroup(markers).addTo(map);
-  map.getContainer().dataset.assetCount = String(markers.length);
+  // Each kind's circle drawn once, then copied: far cheaper than 100,000 paths to rasterise.
+  function sprite(colour, ratio) {
+    const side = 2 * (RADIUS + 2), canvas = document.createElement("canvas");
+    canvas.width = canvas.height = side * ratio;
+    const context = canvas.getContext("2d");
+    context.scale(ratio, ratio);
+    context.beginPath();
+    context.arc(side / 2, side / 2, RADIUS, 0, 2 * Math.PI);
+    context.globalAlpha = 0.9;
+    context.fillStyle = colour;
+    context.fill();
+    context.globalAlpha = 1;
+    context.lineWidth = 1.5;
+    context.strokeStyle = "#1a1a1a";
+    context.stroke();
+    return canvas;
+  }
+  // One canvas for every asset, drawn from the arrays: no Leaflet object per asset.
+  const AssetLayer = L.Layer.extend({
+    onAdd: function (map) {
+      this._canvas = L.DomUtil.create("canvas", "leaflet-zoom-animated");
+      this.getPane().appendChild(this._canvas);
+      this._world = new Float64Array(2 * count);
+      for (let i = 0; i < count; i++) {
+        const point = map.project(latLng(i), 0);
+        this._world[2 * i] = point.x;
+        this._world[2 * i + 1] = point.y;
+      }
+      this._screen = new Float32Array(2 * count);
+      this._popup = L.popup({maxWidth: 320});
+      this._tooltip = L.tooltip({direction: "top", offset: [0, -RADIUS]});
+      this._draw();
+    },
+    onRemove: function () {
+      L.DomUtil.remove(this._canvas);
+    },
+    getEvents: function () {
+      return {moveend: this._draw, viewreset: this._draw, zoomanim: this._animateZoom,
+              click: this._click, mousemove: this._hover};
+    },
+    _draw: function () {
+      // A quarter of the view extra on every side, so panning shows assets before it ends.
+      const map = this._map, view = map.getSize(), ratio = window.devicePixelRatio || 1;
+      const margin = view.divideBy(4).round(), size = view.add(margin.multiplyBy(2));
+      const topLeft = map.containerPointToLayerPoint(margin.multiplyBy(-1));
+      this._topLeft = map.layerPointToLatLng(topLeft);
+      L.DomUtil.setPosition(this._canvas, topLeft);
+      this._canvas.width = size.x * ratio;
+      this._canvas.height = size.y * ratio;
+      this._canvas.style.width = size.x + "px";
+      this._canvas.style.height = size.y + "px";
+      const context = this._canvas.getContext("2d");
+      context.scale(ratio, ratio);
+      const scale = map.getZoomScale(map.getZoom(), 0);
+      const origin = map.getPixelOrigin().add(topLeft);
+      const sprites = data.kinds.map((kind) => sprite(colours[kind] || "#777777", ratio));
+      const half = RADIUS + 2;
+      for (let i = 0; i < count; i++) {
+        const x = Math.round(this._world[2 * i] * scale - origin.x);
+        const y = Math.round(this._world[2 * i + 1] * scale - origin.y);
+        this._screen[2 * i] = x;
+        this._screen[2 * i + 1] = y;
+        if (x < -half || y < -half || x > size.x + half || y > size.y + half) continue;
+        context.drawImage(sprites[data.k[i]], x - half, y - half, 2 * half, 2 * half);
+      }
+    },
+    _animateZoom: function (event) {
+      const map = this._map;
+      const offset = map._latLngToNewLayerPoint(this._topLeft, event.zoom, event.center);
+      L.DomUtil.setTransform(this._canvas, offset, map.getZoomScale(event.zoom));
+    },
+    _nearest: function (containerPoint) {
+      const point = this._map.containerPointToLayerPoint(containerPoint).subtract(
+        this._map.latLngToLayerPoint(this._topLeft));
+      let found = -1, best = (RADIUS + 2) * (RADIUS + 2);
+      for (let i = 0; i < count; i++) {
+        const dx = this._screen[2 * i] - point.x;
+        const dy = this._screen[2 * i + 1] - point.y;
+        const distance = dx * dx + dy * dy;
+        if (distance <= best) {
+          best = distance;
+          found = i;
+        }
+      }
+      return found;
+    },
+    _click: function (event) {
+      const i = this._nearest(event.containerPoint);
+      if (i >= 0) this.openPopup(i);
+    },
+    _hover: function (event) {
+      const i = this._nearest(event.containerPoint);
+      this._map.getContainer().style.cursor = i >= 0 ? "pointer" : "";
+      if (i >= 0) this.openTooltip(i);
+      else this._map.closeTooltip(this._tooltip);
+    },
+    openPopup: function (i) {
+      this._popup.setLatLng(latLng(i)).setContent(popupContent(i)).openOn(this._map);
+    },
+    openTooltip: function (i) {
+      this._tooltip.setLatLng(latLng(i)).setContent(text(data.n[i]));
+      this._map.openTooltip(this._tooltip);
+    },
+    // Marker-like handles, made on demand, for scripts and tests that want one asset.
+    getLayers: function () {
+      const layer = this, map = this._map;
+      return Array.from({length: count}, (_, i) => ({
+        feature: {properties: {name: data.n[i], kind: data.kinds[data.k[i]]}},
+        getLatLng: () => latLng(i),
+        openPopup: () => layer.openPopup(i),
+        closePopup: () => map.closePopup(layer._popup),
+        getPopup: () => layer._popup,
+        openTooltip: () => layer.openTooltip(i),
+        closeTooltip: () => map.closeTooltip(layer._tooltip),
+        getTooltip: () => layer._tooltip,
+      }));
+    },
+  });
+  const layer = new AssetLayer().addTo(map);
+  map.getContainer().dataset.assetCount = String(count);
   window.assetmap = Object.assign(window.assetmap || {}, {map: map, assets: layer});
 })();
 """
@@ -319,7 +439,21 @@ def _popup_rows(record: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
-def _lookup(values: pd.Series) -> tuple[list[str], list[int]]:
+TRANSLATED_FIELDS = ("category", "sector", "wheelchair")
+
+
+def _shown_column(frame: pd.DataFrame, field: str) -> np.ndarray:
+    """`_shown_value` for a whole column: labels once per distinct (kind, value), not per row."""
+    if field not in frame:
+        return np.full(len(frame), "", dtype=object)
+    if field not in TRANSLATED_FIELDS:
+        return frame[field].fillna("").astype(str).to_numpy(dtype=object)
+    grouped = frame.groupby(["kind", field], dropna=False, sort=False)
+    shown = [_shown_value(field, str(kind), value) for kind, value in grouped.size().index]
+    return np.asarray(shown, dtype=object)[grouped.ngroup().to_numpy()]
+
+
+def _lookup(values: np.ndarray) -> tuple[list[str], list[int]]:
     """Distinct values once, and each row's index into them: short JSON for long columns."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     return [str(u) for u in uniques], codes.tolist()
@@ -332,25 +466,11 @@ def assets_to_map_data(assets_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     kinds, categories and areas as indexes into lists of translated labels. Popups carry all
     details up to DETAIL_LIMIT assets; beyond that, name, kind, category and area.
     """
-    frame = pd.DataFrame(assets_gdf.drop(columns="geometry"))
+    frame = assets_gdf
     base = [float(frame["lon"].min()), float(frame["lat"].min())] if len(frame) else [0.0, 0.0]
     kinds = list(KINDS)
-    categories, category_codes = _lookup(
-        pd.Series(
-            [
-                _shown_value("category", k, c)
-                for k, c in zip(
-                    frame["kind"],
-                    frame.get("category", pd.Series("", index=frame.index)),
-                    strict=True,
-                )
-            ],
-            dtype=object,
-        )
-    )
-    areas, area_codes = _lookup(
-        frame.get("area_name", pd.Series(None, index=frame.index)).fillna("").astype(str)
-    )
+    categories, category_codes = _lookup(_shown_column(frame, "category"))
+    areas, area_codes = _lookup(_shown_column(frame, "area_name"))
     data: dict[str, Any] = {
         "scale": COORDINATE_SCALE,
         "base": base,
@@ -358,16 +478,16 @@ def assets_to_map_data(assets_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
         "y": np.rint((frame["lat"].to_numpy() - base[1]) * COORDINATE_SCALE).astype(int).tolist(),
         "kinds": kinds,
         "kl": [gettext(KINDS[k]) for k in kinds],
-        "k": [kinds.index(k) for k in frame["kind"]],
+        "k": pd.Categorical(frame["kind"], categories=kinds).codes.tolist(),
         "cl": categories,
         "c": category_codes,
         "al": areas,
         "a": area_codes,
-        "n": frame["name"].fillna("").astype(str).tolist(),
+        "n": _shown_column(frame, "name").tolist(),
         "labels": {name: field_label(name) for name in ("kind", "category", "area", "website")},
     }
     if len(frame) <= DETAIL_LIMIT:
-        records = frame.to_dict("records")
+        records = frame.drop(columns="geometry").to_dict("records")
         data["d"] = [_popup_rows(record) for record in records]
         data["w"] = [text_or_empty(record.get("website")) for record in records]
     return data
@@ -477,16 +597,13 @@ TABLE_FIELDS = ("name", "kind", "category", "sector", "area_name", "address", "o
 
 def assets_to_table(assets_gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """The assets as a readable table with translated labels: the map's text alternative."""
-    records = assets_gdf.drop(columns="geometry").to_dict("records")
-    rows = [
-        {
-            field_label(field): (
-                gettext(KINDS[record["kind"]])
-                if field == "kind"
-                else _shown_value(field, str(record["kind"]), record.get(field))
-            )
-            for field in TABLE_FIELDS
-        }
-        for record in records
-    ]
-    return pd.DataFrame(rows)
+    kinds = {kind: gettext(label) for kind, label in KINDS.items()}
+    columns = {
+        field_label(field): (
+            assets_gdf["kind"].map(kinds).to_numpy(dtype=object)
+            if field == "kind"
+            else _shown_column(assets_gdf, field)
+        )
+        for field in TABLE_FIELDS
+    }
+    return pd.DataFrame(columns)
