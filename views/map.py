@@ -1,13 +1,11 @@
 """The map of approved community assets, with filters, counts and a table."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from assetmap import ui
 from assetmap.assets import AssetFilter, flag_asset
 from assetmap.i18n import gettext as _
-from assetmap.links import links_to_lines
-from assetmap.mapping import assets_to_table, build_asset_map
+from assetmap.mapping import assets_to_table
 from assetmap.models import KINDS, SECTORS, ValidationError, categories_for, kind_label
 
 st.title(_("Community assets"))
@@ -51,11 +49,9 @@ else:
         st.warning(_("No asset matches these filters. Clear some filters to see more."))
 
 show_links = st.toggle(_("Show who connects whom"))
-lines = links_to_lines(ui.visible_links(shown), shown) if show_links else None
 map_column, legend_column = st.columns([5, 1])
 with map_column:
-    fmap = build_asset_map(shown, areas, ui.settings().tiles, ui.map_scripts(), link_lines=lines)
-    st_folium(fmap, key="asset_map", returned_objects=[], use_container_width=True, height=600)
+    ui.asset_map(asset_filter, with_links=show_links)
 with legend_column:
     ui.legend()
 
@@ -64,8 +60,9 @@ for note in notes:
     st.caption(ui.plain(note))
 
 if not shown.empty:
-    with st.expander(_("The assets on the map, as a table"), expanded=False):
-        st.dataframe(assets_to_table(shown), hide_index=True, width="stretch")
+    table = st.expander(_("The assets on the map, as a table"), key="table", on_change="rerun")
+    if table.open:
+        table.dataframe(assets_to_table(shown), hide_index=True, width="stretch")
     with st.expander(_("Report a problem with an asset")), st.form("report", clear_on_submit=True):
         names = dict(zip(shown["id"], shown["name"], strict=True))
         reported = st.selectbox(_("Asset"), list(names), format_func=names.__getitem__)

@@ -11,10 +11,15 @@ import html
 import re
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
+import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+import streamlit_folium
 
 from assetmap.accounts import (
     AccountError,
@@ -27,12 +32,18 @@ from assetmap.areas import list_areas
 from assetmap.assets import AssetFilter, count_by_status, list_assets
 from assetmap.config import PROJECT_DIR, ConfigError, Settings
 from assetmap.db import Database, DatabaseError, connect, data_version, utc_now
-from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext, set_language
-from assetmap.links import list_links, public_links
-from assetmap.mapping import LEGEND_TITLE, MapScripts, install_map_scripts, legend_entries
+from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext, language, set_language
+from assetmap.links import links_to_lines, list_links, public_links
+from assetmap.mapping import (
+    LEGEND_TITLE,
+    MapScripts,
+    build_asset_map,
+    install_map_scripts,
+    legend_entries,
+)
 from assetmap.models import Problem
 from assetmap.planning import service_coverage
-from assetmap.privacy import public_assets
+from assetmap.privacy import consent_lapsed, public_assets
 
 STATIC_DIR = PROJECT_DIR / "static"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -53,7 +64,7 @@ def settings() -> Settings:
         raise
 
 
-@st.cache_resource
+@st.cache_resource(on_release=lambda db: db.close())
 def _database(location: str) -> Database:
     return connect(location)
 
@@ -76,11 +87,20 @@ def map_scripts() -> MapScripts:
     return MapScripts(base_url=f"{prefix}/app/static/vendor")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _assets(
     _db: Database, location: str, version: int, asset_filter: AssetFilter
 ) -> gpd.GeoDataFrame:
+    """One frame per filter and data version, shared by every session: callers never change it."""
     return list_assets(_db, asset_filter)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _public_assets(
+    _db: Database, location: str, version: int, asset_filter: AssetFilter, lapsed: int
+) -> gpd.GeoDataFrame:
+    """The visitors' view, worked out again only when the data change or a consent lapses."""
+    return public_assets(_assets(_db, location, version, asset_filter), utc_now())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -88,13 +108,53 @@ def _areas(_db: Database, location: str, version: int) -> gpd.GeoDataFrame:
     return list_areas(_db)
 
 
-def assets(asset_filter: AssetFilter) -> gpd.GeoDataFrame:
-    """The matching assets as the current person may see them (people protected for visitors)."""
+@dataclass(frozen=True)
+class _View:
+    """Everything that decides which assets someone sees, and so what may be cached for them."""
+
+    location: str
+    version: int
+    asset_filter: AssetFilter
+    private: bool
+    lapsed: int
+
+
+_newest_version: dict[str, int] = {}
+
+
+def _version(db: Database) -> int:
+    """The data version; the first run that sees a new one drops what older ones cached."""
+    version = data_version(db)
+    if _newest_version.get(db.location) != version:
+        _newest_version[db.location] = version
+        for cached in (_assets, _public_assets, _asset_map):
+            cached.clear()
+    return version
+
+
+def _view(asset_filter: AssetFilter) -> _View:
     db = database()
-    found = _assets(db, db.location, data_version(db), asset_filter)
-    if current_actor().may("see_private"):
-        return found
-    return public_assets(found, utc_now())
+    version = _version(db)
+    private = current_actor().may("see_private")
+    lapsed = 0
+    if not private:
+        found = _assets(db, db.location, version, asset_filter)
+        lapsed = int(consent_lapsed(found, utc_now()).sum())
+    return _View(db.location, version, asset_filter, private, lapsed)
+
+
+def _view_assets(db: Database, view: _View) -> gpd.GeoDataFrame:
+    if view.private:
+        return _assets(db, view.location, view.version, view.asset_filter)
+    return _public_assets(db, view.location, view.version, view.asset_filter, view.lapsed)
+
+
+def assets(asset_filter: AssetFilter) -> gpd.GeoDataFrame:
+    """The matching assets as the current person may see them (people protected for visitors).
+
+    The frame is shared with other sessions: derive new frames from it, never change it.
+    """
+    return _view_assets(database(), _view(asset_filter))
 
 
 def areas() -> gpd.GeoDataFrame:
@@ -126,6 +186,61 @@ def visible_links(visible_assets: gpd.GeoDataFrame) -> pd.DataFrame:
     """The links the current person may see, between the assets they may see."""
     today = utc_now().date()
     return public_links(list_links(database()), visible_assets, today)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _asset_map(
+    _db: Database, view: _View, language: str, links_on: date | None, height: int
+) -> dict[str, Any]:
+    """The map's component arguments, built once per view, language and links setting."""
+    shown = _view_assets(_db, view)
+    lines = None
+    if links_on is not None:
+        lines = links_to_lines(public_links(list_links(_db), shown, links_on), shown)
+    fmap = build_asset_map(
+        shown, areas(), settings().tiles, map_scripts(), height, link_lines=lines
+    )
+    return _folium_arguments(fmap, "asset_map", height)
+
+
+def _folium_arguments(fmap: folium.Map, key: str, height: int) -> dict[str, Any]:
+    """What st_folium(fmap, returned_objects=[]) sends its frontend, worked out ahead.
+
+    st_folium renders the whole map on every run: at 100,000 assets that is most of a second
+    and a copy of the 4 MB payload per session. Our maps have no feature groups, layer
+    controls or colour maps, so the arguments are the map's header, html and script, its
+    own scripts and styles, and a key that changes with the script.
+    """
+    fmap.get_root().render()
+    body, header = streamlit_folium._get_html(fmap), streamlit_folium._get_header(fmap)
+    script = streamlit_folium._get_map_string(fmap)
+    return {
+        "script": script,
+        "header": header,
+        "html": body,
+        "id": streamlit_folium.get_full_id(fmap),
+        "key": streamlit_folium.generate_js_hash(script, key, False),
+        "height": height,
+        "width": None,
+        "returned_objects": [],
+        "default": {},
+        "zoom": None,
+        "center": None,
+        "feature_group": None,
+        "return_on_hover": False,
+        "layer_control": None,
+        "pixelated": False,
+        "css_links": [href for _, href in fmap.default_css],
+        "js_links": [src for _, src in fmap.default_js],
+        "wrap_longitude": False,
+    }
+
+
+def asset_map(asset_filter: AssetFilter, with_links: bool, height: int = 600) -> None:
+    """The map of the matching assets; a run with nothing changed sends the cached map again."""
+    links_on = utc_now().date() if with_links else None
+    arguments = _asset_map(database(), _view(asset_filter), language(), links_on, height)
+    streamlit_folium._component_func(**arguments)
 
 
 def named_places() -> dict[str, tuple[float, float]]:
