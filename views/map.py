@@ -60,17 +60,20 @@ for note in notes:
     st.caption(ui.plain(note))
 
 if not shown.empty:
-    table = st.expander(_("The assets on the map, as a table"), key="table", on_change="rerun")
-    if table.open:
+    lazy = len(shown) > ui.LAZY_SECTIONS_ABOVE
+    table = ui.section(_("The assets on the map, as a table"), "table", lazy)
+    if table.open is not False:
         table.dataframe(assets_to_table(shown), hide_index=True, width="stretch")
-    with st.expander(_("Report a problem with an asset")), st.form("report", clear_on_submit=True):
-        names = dict(zip(shown["id"], shown["name"], strict=True))
-        reported = st.selectbox(_("Asset"), list(names), format_func=names.__getitem__)
-        reason = st.text_input(_("What is wrong?"), max_chars=500)
-        if st.form_submit_button(_("Send report")):
-            try:
-                flag_asset(ui.database(), reported, ui.current_actor(), reason)
-            except ValidationError as error:
-                ui.show_problems(error.problems)
-            else:
-                st.success(_("Thank you. The neighbourhood team will look at it."))
+    report = ui.section(_("Report a problem with an asset"), "report", lazy)
+    if report.open is not False:
+        with report, st.form("report", clear_on_submit=True):
+            names = dict(zip(shown["id"], shown["name"], strict=True))
+            reported = st.selectbox(_("Asset"), list(names), format_func=names.__getitem__)
+            reason = st.text_input(_("What is wrong?"), max_chars=500)
+            if st.form_submit_button(_("Send report")):
+                try:
+                    flag_asset(ui.database(), reported, ui.current_actor(), reason)
+                except ValidationError as error:
+                    ui.show_problems(error.problems)
+                else:
+                    st.success(_("Thank you. The neighbourhood team will look at it."))

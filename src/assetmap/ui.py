@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import folium
 import geopandas as gpd
@@ -44,6 +44,9 @@ from assetmap.mapping import (
 from assetmap.models import Problem
 from assetmap.planning import service_coverage
 from assetmap.privacy import consent_lapsed, public_assets
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.mutable_expander_container import ExpanderContainer
 
 STATIC_DIR = PROJECT_DIR / "static"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -346,6 +349,20 @@ def log_out() -> None:
 
 def uses_oidc() -> bool:
     return _oidc_configured()
+
+
+LAZY_SECTIONS_ABOVE = 5_000
+"""Above this many assets, a section listing them is built only once it is opened."""
+
+
+def section(label: str, key: str, lazy: bool) -> ExpanderContainer:
+    """A collapsed section; when `lazy`, its content runs only while it is open (`.open`).
+
+    Streamlit builds a closed expander's content all the same: a table or a choice of
+    100,000 assets would be most of the page's work and most of what the browser renders.
+    A lazy section reruns the page when opened or closed; otherwise `.open` is None.
+    """
+    return st.expander(label, key=key, on_change="rerun" if lazy else "ignore")
 
 
 def plain(text: object) -> str:
