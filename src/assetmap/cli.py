@@ -258,7 +258,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "server.enableStaticServing": True,
         "server.headless": True,
     }
-    print(f"Assetmap on http://localhost:{args.port} (database {settings.db})", flush=True)
+    print(f"Assetmap on http://localhost:{args.port} (database {db.location})", flush=True)
     bootstrap.load_config_options(flag_options=options)
     bootstrap.run(str(APP_SCRIPT), False, [], options)
     db.close()

@@ -1,0 +1,206 @@
+"""Load test: three `streamlit run` processes share one PostgreSQL; thirty residents add assets
+through the browser at the same time. Checks that no write is lost or duplicated and writes
+the figures to bench/replicas.md.
+
+    ASSETMAP_TEST_POSTGRES=$(scripts/test-postgres) .venv/bin/python bench/replicas.py
+
+Every writer is a Chromium page (Playwright) on one of the three servers, in turn, filling in
+the Add form and pressing "Send for review" several times. The database is a fresh schema on
+the server named by ASSETMAP_TEST_POSTGRES, dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import psycopg
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+from playwright.async_api import async_playwright
+
+from assetmap.accounts import SYSTEM
+from assetmap.assets import AssetFilter, list_assets
+from assetmap.audit import history
+from assetmap.db import connect, data_version
+from assetmap.demo import load_demo
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).with_name("replicas.md")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+NAME_PREFIX = "Load writer"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def schema_url(server: str, schema: str) -> str:
+    parts = urlsplit(server)
+    query = [*parse_qsl(parts.query), ("options", f"-csearch_path={schema}")]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def start_replica(url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "ASSETMAP_DB": url, "ASSETMAP_TILES": "none"}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1"]  # fmt: skip
+    return subprocess.Popen(
+        command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def wait_healthy(port: int) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"the replica on port {port} did not start")
+
+
+async def writer(browser, base_url: str, number: int, count: int) -> list[float]:  # type: ignore[no-untyped-def]
+    """One resident adding `count` assets; returns the seconds from Send to the confirmation."""
+    context = await browser.new_context(viewport={"width": 1200, "height": 900})
+    page = await context.new_page()
+    page.set_default_timeout(120_000)
+    latencies = []
+    for item in range(count):
+        await page.goto(f"{base_url}/add")
+        await page.get_by_label("Longitude (east–west)").fill(f"{24.935 + number * 0.0005:.5f}")
+        await page.get_by_label("Latitude (north–south)").fill(f"{60.165 + item * 0.0005:.5f}")
+        name = f"{NAME_PREFIX} {number:02d} asset {item}"
+        await page.get_by_role("textbox", name="Name", exact=True).fill(name)
+        start = time.perf_counter()
+        await page.get_by_role("button", name="Send for review").click()
+        try:
+            await page.get_by_text("waits for review").wait_for()
+        except PlaywrightTimeout:
+            await page.screenshot(path=str(PROJECT_DIR / f"test-artifacts/writer-{number}.png"))
+            raise
+        latencies.append(time.perf_counter() - start)
+    await context.close()
+    return latencies
+
+
+async def run_writers(ports: list[int], writers: int, each: int) -> tuple[list[float], float]:
+    async with async_playwright() as driver:
+        browser = await driver.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        start = time.perf_counter()
+        results = await asyncio.gather(
+            *(
+                writer(browser, f"http://127.0.0.1:{ports[n % len(ports)]}", n, each)
+                for n in range(writers)
+            )
+        )
+        elapsed = time.perf_counter() - start
+        await browser.close()
+    return [latency for latencies in results for latency in latencies], elapsed
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--replicas", type=int, default=3)
+    parser.add_argument("--writers", type=int, default=30)
+    parser.add_argument("--each", type=int, default=3, help="assets each writer adds")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    server = os.environ.get("ASSETMAP_TEST_POSTGRES")
+    if not server:
+        sys.exit(
+            "Set ASSETMAP_TEST_POSTGRES to a PostgreSQL URL (scripts/test-postgres prints one)."
+        )
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    url = schema_url(server, schema)
+    replicas = []
+    try:
+        with connect(url) as db:
+            load_demo(db, SYSTEM)
+            version_before = data_version(db)
+        ports = [free_port() for _ in range(args.replicas)]
+        replicas = [start_replica(url, port) for port in ports]
+        for port in ports:
+            wait_healthy(port)
+        latencies, elapsed = asyncio.run(run_writers(ports, args.writers, args.each))
+        with connect(url) as db:
+            stored = list_assets(db, AssetFilter(statuses=()))
+            version_after = data_version(db)
+            mine = stored[stored["name"].str.startswith(NAME_PREFIX)]
+            creations = sum(
+                set(history(db, asset_id)["last_action_type"]) == {"create"}
+                for asset_id in mine["id"]
+            )
+    finally:
+        for replica in replicas:
+            replica.terminate()
+            replica.wait(timeout=60)
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+    expected = args.writers * args.each
+    names = Counter(name for name in stored["name"] if name.startswith(NAME_PREFIX))
+    percentile_95 = statistics.quantiles(latencies, n=20)[-1]
+    figures = {
+        "replicas (streamlit run processes)": str(args.replicas),
+        "concurrent writers (Chromium pages)": str(args.writers),
+        "submissions sent": str(expected),
+        "assets stored": str(sum(names.values())),
+        "distinct assets stored": str(len(names)),
+        "lost writes": str(expected - len(names)),
+        "duplicated writes": str(sum(n - 1 for n in names.values())),
+        "stored assets with exactly their creation in the audit trail": str(creations),
+        "data version raised by": str(version_after - version_before),
+        "wall time for all submissions": f"{elapsed:.1f} s",
+        "throughput": f"{expected / elapsed:.1f} submissions/s",
+        "Send → confirmation, median": f"{statistics.median(latencies):.2f} s",
+        "Send → confirmation, 95th percentile": f"{percentile_95:.2f} s",
+    }
+    write(figures, args.output)
+    if figures["lost writes"] != "0" or figures["duplicated writes"] != "0":
+        sys.exit("Writes were lost or duplicated: see the table.")
+
+
+def write(figures: dict[str, str], output: Path) -> None:
+    lines = [
+        "# Several app processes on one PostgreSQL: load test",
+        "",
+        f"{datetime.now(UTC):%Y-%m-%d}, {os.cpu_count()} cores, PostgreSQL on loopback, "
+        "Debian's Chromium on the same machine. `bench/replicas.py`.",
+        "",
+        "| figure | value |",
+        "| --- | --- |",
+        *[f"| {what} | {value} |" for what, value in figures.items()],
+        "",
+    ]
+    output.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
