@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from assetmap.i18n import LANGUAGES, LOCALE_DIR, format_number, format_share, gettext, set_language
 
-from .conftest import PROJECT_DIR
+from .conftest import PROJECT_DIR, duckdb_only
 
 TRANSLATED = [language for language in LANGUAGES if language != "en"]
 KEYWORDS = {"_": None, "gettext": None, "N_": None}
@@ -101,6 +101,7 @@ PAGES = [
 ]
 
 
+@duckdb_only  # about languages, not storage: the page tests cover both backends
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_page_renders_in_each_language(app_db, language):
     titles = {}

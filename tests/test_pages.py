@@ -180,6 +180,23 @@ def test_an_edit_after_someone_elses_is_refused_and_shows_what_changed(team_acco
     assert (stored.name, stored.address) == ("Evening walkers", "Kaisaniemenkatu 1")
 
 
+def test_approving_what_someone_edited_meanwhile_is_refused(team_account):
+    app = submit_and_open_review("Walkers")
+    with connect(team_account) as elsewhere:
+        asset_id = list_assets(elsewhere, AssetFilter(statuses=("pending",)))["id"].item()
+    next(b for b in app.button if b.label == "Choose all 1").click().run()
+    with connect(team_account) as elsewhere:
+        update_asset(elsewhere, asset_id, {"website": "https://spam.example"}, TEAM)
+    next(b for b in app.button if b.label == "Approve chosen (1)").click().run()
+    assert not app.exception, app.exception
+    assert "Someone else changed Walkers" in app.warning[0].value
+    with connect(team_account) as db:
+        assert get_asset(db, asset_id).status == "pending"
+    next(b for b in app.button if b.label == "Approve chosen (1)").click().run()
+    with connect(team_account) as db:
+        assert get_asset(db, asset_id).status == "approved"
+
+
 def test_reject_can_be_undone(team_account):
     app = submit_and_open_review("Walkers")
     pending_id = app.multiselect(key="chosen").options[0]

@@ -11,6 +11,7 @@ from assetmap.assets import (
     AssetFilter,
     AssetNotFoundError,
     EditConflictError,
+    StaleDecisionError,
     approve_assets,
     count_by_status,
     get_asset,
@@ -142,6 +143,17 @@ def test_an_edit_on_an_older_version_is_refused_with_what_changed(db_url):
             "Töölönlahdenkatu 4",
             3,
         )
+
+
+def test_a_decision_on_what_someone_changed_since_is_refused(db):
+    walkers = register_asset(db, {**LIBRARY, "name": "Walkers"}, VISITOR)
+    choir = register_asset(db, {**LIBRARY, "name": "Choir"}, VISITOR)
+    seen = {str(walkers.id): walkers.version, str(choir.id): choir.version}
+    set_status(db, [str(choir.id)], "hidden", TEAM, "spam")  # another team member, meanwhile
+    with pytest.raises(StaleDecisionError, match="Someone else changed Choir"):
+        set_status(db, list(seen), "approved", TEAM, seen_versions=seen)
+    assert get_asset(db, str(walkers.id)).status == "pending"
+    assert get_asset(db, str(choir.id)).status == "hidden"
 
 
 def test_every_decision_raises_the_version(db):

@@ -9,6 +9,7 @@ from assetmap import ui
 from assetmap.assets import (
     AssetFilter,
     EditConflictError,
+    StaleDecisionError,
     flags_for,
     get_asset,
     set_status,
@@ -30,10 +31,24 @@ db = ui.database()
 st.title(_("Review"))
 
 
-def decide(ids: list[str], status: str, reason: str, done: str, before: str) -> None:
-    set_status(db, ids, status, actor, reason)
+def decide(
+    ids: list[str], status: str, reason: str, done: str, before: str, seen: dict[str, int]
+) -> None:
+    """Decide on what this person saw on their last run; refuse if anyone changed it since."""
+    try:
+        set_status(db, ids, status, actor, reason, {i: seen[i] for i in ids if i in seen})
+    except StaleDecisionError as stale:
+        st.warning(ui.plain(stale))
+        return
     st.session_state["last_decision"] = (ids, before, done)
     st.rerun()
+
+
+def versions_seen(key: str, shown: pd.DataFrame) -> dict[str, int]:
+    """The versions shown on the previous run (what the person decided on), remembering now's."""
+    seen: dict[str, int] = st.session_state.get(key, {})
+    st.session_state[key] = dict(zip(shown["id"], shown["version"].astype(int), strict=True))
+    return seen
 
 
 def edit_form_defaults(asset: Asset) -> dict[str, Any]:
@@ -136,6 +151,7 @@ with pending_tab:
         st.write(_("Assets waiting for review: {n}").format(n=len(pending)))
         st.dataframe(assets_to_table(pending), hide_index=True, width="stretch")
         names = dict(zip(pending["id"], pending["name"], strict=True))
+        seen = versions_seen("pending_versions", pending)
         if st.button(_("Choose all {n}").format(n=len(names))):
             st.session_state["chosen"] = list(names)
         chosen = st.multiselect(
@@ -152,10 +168,16 @@ with pending_tab:
                 reason,
                 _("Approved {n} assets.").format(n=len(chosen)),
                 "pending",
+                seen,
             )
         if hide.button(_("Reject chosen ({n})").format(n=len(chosen)), disabled=not chosen):
             decide(
-                chosen, "hidden", reason, _("Rejected {n} assets.").format(n=len(chosen)), "pending"
+                chosen,
+                "hidden",
+                reason,
+                _("Rejected {n} assets.").format(n=len(chosen)),
+                "pending",
+                seen,
             )
 
         st.subheader(_("Look closer and edit"))
@@ -166,6 +188,7 @@ with reported_tab:
     reported = ui.assets(AssetFilter(statuses=("approved", "hidden"), flagged_only=True))
     if reported.empty:
         st.success(_("No visitor has reported a problem."))
+    reported_seen = versions_seen("reported_versions", reported)
     for record in reported.itertuples():
         with st.container(border=True):
             st.markdown(f"**{ui.plain(record.name)}** · {ui.plain(record.review_note)}")
@@ -178,4 +201,11 @@ with reported_tab:
             for column, (label, status, done) in zip(st.columns(2), choices, strict=True):
                 if column.button(label, key=f"{status}_{record.id}"):
                     name = ui.plain(record.name)
-                    decide([record.id], status, note, done.format(name=name), record.status)
+                    decide(
+                        [record.id],
+                        status,
+                        note,
+                        done.format(name=name),
+                        record.status,
+                        reported_seen,
+                    )

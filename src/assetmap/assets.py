@@ -69,6 +69,19 @@ class AssetNotFoundError(LookupError):
     pass
 
 
+class StaleDecisionError(RuntimeError):
+    """Someone changed assets after the decider saw them; nothing was decided."""
+
+    def __init__(self, names: list[str]):
+        super().__init__(
+            gettext(
+                "Someone else changed {names} after you opened this page, so nothing was "
+                "decided. Look at them again, then decide."
+            ).format(names=", ".join(names))
+        )
+        self.names = names
+
+
 class EditConflictError(RuntimeError):
     """Someone else stored a change after the editor loaded the asset; nothing was written.
 
@@ -282,12 +295,34 @@ def _set_status(session: Session, asset_id: str, status: str, actor: Actor, note
         session.execute("DELETE FROM flags WHERE asset_id = ?", (asset_id,))
 
 
+def _changed_since(session: Session, seen_versions: Mapping[str, int]) -> list[str]:
+    """Names of the assets someone changed after the decider saw them."""
+    changed = []
+    for asset_id, version in seen_versions.items():
+        current, _ = _load(session, asset_id)
+        if current.version != version:
+            changed.append(current.name)
+    return changed
+
+
 def set_status(
-    db: Database, asset_ids: Iterable[str], status: str, actor: Actor, note: str = ""
+    db: Database,
+    asset_ids: Iterable[str],
+    status: str,
+    actor: Actor,
+    note: str = "",
+    seen_versions: Mapping[str, int] | None = None,
 ) -> None:
-    """Approve, hide or send back to pending, all listed assets or none, keeping the reason."""
+    """Approve, hide or send back to pending, all listed assets or none, keeping the reason.
+
+    With `seen_versions` (asset id to the version the decider saw), nothing is decided if
+    anyone changed one of them since: StaleDecisionError names them.
+    """
     require(actor, "review")
     with db.transaction() as session:
+        changed = _changed_since(session, seen_versions or {})
+        if changed:
+            raise StaleDecisionError(changed)
         for asset_id in asset_ids:
             _set_status(session, asset_id, status, actor, note.strip())
         bump_data_version(session)
