@@ -1,5 +1,6 @@
 """The map HTML: local scripts only, user text as data, never as HTML or template."""
 
+import json
 import re
 
 import geopandas as gpd
@@ -11,11 +12,14 @@ from assetmap.config import tiles_from_setting
 from assetmap.mapping import (
     DETAIL_LIMIT,
     MapScripts,
+    SafeJson,
     assets_to_map_data,
+    assets_to_map_json,
     assets_to_table,
     build_asset_map,
     install_map_scripts,
     location_from_click,
+    safe_json,
 )
 
 PAYLOAD = "<img src=x onerror=alert(1)></script><script>alert(2)</script> {{ 7*1913 }} ${x}"
@@ -117,3 +121,22 @@ def test_map_scripts_are_copied_from_xstatic(tmp_path):
     assert (vendor / "leaflet" / "leaflet.js").stat().st_size > 100_000
     assert (vendor / "markercluster" / "leaflet.markercluster.js").exists()
     assert (vendor / "jquery" / "jquery.min.js").exists()
+
+
+def test_safe_json_escapes_text_in_long_lists_and_in_objects_alike():
+    data = {"n": [PAYLOAD, "plain"], "d": [[["Description", PAYLOAD]]], "o": [{"k": "{{"}]}
+    text = safe_json(data)
+    assert json.loads(text) == data
+    assert "{{" not in text and "{%" not in text and "<" not in text and "'" not in text
+
+
+def test_a_prepared_payload_goes_into_the_map_as_is():
+    frame = assets()
+    payload = assets_to_map_json(frame)
+    assert payload in render(frame)
+    slot = SafeJson("assetmapDataPlaceholder")
+    areas = gpd.GeoDataFrame({"id": [], "name": []}, geometry=[], crs="EPSG:4326")
+    scripts = MapScripts("/app/static/vendor")
+    fmap = build_asset_map(frame, areas, tiles_from_setting("none"), scripts, assets_json=slot)
+    html = fmap.get_root().render()
+    assert "const data = assetmapDataPlaceholder;" in html and payload not in html

@@ -149,6 +149,10 @@ def safe_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_ESCAPES)
 
 
+class SafeJson(str):
+    """Text that safe_json made already (or a placeholder for it): goes into a script as is."""
+
+
 class _Script(MacroElement):
     """A script of our own; its data arrive as `this.<name>`, already safe JSON."""
 
@@ -157,7 +161,7 @@ class _Script(MacroElement):
         self._name = "AssetmapScript"
         self._template = Template("{% macro script(this, kwargs) %}" + script + "{% endmacro %}")
         for key, value in data.items():
-            setattr(self, key, safe_json(value))
+            setattr(self, key, value if isinstance(value, SafeJson) else safe_json(value))
 
 
 _ICON_PATH_JS = "L.Icon.Default.imagePath = {{ this.image_path }};"
@@ -493,6 +497,11 @@ def assets_to_map_data(assets_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     return data
 
 
+def assets_to_map_json(assets_gdf: gpd.GeoDataFrame) -> SafeJson:
+    """The map's payload as the script reads it."""
+    return SafeJson(safe_json(assets_to_map_data(assets_gdf)))
+
+
 def areas_to_map_features(
     areas_gdf: gpd.GeoDataFrame, styles: pd.DataFrame | None = None
 ) -> dict[str, Any]:
@@ -539,8 +548,14 @@ def build_asset_map(
     area_styles: pd.DataFrame | None = None,
     zone_gdf: gpd.GeoDataFrame | None = None,
     link_lines: dict[str, Any] | None = None,
+    assets_json: SafeJson | None = None,
 ) -> folium.Map:
-    """The map of assets over area outlines (or a choropleth, and a covered zone)."""
+    """The map of assets over area outlines (or a choropleth, and a covered zone).
+
+    `assets_json` is the assets' payload when the caller made it (assets_to_map_json), or a
+    placeholder the caller swaps for it in the rendered script, so that megabytes of payload
+    never pass through folium's templates.
+    """
     shown = areas_gdf if not areas_gdf.empty else assets_gdf
     extent = None if shown.empty else tuple(shown.total_bounds)
     fmap = base_map(extent, tiles, scripts, height)  # type: ignore[arg-type]
@@ -553,7 +568,7 @@ def build_asset_map(
         _Script(_LINKS_JS, data=link_lines).add_to(fmap)
     _Script(
         _ASSETS_JS,
-        data=assets_to_map_data(assets_gdf),
+        data=assets_json or assets_to_map_json(assets_gdf),
         colours=KIND_COLOURS,
     ).add_to(fmap)
     if (assets_gdf.get("source") == "osm").any():

@@ -7,6 +7,7 @@ shows stale data after an edit and never re-queries when nothing changed.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import uuid
@@ -37,6 +38,8 @@ from assetmap.links import links_to_lines, list_links, public_links
 from assetmap.mapping import (
     LEGEND_TITLE,
     MapScripts,
+    SafeJson,
+    assets_to_map_json,
     build_asset_map,
     install_map_scripts,
     legend_entries,
@@ -195,15 +198,23 @@ def visible_links(visible_assets: gpd.GeoDataFrame) -> pd.DataFrame:
 def _asset_map(
     _db: Database, view: _View, language: str, links_on: date | None, height: int
 ) -> dict[str, Any]:
-    """The map's component arguments, built once per view, language and links setting."""
+    """The map's component arguments, built once per view, language and links setting.
+
+    The payload waits outside as a placeholder named by its digest (so the component's key
+    still changes with the data) while folium and st_folium render and rework the script.
+    """
     shown = _view_assets(_db, view)
     lines = None
     if links_on is not None:
         lines = links_to_lines(public_links(list_links(_db), shown, links_on), shown)
+    payload = assets_to_map_json(shown)
+    slot = SafeJson("assetmapData" + hashlib.sha256(payload.encode()).hexdigest()[:24])
     fmap = build_asset_map(
-        shown, areas(), settings().tiles, map_scripts(), height, link_lines=lines
+        shown, areas(), settings().tiles, map_scripts(), height, link_lines=lines, assets_json=slot
     )
-    return _folium_arguments(fmap, "asset_map", height)
+    arguments = _folium_arguments(fmap, "asset_map", height)
+    arguments["script"] = arguments["script"].replace(slot, payload, 1)
+    return arguments
 
 
 def _folium_arguments(fmap: folium.Map, key: str, height: int) -> dict[str, Any]:
