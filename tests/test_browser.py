@@ -51,7 +51,7 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    db: Path
+    db: Path | str
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
@@ -227,7 +227,7 @@ def log_in(page: Page, server: Server, name: str = "kari") -> None:
     expect(page.get_by_text(f"Logged in as {name}")).to_be_visible()
 
 
-def add_team_member(db: Path, name: str = "kari") -> None:
+def add_team_member(db: Path | str, name: str = "kari") -> None:
     subprocess.run(
         [ASSETMAP, "--db", str(db), "user", "add", name, "--role", "team"],
         input=TEAM_PASSWORD + "\n",
@@ -279,6 +279,35 @@ def test_an_asset_added_in_the_browser_is_reviewed_mapped_and_exported(
     ).stdout
     names = [f["properties"]["name"] for f in json.loads(exported)["features"]]
     assert "Töölönlahti <script>alert('x')</script> walkers" in names
+
+
+def test_two_replicas_on_one_postgres_see_each_others_writes(page: Page, postgres_url: str):
+    """Added on one app process, approved on another, shown on the first: one shared truth."""
+    add_team_member(postgres_url)
+    first, second = Server(db=postgres_url), Server(db=postgres_url)
+    first.start()
+    second.start()
+    try:
+        page.goto(first.url + "/add")
+        page.get_by_label("Longitude (east–west)").fill("24.9440")
+        page.get_by_label("Latitude (north–south)").fill("60.1690")
+        page.get_by_role("textbox", name="Name", exact=True).fill("Kallio choir")
+        page.get_by_role("button", name="Send for review").click()
+        expect(page.get_by_text("waits for review")).to_be_visible()
+
+        log_in(page, second)
+        page.get_by_role("link", name="Review").click()
+        page.get_by_role("button", name="Choose all 1").click()
+        page.get_by_role("button", name="Approve chosen (1)").click()
+        expect(page.get_by_text("Nothing waits for review")).to_be_visible()
+
+        page.goto(first.url)
+        expect(map_frame(page).locator(".leaflet-container")).to_have_attribute(
+            "data-asset-count", str(DEMO_ASSET_COUNT + 1)
+        )
+    finally:
+        first.stop()
+        second.stop()
 
 
 XSS_PAYLOADS = [
