@@ -10,7 +10,6 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -30,10 +29,11 @@ NO_DATA_COLOUR = "#ffffff"
 """White with a dashed grey outline on the map, and named in the legend."""
 
 _CLASSIFIERS = {
-    "quantiles": mapclassify.Quantiles,
-    "natural_breaks": mapclassify.FisherJenks,
-    "equal_interval": mapclassify.EqualInterval,
+    "quantiles": "Quantiles",
+    "natural_breaks": "FisherJenks",
+    "equal_interval": "EqualInterval",
 }
+"""Methods and their mapclassify class names."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,11 @@ def classify(values: pd.Series, method: str = "quantiles", k: int = 5) -> Classe
         with warnings.catch_warnings():
             # mapclassify suggests numba for speed; a few hundred areas do not need it.
             warnings.filterwarnings("ignore", message="Numba not installed")
-            classifier = _CLASSIFIERS[method](known.to_numpy(), k=k)
+            # Imported here: it brings scikit-learn and SciPy (about 100 MB), which the app
+            # process should hold only once someone draws a choropleth.
+            import mapclassify
+
+            classifier = getattr(mapclassify, _CLASSIFIERS[method])(known.to_numpy(), k=k)
         bounds = [float(b) for b in classifier.bins]
         classes = pd.Series(classifier.yb, index=known.index)
     of_value = classes.reindex(values.index).fillna(-1).astype(int)
