@@ -13,22 +13,7 @@ from assetmap.snapshots import save_snapshot
 from assetmap.transfer import tables
 
 from .conftest import ADMIN, TEAM, VISITOR, duckdb_only
-
-PERSON = {
-    "kind": "person",
-    "category": "skill",
-    "name": "Aino, knits",
-    "lon": 24.9461,
-    "lat": 60.1712,
-    "consent": True,
-}
-CHOIR = {
-    "kind": "association",
-    "category": "cultural_group",
-    "name": "Kallio choir",
-    "lon": 24.9440,
-    "lat": 60.1690,
-}
+from .test_relations import CHOIR, PERSON
 
 
 def fill_every_table(db: Database) -> None:
