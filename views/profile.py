@@ -22,7 +22,13 @@ if areas.empty:
 names = dict(zip(areas["id"], areas["name"], strict=True))
 area_id = st.selectbox(_("Area"), list(names), format_func=names.__getitem__)
 now = utc_now()
-profile = area_profile(db, area_id, ui.assets(AssetFilter()), now)
+profile = area_profile(
+    db,
+    area_id,
+    ui.assets(AssetFilter()),
+    now,
+    coverage_of=lambda categories, distance: ui.coverage(categories, distance, False)[0],
+)
 page = profile_html(profile, now)
 
 st.download_button(

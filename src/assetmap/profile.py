@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,6 +29,7 @@ from assetmap.planning import PlanningError, need_and_supply, service_coverage
 
 RECENT_DAYS = 30
 PROFILE_SERVICES = ("library", "community_hall", "health_centre")
+PROFILE_DISTANCE_M = 800.0
 SELECT_RECENT = """
     SELECT resource_id, max(last_action_date) AS changed,
            string_agg(DISTINCT last_action_type, ', ') AS actions
@@ -94,8 +96,16 @@ def _gap(db: Database, area_id: str) -> str:
     return summary.format(need=words[need], supply=words[supply])
 
 
+Coverage = Callable[[tuple[str, ...], float], pd.DataFrame]
+"""Service coverage per area for categories within a distance (the app passes its cached one)."""
+
+
 def area_profile(
-    db: Database, area_id: str, visible: gpd.GeoDataFrame, now: datetime
+    db: Database,
+    area_id: str,
+    visible: gpd.GeoDataFrame,
+    now: datetime,
+    coverage_of: Coverage | None = None,
 ) -> AreaProfile:
     """Everything about one area that the viewer may see (`visible` is what they may see)."""
     areas = list_areas(db).set_index("id")
@@ -109,7 +119,10 @@ def area_profile(
     )
     risks = key_person_risks(graph)
     try:
-        coverage, _ = service_coverage(db, PROFILE_SERVICES, 800.0)
+        if coverage_of is None:
+            coverage, _ = service_coverage(db, PROFILE_SERVICES, PROFILE_DISTANCE_M)
+        else:
+            coverage = coverage_of(PROFILE_SERVICES, PROFILE_DISTANCE_M)
         share = float(coverage.set_index("area_id").at[area_id, "coverage_share"])
     except PlanningError:
         share = None
