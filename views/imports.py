@@ -6,8 +6,9 @@ from pathlib import Path
 import streamlit as st
 
 from assetmap import ui
+from assetmap.db import data_version
 from assetmap.i18n import gettext as _
-from assetmap.io.importing import ImportRejectedError, commit_import, preview_import
+from assetmap.io.importing import ImportPreview, ImportRejectedError, commit_import, preview_import
 from assetmap.io.readers import ImportFileError, csv_columns, rows_from_file
 
 actor = ui.require("import")
@@ -26,9 +27,12 @@ upload = st.file_uploader(
 )
 if upload is None:
     st.stop()
-folder = Path(tempfile.mkdtemp(prefix="assetmap-import-"))
-path = folder / Path(upload.name).name
-path.write_bytes(upload.getbuffer())
+# One folder per upload, so reruns (every widget change) neither copy the file again
+# nor leave a new temporary folder behind each time.
+path = Path(tempfile.gettempdir()) / f"assetmap-import-{upload.file_id}" / Path(upload.name).name
+if not path.exists():
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(upload.getbuffer())
 
 lon_column = lat_column = None
 if path.suffix.lower() in (".csv", ".txt"):
@@ -64,10 +68,12 @@ on_duplicate = st.radio(
 )
 
 bar = st.progress(0.0, text=_("Checking the file"))
-try:
+
+
+def check_file() -> ImportPreview:
     rows = rows_from_file(path, ui.settings().max_upload_bytes, lon_column, lat_column)
     source = "osm" if path.name.lower().endswith((".osm.pbf", ".osm")) else "import"
-    preview = preview_import(
+    return preview_import(
         db,
         rows,
         status,
@@ -75,6 +81,12 @@ try:
         ui.settings().max_distance_km,
         progress=lambda done, text: bar.progress(done, text=text),
     )
+
+
+try:
+    # Checked again only when the file, its options or the data change (an import changes them).
+    checked_for = (upload.file_id, lon_column, lat_column, status, data_version(db))
+    preview = ui.remembered("import_preview", checked_for, check_file)
 except ImportFileError as error:
     bar.empty()
     st.error(str(error))

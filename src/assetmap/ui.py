@@ -11,10 +11,10 @@ import hashlib
 import html
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import folium
 import geopandas as gpd
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from streamlit.elements.lib.mutable_expander_container import ExpanderContainer
 
 STATIC_DIR = PROJECT_DIR / "static"
+T = TypeVar("T")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -255,6 +256,20 @@ def asset_map(asset_filter: AssetFilter, with_links: bool, height: int = 600) ->
     links_on = utc_now().date() if with_links else None
     arguments = _asset_map(database(), _view(asset_filter), language(), links_on, height)
     streamlit_folium._component_func(**arguments)
+
+
+def remembered(name: str, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()` once per session while `key` stays the same; reruns reuse the result.
+
+    For per-person work too heavy to redo on every widget change (checking an uploaded
+    file); exceptions are not remembered.
+    """
+    held = st.session_state.get(name)
+    if held is not None and held[0] == key:
+        return cast(T, held[1])
+    value = compute()
+    st.session_state[name] = (key, value)
+    return value
 
 
 def named_places() -> dict[str, tuple[float, float]]:
