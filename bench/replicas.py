@@ -26,7 +26,6 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 import psycopg
@@ -38,6 +37,7 @@ from assetmap.assets import AssetFilter, list_assets, register_asset
 from assetmap.audit import history
 from assetmap.db import connect, data_version
 from assetmap.demo import load_demo
+from assetmap.postgres import with_schema
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("replicas.md")
@@ -58,12 +58,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def schema_url(server: str, schema: str) -> str:
-    parts = urlsplit(server)
-    query = [*parse_qsl(parts.query), ("options", f"-csearch_path={schema}")]
-    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def start_replica(url: str, port: int) -> subprocess.Popen[bytes]:
@@ -192,7 +186,7 @@ def main(argv: list[str] | None = None) -> None:
     schema = f"bench_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f"CREATE SCHEMA {schema}")
-    url = schema_url(server, schema)
+    url = with_schema(server, schema)
     replicas = []
     try:
         with connect(url) as db:

@@ -12,7 +12,6 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 import pytest
@@ -21,6 +20,7 @@ import streamlit as st
 from assetmap.accounts import Actor, visitor
 from assetmap.db import Database, connect
 from assetmap.demo import load_demo
+from assetmap.postgres import with_schema
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DEMO_ASSET_COUNT = 66
@@ -34,13 +34,6 @@ POSTGRES_SERVER = os.environ.get("ASSETMAP_TEST_POSTGRES", "")
 BACKENDS = ("duckdb", "postgresql")
 
 
-def with_search_path(url: str, schema: str) -> str:
-    """`url` with every connection working in `schema`."""
-    parts = urlsplit(url)
-    query = [*parse_qsl(parts.query), ("options", f"-csearch_path={schema}")]
-    return urlunsplit(parts._replace(query=urlencode(query)))
-
-
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A URL to an empty schema of its own on the test server, dropped afterwards."""
@@ -51,7 +44,7 @@ def postgres_url() -> Iterator[str]:
     schema = f"test_{uuid.uuid4().hex[:16]}"
     with psycopg.connect(POSTGRES_SERVER, autocommit=True) as admin:
         admin.execute(f"CREATE SCHEMA {schema}")
-    yield with_search_path(POSTGRES_SERVER, schema)
+    yield with_schema(POSTGRES_SERVER, schema)
     with psycopg.connect(POSTGRES_SERVER, autocommit=True) as admin:
         admin.execute(f"DROP SCHEMA {schema} CASCADE")
 

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 import pandas as pd
@@ -136,6 +136,13 @@ class PostgresSession(Session):
         with self._connection.cursor() as cursor:
             cursor.execute(translate(sql), _plain_row(params))
             return _typed_frame(cursor.fetchall(), cursor)
+
+
+def with_schema(url: str, schema: str) -> str:
+    """`url` with every connection working in `schema` (which must exist)."""
+    parts = urlsplit(url)
+    query = [*parse_qsl(parts.query), ("options", f"-csearch_path={schema}")]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def hide_password(url: str) -> str:
