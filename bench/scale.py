@@ -23,7 +23,7 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import numpy as np
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 from assetmap.accounts import SYSTEM
 from assetmap.assets import add_assets, list_assets
@@ -189,8 +189,22 @@ def _peak_memory_mb(pid: int) -> float:
     return float("nan")
 
 
+FRAME_COUNT = (
+    "() => { const f = document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]');"
+    " const c = f && f.contentDocument && f.contentDocument"
+    ".querySelector('.leaflet-container[data-asset-count]');"
+    " return c ? Number(c.dataset.assetCount) : 0; }"
+)
+ADDED = 5
+
+
+def _wait_for_count(page: Page, at_least: int) -> None:
+    page.wait_for_function(f"() => ({FRAME_COUNT})() >= {at_least}", timeout=300_000, polling=20)
+
+
 def app_figures(db_path: Path) -> list[tuple[str, str]]:
-    """Through the real app: map ready, approve-to-visible, and the server's peak memory."""
+    """Through the real app: map ready, an approved asset reaching an open map and a newly
+    opened one, and the server's peak memory."""
     import subprocess
     import sys
     import urllib.request
@@ -202,13 +216,9 @@ def app_figures(db_path: Path) -> list[tuple[str, str]]:
     password = "benchmark password"
     with connect(str(db_path)) as db:
         add_user(db, SYSTEM, "bench", "team", password)
-        register_asset(
-            db,
-            check(
-                {"kind": "place", "category": "park", "name": "New park", "lon": 25.0, "lat": 60.2}
-            ),
-            SYSTEM,
-        )
+        for number in range(ADDED):
+            new = {"kind": "place", "category": "park", "name": f"New park {number}"}
+            register_asset(db, check({**new, "lon": 25.0, "lat": 60.2}), SYSTEM)
         shown = len(list_assets(db))
     port = _free_port()
     env = {**os.environ, "ASSETMAP_TILES": "none"}
@@ -235,12 +245,6 @@ def app_figures(db_path: Path) -> list[tuple[str, str]]:
                 break
             except OSError:
                 time.sleep(0.2)
-        frame_ready = (
-            "() => { const f = document.querySelector('iframe[title=\"streamlit_folium."
-            "st_folium\"]'); const c = f && f.contentDocument && f.contentDocument"
-            ".querySelector('.leaflet-container[data-asset-count]'); "
-            "return c ? Number(c.dataset.assetCount) : 0; }"
-        )
         with sync_playwright() as driver:
             browser = driver.chromium.launch(
                 executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
@@ -250,23 +254,33 @@ def app_figures(db_path: Path) -> list[tuple[str, str]]:
             for _ in range(RUNS):
                 start = time.perf_counter()
                 page.goto(url)
-                page.wait_for_function(f"() => ({frame_ready})() >= {shown}", timeout=300_000)
+                _wait_for_count(page, shown)
                 ready.append(time.perf_counter() - start)
+            watcher = browser.new_page(viewport={"width": 1400, "height": 1000})
+            watcher.goto(url)
+            _wait_for_count(watcher, shown)
             page.goto(f"{url}/account")
             page.get_by_label("User name").fill("bench")
             page.get_by_role("textbox", name="Password").fill(password)
             page.get_by_role("button", name="Log in").click()
             page.get_by_text("Logged in as bench").wait_for()
-            page.get_by_role("link", name="Review").click()
-            page.get_by_role("button", name="Choose all 1").click()
-            approve = page.get_by_role("button", name="Approve chosen (1)")
-            approve.wait_for()
-            start = time.perf_counter()
-            approve.click()
-            page.get_by_text("Approved 1 assets.").wait_for()
-            page.get_by_role("link", name="Map").click()
-            page.wait_for_function(f"() => ({frame_ready})() >= {shown + 1}", timeout=300_000)
-            visible = time.perf_counter() - start
+            live, opened = [], 0.0
+            for number in range(ADDED):
+                page.get_by_role("link", name="Review").click()
+                page.get_by_label("Assets to decide on").click()
+                page.get_by_role("option", name=f"New park {number}").click()
+                page.keyboard.press("Escape")
+                approve = page.get_by_role("button", name="Approve chosen (1)")
+                approve.wait_for()
+                start = time.perf_counter()
+                approve.click()
+                _wait_for_count(watcher, shown + number + 1)
+                live.append(time.perf_counter() - start)
+                if number == ADDED - 1:
+                    page.get_by_text("Approved 1 assets.").wait_for()
+                    page.get_by_role("link", name="Map").click()
+                    _wait_for_count(page, shown + ADDED)
+                    opened = time.perf_counter() - start
             browser.close()
         memory = _peak_memory_mb(server.pid)
     finally:
@@ -277,7 +291,15 @@ def app_figures(db_path: Path) -> list[tuple[str, str]]:
             f"map page ready in Chromium through the app, {shown:,} assets (median)",
             f"{statistics.median(ready):.2f} s",
         ),
-        ("approve an asset on Review until it is on the map", f"{visible:.2f} s"),
+        (
+            f"approve an asset on Review until it is on a map open elsewhere (median of {ADDED},"
+            " slowest)",
+            f"{statistics.median(live):.2f} s, {max(live):.2f} s",
+        ),
+        (
+            "approve an asset on Review, then open the Map page, until it is there",
+            f"{opened:.2f} s",
+        ),
         ("app server peak memory (VmHWM)", f"{memory:.0f} MB"),
     ]
 
@@ -321,7 +343,7 @@ def write(rows: list[tuple], extra: list[tuple[str, str]], output: Path) -> None
         "",
         *[f"- {what}: {figure}" for what, figure in extra],
         "",
-        "The last three figures drive the real app (`assetmap serve`) in Chromium.",
+        "The last four figures drive the real app (`assetmap serve`) in Chromium.",
         "",
     ]
     output.write_text("\n".join(lines), encoding="utf-8")

@@ -137,6 +137,10 @@ def page(
     context.close()
 
 
+ZOOM_IN_AND_MARK = """() => { const map = window.assetmap.map; window.watched = true;
+    map.setZoom(map.getZoom() + 1, {animate: false}); return map.getZoom(); }"""
+
+
 def map_frame(page: Page) -> Frame:
     page.wait_for_selector(MAP_FRAME)
     frame = page.frame_locator(MAP_FRAME).owner.element_handle().content_frame()
@@ -253,6 +257,15 @@ def test_an_asset_added_in_the_browser_is_reviewed_mapped_and_exported(
         page.get_by_role("button", name="Send for review").click()
         expect(page.get_by_text("waits for review")).to_be_visible()
 
+        # A visitor's map, open and zoomed in while the team approves: it updates in place.
+        # (In a window of its own: a background tab's timers are slowed down.)
+        browser = page.context.browser
+        assert browser is not None
+        watcher = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        watcher.goto(server.url)
+        watched = map_frame(watcher)
+        zoom = watched.evaluate(ZOOM_IN_AND_MARK)
+
         page.goto(server.url + "/review")
         expect(page.get_by_role("heading", name="Community assets")).to_be_visible()
         expect(page.get_by_role("link", name="Review")).to_have_count(0)
@@ -262,6 +275,19 @@ def test_an_asset_added_in_the_browser_is_reviewed_mapped_and_exported(
         page.get_by_role("button", name="Choose all 1").click()
         page.get_by_role("button", name="Approve chosen (1)").click()
         expect(page.get_by_text("Nothing waits for review")).to_be_visible()
+
+        expect(watched.locator(".leaflet-container")).to_have_attribute(
+            "data-asset-count", str(DEMO_ASSET_COUNT + 1)
+        )
+        assert watched.evaluate("() => [window.watched, window.assetmap.map.getZoom()]") == [
+            True,
+            zoom,
+        ]
+        names = watched.evaluate(
+            "() => window.assetmap.assets.getLayers().map(l => l.feature.properties.name)"
+        )
+        assert "Töölönlahti <script>alert('x')</script> walkers" in names
+        expect(watcher.get_by_text(f"Showing {DEMO_ASSET_COUNT + 1} of")).to_be_visible()
 
         page.goto(server.url)
         frame = map_frame(page)

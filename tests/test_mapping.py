@@ -1,9 +1,11 @@
 """The map HTML: local scripts only, user text as data, never as HTML or template."""
 
+import html
 import json
 import re
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import Point
@@ -17,8 +19,10 @@ from assetmap.mapping import (
     assets_to_map_json,
     assets_to_table,
     build_asset_map,
+    changes_html,
     install_map_scripts,
     location_from_click,
+    map_changes,
     safe_json,
 )
 
@@ -139,4 +143,28 @@ def test_a_prepared_payload_goes_into_the_map_as_is():
     scripts = MapScripts("/app/static/vendor")
     fmap = build_asset_map(frame, areas, tiles_from_setting("none"), scripts, assets_json=slot)
     html = fmap.get_root().render()
-    assert "const data = assetmapDataPlaceholder;" in html and payload not in html
+    assert "const base = assetmapDataPlaceholder;" in html and payload not in html
+
+
+def test_map_changes_hide_gone_and_changed_rows_and_draw_new_and_changed_ones():
+    drawn = pd.Series([1, 1, 2, 5], index=["kept", "gone", "edited", "same"])
+    now = pd.Series([1, 3, 5, 1], index=["kept", "edited", "same", "new"])
+    changes = map_changes(drawn, now)
+    assert changes.hidden.tolist() == [1, 2]
+    assert list(changes.fresh) == ["edited", "new"]
+    assert len(changes) == 4
+    assert len(map_changes(now, now)) == 0
+    nothing_drawn = map_changes(pd.Series([], dtype="int64"), now)
+    assert list(nothing_drawn.fresh) == list(now.index) and len(nothing_drawn.hidden) == 0
+
+
+def test_changes_for_an_open_map_carry_user_text_as_inert_data():
+    frame = assets(version=3)
+    element = changes_html("assetmapDataabc", np.array([4]), frame, details=True)
+    attribute = re.fullmatch(
+        r'<div hidden data-for="assetmapDataabc" data-assetmap-changes="([^"<>]*)"></div>', element
+    )
+    assert attribute is not None
+    changes = json.loads(html.unescape(attribute.group(1)))
+    assert changes["hidden"] == [4]
+    assert changes["rows"]["n"] == [PAYLOAD] and changes["rows"]["keys"] == ["a1:3"]

@@ -30,43 +30,52 @@ asset_filter = AssetFilter(
     area_ids=tuple(area_ids),
     text=text,
 )
-shown = ui.assets(asset_filter)
-total = ui.status_counts()["approved"]
-
-if total == 0:
-    st.info(
-        _(
-            "There are no assets on the map yet. Add the first one: a place, a group, a service "
-            "or a person who makes this neighbourhood better."
-        )
-    )
-    st.page_link("views/add.py", label=_("Add an asset"), icon=":material/add_location_alt:")
-else:
-    st.caption(
-        _("Showing {shown} of {total} approved assets.").format(shown=len(shown), total=total)
-    )
-    if shown.empty:
-        st.warning(_("No asset matches these filters. Clear some filters to see more."))
-
 show_links = st.toggle(_("Show who connects whom"))
-map_column, legend_column = st.columns([5, 1])
-with map_column:
-    ui.asset_map(asset_filter, with_links=show_links)
-with legend_column:
-    ui.legend()
+
+
+@st.fragment(run_every=ui.LIVE_MAP_SECONDS)
+def live_map() -> int:
+    """The count and the map, which bring themselves up to date every few moments when
+    anyone adds or changes an asset; returns how many assets are shown."""
+    total = ui.status_counts()["approved"]
+    shown = ui.asset_count(asset_filter)
+    if total == 0:
+        st.info(
+            _(
+                "There are no assets on the map yet. Add the first one: a place, a group, a "
+                "service or a person who makes this neighbourhood better."
+            )
+        )
+        st.page_link("views/add.py", label=_("Add an asset"), icon=":material/add_location_alt:")
+    else:
+        st.caption(
+            _("Showing {shown} of {total} approved assets.").format(shown=shown, total=total)
+        )
+        if shown == 0:
+            st.warning(_("No asset matches these filters. Clear some filters to see more."))
+    map_column, legend_column = st.columns([5, 1])
+    with map_column:
+        ui.asset_map(asset_filter, with_links=show_links)
+    with legend_column:
+        ui.legend()
+    return shown
+
+
+shown_count = live_map()
 
 notes = sorted(set(areas["note"]) - {""})
 for note in notes:
     st.caption(ui.plain(note))
 
-if not shown.empty:
-    lazy = len(shown) > ui.LAZY_SECTIONS_ABOVE
+if shown_count:
+    lazy = shown_count > ui.LAZY_SECTIONS_ABOVE
     table = ui.section(_("The assets on the map, as a table"), "table", lazy)
     if table.open is not False:
-        table.dataframe(assets_to_table(shown), hide_index=True, width="stretch")
+        table.dataframe(assets_to_table(ui.assets(asset_filter)), hide_index=True, width="stretch")
     report = ui.section(_("Report a problem with an asset"), "report", lazy)
     if report.open is not False:
         with report, st.form("report", clear_on_submit=True):
+            shown = ui.assets(asset_filter)
             names = dict(zip(shown["id"], shown["name"], strict=True))
             reported = st.selectbox(_("Asset"), list(names), format_func=names.__getitem__)
             reason = st.text_input(_("What is wrong?"), max_chars=500)

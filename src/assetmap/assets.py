@@ -110,6 +110,7 @@ class AssetFilter:
     area_ids: tuple[str, ...] = ()
     text: str = ""
     flagged_only: bool = False
+    ids: tuple[str, ...] = ()
 
     def where(self) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -120,6 +121,7 @@ class AssetFilter:
             ("a.category", self.categories),
             ("a.sector", self.sectors),
             ("a.area_id", self.area_ids),
+            ("a.id", self.ids),
         ):
             if values:
                 clauses.append(f"{column} IN ({', '.join('?' for _ in values)})")
@@ -489,6 +491,15 @@ def list_assets(db: Database, asset_filter: AssetFilter | None = None) -> gpd.Ge
     frame = db.frame(f"{SELECT_ASSETS}{where} ORDER BY a.name, a.id", params)
     geometry = gpd.points_from_xy(frame["lon"], frame["lat"])
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
+
+
+def asset_versions(db: Database, asset_filter: AssetFilter | None = None) -> pd.DataFrame:
+    """Id, version, kind and consent renewal date of the matching assets: what tells a map
+    whether it is up to date, read without the rest of each asset."""
+    where, params = (asset_filter or AssetFilter()).where()
+    return db.frame(
+        f"SELECT a.id, a.version, a.kind, a.consent_renew_by FROM assets a{where}", params
+    )
 
 
 def count_by_status(db: Database) -> dict[str, int]:

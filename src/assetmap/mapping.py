@@ -9,6 +9,7 @@ never part of a Jinja template, so neither `<img onerror>` nor `{{ 7*1913 }}` ru
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from dataclasses import dataclass
@@ -249,9 +250,18 @@ _ASSETS_JS = """
 (function () {
   const map = {{ this._parent.get_name() }};
   const colours = {{ this.colours }};
-  const data = {{ this.data }};
-  const count = data.n.length;
+  const base = {{ this.data }};
+  const baseCount = base.n.length;
   const RADIUS = 7;
+  // Rows 0..baseCount-1 are the payload's; the rest are `changes`, the assets added or
+  // changed since (apply). A changed asset is hidden among the first and shown again after.
+  let changes = null, hidden = new Uint8Array(baseCount), count = baseCount;
+  function locate(i) {
+    return i < baseCount ? [base, i] : [changes, i - baseCount];
+  }
+  function shown(i) {
+    return i >= baseCount || !hidden[i];
+  }
   function cell(row, tag, text) {
     const element = document.createElement(tag);
     element.textContent = text;
@@ -263,21 +273,22 @@ _ASSETS_JS = """
     return element;
   }
   function popupContent(i) {
+    const [data, j] = locate(i);
     const root = document.createElement("div");
     root.className = "assetmap-popup";
     const title = document.createElement("strong");
-    title.textContent = data.n[i];
+    title.textContent = data.n[j];
     root.appendChild(title);
     const table = document.createElement("table");
-    const rows = [[data.labels.kind, data.kl[data.k[i]]],
-                  [data.labels.category, data.cl[data.c[i]]]];
-    if (data.al[data.a[i]]) rows.push([data.labels.area, data.al[data.a[i]]]);
-    for (const [label, value] of rows.concat(data.d ? data.d[i] : [])) {
+    const rows = [[data.labels.kind, data.kl[data.k[j]]],
+                  [data.labels.category, data.cl[data.c[j]]]];
+    if (data.al[data.a[j]]) rows.push([data.labels.area, data.al[data.a[j]]]);
+    for (const [label, value] of rows.concat(data.d ? data.d[j] : [])) {
       const row = table.insertRow();
       cell(row, "th", label);
       cell(row, "td", value);
     }
-    const website = data.w ? data.w[i] : "";
+    const website = data.w ? data.w[j] : "";
     if (/^https?:\\/\\//i.test(website)) {
       const row = table.insertRow();
       cell(row, "th", data.labels.website);
@@ -292,7 +303,8 @@ _ASSETS_JS = """
     return root;
   }
   function latLng(i) {
-    return L.latLng(data.base[1] + data.y[i] / data.scale, data.base[0] + data.x[i] / data.scale);
+    const [data, j] = locate(i);
+    return L.latLng(data.base[1] + data.y[j] / data.scale, data.base[0] + data.x[j] / data.scale);
   }
   // Each kind's circle drawn once, then copied: far cheaper than 100,000 paths to rasterise.
   function sprite(colour, ratio) {
@@ -316,13 +328,9 @@ _ASSETS_JS = """
     onAdd: function (map) {
       this._canvas = L.DomUtil.create("canvas", "leaflet-zoom-animated");
       this.getPane().appendChild(this._canvas);
-      this._world = new Float64Array(2 * count);
-      for (let i = 0; i < count; i++) {
-        const point = map.project(latLng(i), 0);
-        this._world[2 * i] = point.x;
-        this._world[2 * i + 1] = point.y;
-      }
-      this._screen = new Float32Array(2 * count);
+      this._world = this._project(0, baseCount, new Float64Array(2 * baseCount));
+      this._baseWorld = this._world;
+      this._screen = new Float32Array(2 * baseCount);
       this._popup = L.popup({maxWidth: 320});
       this._tooltip = L.tooltip({direction: "top", offset: [0, -RADIUS]});
       this._draw();
@@ -333,6 +341,59 @@ _ASSETS_JS = """
     getEvents: function () {
       return {moveend: this._draw, viewreset: this._draw, zoomanim: this._animateZoom,
               click: this._click, mousemove: this._hover};
+    },
+    _project: function (from, to, world) {
+      for (let i = from; i < to; i++) {
+        const point = this._map.project(latLng(i), 0);
+        world[2 * i] = point.x;
+        world[2 * i + 1] = point.y;
+      }
+      return world;
+    },
+    // The assets added or changed since the payload was made (all of them, each time), and
+    // the payload's rows they replace: the map updates where it is, without a reload. When
+    // the change only adds assets, only those are drawn.
+    apply: function (next) {
+      const rows = next.rows && next.rows.n.length ? next.rows : null;
+      const keys = rows ? rows.keys : [], hiddenKey = next.hidden.join(",");
+      const before = this._applied || {hidden: "", keys: new Set()};
+      const onlyAdded = before.hidden === hiddenKey && [...before.keys].every(
+        (key) => keys.includes(key));
+      hidden = new Uint8Array(baseCount);
+      for (const i of next.hidden) hidden[i] = 1;
+      changes = rows;
+      count = baseCount + keys.length;
+      this._world = new Float64Array(2 * count);
+      this._world.set(this._baseWorld);
+      this._project(baseCount, count, this._world);
+      const screen = new Float32Array(2 * count);
+      screen.set(this._screen.subarray(0, 2 * baseCount));
+      this._screen = screen;
+      if (onlyAdded) {
+        keys.forEach((key, j) => before.keys.has(key) || this._paint(baseCount + j));
+      } else {
+        this._draw();
+      }
+      this._applied = {hidden: hiddenKey, keys: new Set(keys)};
+      map.getContainer().dataset.assetCount = String(count - next.hidden.length);
+    },
+    // Changes arrive beside the map in the page (see changes_script), for the payload named
+    // `for`; a map drawn from another payload is about to be replaced and leaves them alone.
+    watch: function (name) {
+      let seen = null;
+      const look = () => {
+        const found = window.parent.document.querySelector(
+          `[data-assetmap-changes][data-for="${name}"]`);
+        const text = found ? found.dataset.assetmapChanges : null;
+        if (text && text !== seen) {
+          seen = text;
+          this.apply(JSON.parse(text));
+        }
+      };
+      look();
+      new window.parent.MutationObserver(look).observe(
+        window.parent.document.body, {childList: true, subtree: true, attributes: true,
+                                      attributeFilter: ["data-assetmap-changes"]});
     },
     _draw: function () {
       // A quarter of the view extra on every side, so panning shows assets before it ends.
@@ -347,18 +408,26 @@ _ASSETS_JS = """
       this._canvas.style.height = size.y + "px";
       const context = this._canvas.getContext("2d");
       context.scale(ratio, ratio);
-      const scale = map.getZoomScale(map.getZoom(), 0);
-      const origin = map.getPixelOrigin().add(topLeft);
-      const sprites = data.kinds.map((kind) => sprite(colours[kind] || "#777777", ratio));
-      const half = RADIUS + 2;
-      for (let i = 0; i < count; i++) {
-        const x = Math.round(this._world[2 * i] * scale - origin.x);
-        const y = Math.round(this._world[2 * i + 1] * scale - origin.y);
-        this._screen[2 * i] = x;
-        this._screen[2 * i + 1] = y;
-        if (x < -half || y < -half || x > size.x + half || y > size.y + half) continue;
-        context.drawImage(sprites[data.k[i]], x - half, y - half, 2 * half, 2 * half);
-      }
+      // Changes come in the same list of kinds as the payload, so one sprite per kind serves.
+      this._frame = {
+        context: context,
+        size: size,
+        scale: map.getZoomScale(map.getZoom(), 0),
+        origin: map.getPixelOrigin().add(topLeft),
+        sprites: base.kinds.map((kind) => sprite(colours[kind] || "#777777", ratio)),
+      };
+      for (let i = 0; i < count; i++) this._paint(i);
+    },
+    _paint: function (i) {
+      const {context, size, scale, origin, sprites} = this._frame, half = RADIUS + 2;
+      const x = Math.round(this._world[2 * i] * scale - origin.x);
+      const y = Math.round(this._world[2 * i + 1] * scale - origin.y);
+      this._screen[2 * i] = x;
+      this._screen[2 * i + 1] = y;
+      if (x < -half || y < -half || x > size.x + half || y > size.y + half) return;
+      if (!shown(i)) return;
+      const kind = i < baseCount ? base.k[i] : changes.k[i - baseCount];
+      context.drawImage(sprites[kind], x - half, y - half, 2 * half, 2 * half);
     },
     _animateZoom: function (event) {
       const map = this._map;
@@ -373,7 +442,7 @@ _ASSETS_JS = """
         const dx = this._screen[2 * i] - point.x;
         const dy = this._screen[2 * i + 1] - point.y;
         const distance = dx * dx + dy * dy;
-        if (distance <= best) {
+        if (distance <= best && shown(i)) {
           best = distance;
           found = i;
         }
@@ -394,26 +463,32 @@ _ASSETS_JS = """
       this._popup.setLatLng(latLng(i)).setContent(popupContent(i)).openOn(this._map);
     },
     openTooltip: function (i) {
-      this._tooltip.setLatLng(latLng(i)).setContent(text(data.n[i]));
+      const [data, j] = locate(i);
+      this._tooltip.setLatLng(latLng(i)).setContent(text(data.n[j]));
       this._map.openTooltip(this._tooltip);
     },
     // Marker-like handles, made on demand, for scripts and tests that want one asset.
     getLayers: function () {
       const layer = this, map = this._map;
-      return Array.from({length: count}, (_, i) => ({
-        feature: {properties: {name: data.n[i], kind: data.kinds[data.k[i]]}},
-        getLatLng: () => latLng(i),
-        openPopup: () => layer.openPopup(i),
-        closePopup: () => map.closePopup(layer._popup),
-        getPopup: () => layer._popup,
-        openTooltip: () => layer.openTooltip(i),
-        closeTooltip: () => map.closeTooltip(layer._tooltip),
-        getTooltip: () => layer._tooltip,
-      }));
+      const rows = Array.from({length: count}, (_, i) => i).filter(shown);
+      return rows.map((i) => {
+        const [data, j] = locate(i);
+        return {
+          feature: {properties: {name: data.n[j], kind: data.kinds[data.k[j]]}},
+          getLatLng: () => latLng(i),
+          openPopup: () => layer.openPopup(i),
+          closePopup: () => map.closePopup(layer._popup),
+          getPopup: () => layer._popup,
+          openTooltip: () => layer.openTooltip(i),
+          closeTooltip: () => map.closeTooltip(layer._tooltip),
+          getTooltip: () => layer._tooltip,
+        };
+      });
     },
   });
   const layer = new AssetLayer().addTo(map);
   map.getContainer().dataset.assetCount = String(count);
+  if ({{ this.watch }}) layer.watch({{ this.watch }});
   window.assetmap = Object.assign(window.assetmap || {}, {map: map, assets: layer});
 })();
 """
@@ -463,12 +538,13 @@ def _lookup(values: np.ndarray) -> tuple[list[str], list[int]]:
     return [str(u) for u in uniques], codes.tolist()
 
 
-def assets_to_map_data(assets_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
+def assets_to_map_data(assets_gdf: gpd.GeoDataFrame, details: bool | None = None) -> dict[str, Any]:
     """What the map draws, column by column and compactly encoded.
 
     Coordinates travel as integer steps of 1e-6 degrees (10 cm) from the south-west corner;
     kinds, categories and areas as indexes into lists of translated labels. Popups carry all
-    details up to DETAIL_LIMIT assets; beyond that, name, kind, category and area.
+    details up to DETAIL_LIMIT assets (unless `details` says otherwise); beyond that, name,
+    kind, category and area.
     """
     frame = assets_gdf
     base = [float(frame["lon"].min()), float(frame["lat"].min())] if len(frame) else [0.0, 0.0]
@@ -490,7 +566,7 @@ def assets_to_map_data(assets_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
         "n": _shown_column(frame, "name").tolist(),
         "labels": {name: field_label(name) for name in ("kind", "category", "area", "website")},
     }
-    if len(frame) <= DETAIL_LIMIT:
+    if details if details is not None else len(frame) <= DETAIL_LIMIT:
         records = frame.drop(columns="geometry").to_dict("records")
         data["d"] = [_popup_rows(record) for record in records]
         data["w"] = [text_or_empty(record.get("website")) for record in records]
@@ -500,6 +576,49 @@ def assets_to_map_data(assets_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
 def assets_to_map_json(assets_gdf: gpd.GeoDataFrame) -> SafeJson:
     """The map's payload as the script reads it."""
     return SafeJson(safe_json(assets_to_map_data(assets_gdf)))
+
+
+@dataclass(frozen=True)
+class MapChanges:
+    """How the assets now differ from a map's payload: the payload rows to hide (gone or
+    changed since) and the ids of the assets to draw again (new or changed since)."""
+
+    hidden: np.ndarray
+    fresh: pd.Index
+
+    def __len__(self) -> int:
+        return len(self.hidden) + len(self.fresh)
+
+
+def map_changes(drawn: pd.Series, now: pd.Series) -> MapChanges:
+    """Compare version by asset id: `drawn` in payload order, `now` as the assets are now."""
+    # Only `drawn`'s index is looked up: it lives as long as its map, and so does its hash table.
+    position = drawn.index.get_indexer(now.index)
+    known = position >= 0
+    same = known.copy()
+    same[known] = drawn.to_numpy()[position[known]] == now.to_numpy()[known]
+    stale = np.ones(len(drawn), dtype=bool)
+    stale[position[same]] = False
+    return MapChanges(hidden=np.flatnonzero(stale), fresh=now.index[~same])
+
+
+def changes_html(
+    payload_name: str, hidden: np.ndarray, fresh: gpd.GeoDataFrame, details: bool
+) -> str:
+    """What shows `fresh` on an open map drawn from an older payload: a hidden element the
+    map watches (see _ASSETS_JS), so that the map's own megabytes are not sent again.
+
+    It carries every change since that payload, not only the newest, so a map that opens
+    now and one open for an hour end up the same.
+    """
+    rows = None
+    if len(fresh):
+        rows = assets_to_map_data(fresh, details)
+        rows["keys"] = [f"{i}:{v}" for i, v in zip(fresh["id"], fresh["version"], strict=True)]
+    # safe_json leaves no < or > in the text: the page's sanitiser drops attributes with tags.
+    changes = html.escape(safe_json({"hidden": hidden.tolist(), "rows": rows}), quote=True)
+    name = html.escape(payload_name, quote=True)
+    return f'<div hidden data-for="{name}" data-assetmap-changes="{changes}"></div>'
 
 
 def areas_to_map_features(
@@ -549,12 +668,14 @@ def build_asset_map(
     zone_gdf: gpd.GeoDataFrame | None = None,
     link_lines: dict[str, Any] | None = None,
     assets_json: SafeJson | None = None,
+    watch: str | None = None,
 ) -> folium.Map:
     """The map of assets over area outlines (or a choropleth, and a covered zone).
 
     `assets_json` is the assets' payload when the caller made it (assets_to_map_json), or a
     placeholder the caller swaps for it in the rendered script, so that megabytes of payload
-    never pass through folium's templates.
+    never pass through folium's templates. With `watch`, the map shows the changes that
+    changes_html gives for the payload of that name.
     """
     shown = areas_gdf if not areas_gdf.empty else assets_gdf
     extent = None if shown.empty else tuple(shown.total_bounds)
@@ -570,6 +691,7 @@ def build_asset_map(
         _ASSETS_JS,
         data=assets_json or assets_to_map_json(assets_gdf),
         colours=KIND_COLOURS,
+        watch=watch,
     ).add_to(fmap)
     if (assets_gdf.get("source") == "osm").any():
         _Script(_ATTRIBUTION_JS, text=OSM_DATA_ATTRIBUTION).add_to(fmap)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import threading
 import uuid
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -30,19 +31,22 @@ from assetmap.accounts import (
     visitor,
 )
 from assetmap.areas import list_areas
-from assetmap.assets import AssetFilter, count_by_status, list_assets
+from assetmap.assets import AssetFilter, asset_versions, count_by_status, list_assets
 from assetmap.config import PROJECT_DIR, ConfigError, Settings
 from assetmap.db import Database, DatabaseError, connect, data_version, utc_now
 from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext, language, set_language
 from assetmap.links import links_to_lines, list_links, public_links
 from assetmap.mapping import (
+    DETAIL_LIMIT,
     LEGEND_TITLE,
     MapScripts,
     SafeJson,
     assets_to_map_json,
     build_asset_map,
+    changes_html,
     install_map_scripts,
     legend_entries,
+    map_changes,
 )
 from assetmap.models import Problem
 from assetmap.planning import service_coverage
@@ -134,9 +138,26 @@ def _version(db: Database) -> int:
     version = data_version(db)
     if _newest_version.get(db.location) != version:
         _newest_version[db.location] = version
-        for cached in (_assets, _public_assets, _asset_map):
+        for cached in (_assets, _public_assets, _versions, _map_update):
             cached.clear()
     return version
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _versions(
+    _db: Database, location: str, version: int, asset_filter: AssetFilter
+) -> pd.DataFrame:
+    """Version by asset id of the matching assets, and whether each is a lapsed person."""
+    found = asset_versions(_db, asset_filter)
+    lapsed = consent_lapsed(found, utc_now()).to_numpy()
+    return pd.DataFrame(
+        {"version": found["version"].to_numpy(), "lapsed": lapsed}, index=_id_index(found["id"])
+    )
+
+
+def _id_index(ids: pd.Series) -> pd.Index:
+    """Asset ids as an index of Python strings: looked up twice as fast as Arrow strings."""
+    return pd.Index(ids.to_numpy(dtype=object), dtype=object)
 
 
 def _view(asset_filter: AssetFilter) -> _View:
@@ -145,9 +166,14 @@ def _view(asset_filter: AssetFilter) -> _View:
     private = current_actor().may("see_private")
     lapsed = 0
     if not private:
-        found = _assets(db, db.location, version, asset_filter)
-        lapsed = int(consent_lapsed(found, utc_now()).sum())
+        lapsed = int(_versions(db, db.location, version, asset_filter)["lapsed"].sum())
     return _View(db.location, version, asset_filter, private, lapsed)
+
+
+def asset_count(asset_filter: AssetFilter) -> int:
+    """How many assets match, as the current person may see them, without loading them."""
+    view = _view(asset_filter)
+    return len(_versions(database(), view.location, view.version, asset_filter)) - view.lapsed
 
 
 def _view_assets(db: Database, view: _View) -> gpd.GeoDataFrame:
@@ -195,27 +221,137 @@ def visible_links(visible_assets: gpd.GeoDataFrame) -> pd.DataFrame:
     return public_links(list_links(database()), visible_assets, today)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _asset_map(
-    _db: Database, view: _View, language: str, links_on: date | None, height: int
-) -> dict[str, Any]:
-    """The map's component arguments, built once per view, language and links setting.
+LIVE_MAP_SECONDS = 0.5
+"""How often an open map looks for new data: an asset added anywhere shows within about this.
+A look that finds nothing new costs one small query and sends nothing but a reference."""
+
+MAX_MAP_CHANGES = 2_000
+"""Beyond this many changed assets, a map's payload is made anew instead of updated."""
+
+
+@dataclass(frozen=True)
+class _MapKey:
+    """Everything a map's payload depends on besides the assets' data."""
+
+    location: str
+    asset_filter: AssetFilter
+    private: bool
+    lapsed: int
+    areas: str
+    language: str
+    links_on: date | None
+    height: int
+
+
+@dataclass(frozen=True)
+class _MapBase:
+    """A map's component arguments as made at `version`, and what it drew: the version of
+    each asset by id, in payload order."""
+
+    version: int
+    name: str
+    arguments: dict[str, Any]
+    drawn: pd.Series
+    details: bool
+
+
+class _MapBases:
+    """The newest payload of each map, kept while the data change.
+
+    Remaking a map of 100,000 assets takes a second and sends megabytes; a change is sent
+    as itself instead (_map_update), until there are too many.
+    """
+
+    KEPT = 8
+
+    def __init__(self) -> None:
+        self._bases: dict[_MapKey, _MapBase] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: _MapKey) -> _MapBase | None:
+        return self._bases.get(key)
+
+    def make(self, key: _MapKey, version: int, build: Callable[[], _MapBase]) -> _MapBase:
+        """The base for `key` at `version`, built once even when sessions ask together."""
+        with self._lock:
+            base = self._bases.get(key)
+            if base is None or base.version != version:
+                base = build()
+                self._bases.pop(key, None)
+                self._bases[key] = base
+                while len(self._bases) > self.KEPT:
+                    del self._bases[next(iter(self._bases))]
+            return base
+
+
+@st.cache_resource
+def _map_bases() -> _MapBases:
+    return _MapBases()
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _areas_digest(_db: Database, location: str, version: int) -> str:
+    found = _areas(_db, location, version)
+    shapes = b"".join(found.geometry.to_wkb())
+    named = "\n".join(f"{row.id}\t{row.name}" for row in found.itertuples())
+    return hashlib.sha256(named.encode() + shapes).hexdigest()
+
+
+def _map_base(db: Database, view: _View, key: _MapKey) -> _MapBase:
+    """The map's component arguments for the view's data.
 
     The payload waits outside as a placeholder named by its digest (so the component's key
-    still changes with the data) while folium and st_folium render and rework the script.
+    still changes with the data) while folium and st_folium render and rework the script;
+    the map watches for changes under that name.
     """
-    shown = _view_assets(_db, view)
+    shown = _view_assets(db, view)
     lines = None
-    if links_on is not None:
-        lines = links_to_lines(public_links(list_links(_db), shown, links_on), shown)
+    if key.links_on is not None:
+        lines = links_to_lines(public_links(list_links(db), shown, key.links_on), shown)
     payload = assets_to_map_json(shown)
     slot = SafeJson("assetmapData" + hashlib.sha256(payload.encode()).hexdigest()[:24])
     fmap = build_asset_map(
-        shown, areas(), settings().tiles, map_scripts(), height, link_lines=lines, assets_json=slot
+        shown,
+        _areas(db, view.location, view.version),
+        settings().tiles,
+        map_scripts(),
+        key.height,
+        link_lines=lines,
+        assets_json=slot,
+        watch=str(slot),
     )
-    arguments = _folium_arguments(fmap, "asset_map", height)
+    arguments = _folium_arguments(fmap, "asset_map", key.height)
     arguments["script"] = arguments["script"].replace(slot, payload, 1)
-    return arguments
+    drawn = pd.Series(shown["version"].to_numpy(), index=_id_index(shown["id"]))
+    return _MapBase(view.version, slot, arguments, drawn, len(shown) <= DETAIL_LIMIT)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _map_update(
+    _db: Database, _base: _MapBase, key: _MapKey, base_version: int, version: int
+) -> str | None:
+    """What brings a map made at `base_version` up to `version` (changes_html); None when
+    so much changed that a new payload is better."""
+    found = _versions(_db, key.location, version, key.asset_filter)
+    if not key.private:
+        found = found[~found["lapsed"]]
+    changes = map_changes(_base.drawn, found["version"])
+    if len(changes) > MAX_MAP_CHANGES:
+        return None
+    fresh = list_assets(_db, replace(key.asset_filter, ids=tuple(changes.fresh)))
+    if not key.private:
+        fresh = public_assets(fresh, utc_now())
+    return changes_html(_base.name, changes.hidden, fresh, _base.details)
+
+
+def _drawn_map(db: Database, view: _View, key: _MapKey) -> tuple[_MapBase, str | None]:
+    """The map's base arguments, and what brings them up to the view's data if needed."""
+    base = _map_bases().get(key)
+    if base is not None and base.version != view.version and key.links_on is None:
+        update = _map_update(db, base, key, base.version, view.version)
+        if update is not None:
+            return base, update
+    return _map_bases().make(key, view.version, lambda: _map_base(db, view, key)), None
 
 
 def _folium_arguments(fmap: folium.Map, key: str, height: int) -> dict[str, Any]:
@@ -252,10 +388,25 @@ def _folium_arguments(fmap: folium.Map, key: str, height: int) -> dict[str, Any]
 
 
 def asset_map(asset_filter: AssetFilter, with_links: bool, height: int = 600) -> None:
-    """The map of the matching assets; a run with nothing changed sends the cached map again."""
-    links_on = utc_now().date() if with_links else None
-    arguments = _asset_map(database(), _view(asset_filter), language(), links_on, height)
-    streamlit_folium._component_func(**arguments)
+    """The map of the matching assets. A run with nothing changed sends the same map again;
+    after a change, an open map updates where it is (pan and zoom kept) unless links are
+    shown, which are drawn anew."""
+    db = database()
+    view = _view(asset_filter)
+    key = _MapKey(
+        view.location,
+        asset_filter,
+        view.private,
+        view.lapsed,
+        _areas_digest(db, view.location, view.version),
+        language(),
+        utc_now().date() if with_links else None,
+        height,
+    )
+    base, update = _drawn_map(db, view, key)
+    streamlit_folium._component_func(**base.arguments)
+    if update is not None:
+        st.html(update)
 
 
 def remembered(name: str, key: Hashable, compute: Callable[[], T]) -> T:
