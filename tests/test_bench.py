@@ -21,4 +21,5 @@ def test_scale_benchmark_runs_at_a_small_size(tmp_path):
     table = out.read_text()
     assert "| 200 | Assetmap |" in table and "| 200 | usual |" in table
     assert "GeoJSON export of 200 assets" in table
-    assert "approve an asset on Review until it is on the map" in table
+    assert "approve an asset on Review until it is on a map open elsewhere" in table
+    assert "approve an asset on Review, then open the Map page" in table
