@@ -356,9 +356,10 @@ _ASSETS_JS = """
     apply: function (next) {
       const rows = next.rows && next.rows.n.length ? next.rows : null;
       const keys = rows ? rows.keys : [], hiddenKey = next.hidden.join(",");
+      const keySet = new Set(keys);
       const before = this._applied || {hidden: "", keys: new Set()};
       const onlyAdded = before.hidden === hiddenKey && [...before.keys].every(
-        (key) => keys.includes(key));
+        (key) => keySet.has(key));
       hidden = new Uint8Array(baseCount);
       for (const i of next.hidden) hidden[i] = 1;
       changes = rows;
@@ -374,10 +375,10 @@ _ASSETS_JS = """
       } else {
         this._draw();
       }
-      this._applied = {hidden: hiddenKey, keys: new Set(keys)};
+      this._applied = {hidden: hiddenKey, keys: keySet};
       map.getContainer().dataset.assetCount = String(count - next.hidden.length);
     },
-    // Changes arrive beside the map in the page (see changes_script), for the payload named
+    // Changes arrive beside the map in the page (see changes_html), for the payload named
     // `for`; a map drawn from another payload is about to be replaced and leaves them alone.
     watch: function (name) {
       let seen = null;
