@@ -45,10 +45,13 @@ UPDATE_ASSET = (
     f"UPDATE assets SET {', '.join(f'{name} = ?' for name in STORED_FIELDS if name != 'id')} "
     "WHERE id = ?"
 )
-SELECT_ASSETS = f"""
-    SELECT {", ".join(f"a.{name}" for name in STORED_FIELDS)}, ar.name AS area_name,
-           (SELECT count(*) FROM flags f WHERE f.asset_id = a.id) AS flag_count
+# Reports are counted once and joined: a count per asset in a subquery kept about 60 MB
+# of DuckDB's working memory at 100,000 assets.
+SELECT_ASSETS = """
+    SELECT {columns}, ar.name AS area_name, coalesce(reports.n, 0) AS flag_count
     FROM assets a LEFT JOIN areas ar ON ar.id = a.area_id
+    LEFT JOIN (SELECT asset_id, count(*) AS n FROM flags GROUP BY asset_id) reports
+        ON reports.asset_id = a.id
 """
 SELECT_ASSET_BY_ID = f"SELECT {', '.join(STORED_FIELDS)} FROM assets WHERE id = ?"
 SET_STATUS = (
@@ -485,12 +488,18 @@ def erase_asset(db: Database, asset_id: str, actor: Actor) -> None:
         bump_data_version(session)
 
 
-def list_assets(db: Database, asset_filter: AssetFilter | None = None) -> gpd.GeoDataFrame:
-    """Assets matching the filter as a WGS84 GeoDataFrame, with area name and report count."""
+def list_assets(
+    db: Database, asset_filter: AssetFilter | None = None, columns: Sequence[str] = STORED_FIELDS
+) -> gpd.GeoDataFrame:
+    """Assets matching the filter as a WGS84 GeoDataFrame, with area name and report count.
+
+    `columns` (stored fields, including lon and lat) narrows what is read for large lists.
+    """
     where, params = (asset_filter or AssetFilter()).where()
-    frame = db.frame(f"{SELECT_ASSETS}{where} ORDER BY a.name, a.id", params)
+    select = SELECT_ASSETS.format(columns=", ".join(f"a.{name}" for name in columns))
+    frame = db.frame(f"{select}{where} ORDER BY a.name, a.id", params)
     geometry = gpd.points_from_xy(frame["lon"], frame["lat"])
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84, copy=False)
 
 
 def asset_versions(db: Database, asset_filter: AssetFilter | None = None) -> pd.DataFrame:
