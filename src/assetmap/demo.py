@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import pyogrio
-
 from assetmap.accounts import Actor
 from assetmap.areas import replace_areas
 from assetmap.assets import count_by_status
@@ -14,7 +12,7 @@ from assetmap.config import DEMO_DIR
 from assetmap.db import Database
 from assetmap.indicators import import_indicators, list_indicators, save_indicator
 from assetmap.io.importing import import_rows
-from assetmap.io.readers import rows_from_file
+from assetmap.io.readers import read_layer, rows_from_file
 from assetmap.network import replace_walk_network
 
 AREAS_FILE = "areas.geojson"
@@ -42,9 +40,9 @@ def is_empty(db: Database) -> bool:
 
 def load_demo(db: Database, actor: Actor, demo_dir: Path = DEMO_DIR) -> DemoReport:
     """Load the demo areas and its approved OSM assets; assets already loaded are skipped."""
-    areas = replace_areas(db, pyogrio.read_dataframe(demo_dir / AREAS_FILE), actor)
+    areas = replace_areas(db, read_layer(demo_dir / AREAS_FILE), actor)
     report = import_rows(db, rows_from_file(demo_dir / ASSETS_FILE), actor, status="approved")
-    replace_walk_network(db, actor, pyogrio.read_dataframe(demo_dir / NETWORK_FILE))
+    replace_walk_network(db, actor, read_layer(demo_dir / NETWORK_FILE))
     import_indicators(
         db,
         actor,

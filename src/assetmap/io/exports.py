@@ -8,7 +8,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 
 from assetmap.io.geojson import (
     COORDINATE_DECIMALS,
@@ -82,6 +81,8 @@ def write_areas(areas_gdf: gpd.GeoDataFrame, fmt: str, path: Path) -> int:
 
 def _write_gpkg(frame: gpd.GeoDataFrame, path: Path, layer: str) -> None:
     """Write through a temporary file, so a failed export never leaves half a GeoPackage."""
+    import pyogrio  # GDAL is loaded on first use, as in read_layer
+
     partial = path.with_name(path.name + ".partial.gpkg")
     partial.unlink(missing_ok=True)
     pyogrio.write_dataframe(frame, partial, layer=layer, driver="GPKG")

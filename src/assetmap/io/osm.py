@@ -7,16 +7,13 @@ asset keeps its OSM element ("node/123", "way/45", "relation/6") as its source i
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
-import pyogrio
 
 from assetmap.i18n import gettext
-from assetmap.io.readers import ImportFileError
+from assetmap.io.readers import ImportFileError, read_layer
 from assetmap.models import CATEGORIES, DEFAULT_SECTOR, TEXT_LIMITS
 
 OSM_CATEGORIES: dict[tuple[str, str], tuple[str, str]] = {
@@ -123,16 +120,10 @@ def _element(layer: str, record: dict[str, Any]) -> str:
     return f"relation/{int(record['osm_id'])}"
 
 
-def _read_layer(path: Path, layer: str) -> gpd.GeoDataFrame:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return pyogrio.read_dataframe(path, layer=layer, on_invalid="ignore")
-
-
 def assets_from_osm(path: Path) -> list[dict[str, Any]]:
     """Raw asset rows for the community amenities in an OSM extract, in OSM element order."""
     try:
-        layers = {layer: _read_layer(path, layer) for layer in _LAYERS}
+        layers = {layer: read_layer(path, layer) for layer in _LAYERS}
     except Exception as error:
         raise ImportFileError(
             gettext("{name} could not be read as OpenStreetMap data: {reason}").format(

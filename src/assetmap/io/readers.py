@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import pyogrio
 
 from assetmap.i18n import gettext
 
@@ -71,6 +70,18 @@ def rows_from_file(
     )
 
 
+def read_layer(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
+    """One layer of a spatial file through GDAL, broken geometries read as missing.
+
+    GDAL is loaded on first use: it adds about 30 MB to a server that may only show maps.
+    """
+    import pyogrio
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return pyogrio.read_dataframe(path, layer=layer, on_invalid="ignore")
+
+
 def read_map_file(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
     """A spatial file through GDAL, with a plain message when it cannot be read.
 
@@ -78,9 +89,7 @@ def read_map_file(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
     caller can name the features at fault.
     """
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            frame = pyogrio.read_dataframe(path, layer=layer, on_invalid="ignore")
+        frame = read_layer(path, layer)
     except Exception as error:
         raise ImportFileError(
             gettext("{name} could not be read as a map file: {reason}").format(
