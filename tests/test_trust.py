@@ -88,6 +88,19 @@ def test_passwords_are_stored_as_argon2_hashes(db):
     assert authenticate(db, "kari", PASSWORD) == Actor("kari", "team")
 
 
+def test_a_password_hashed_with_older_settings_is_rehashed_at_login(db):
+    import argon2
+
+    add_user(db, ADMIN, "kari", "team", PASSWORD)
+    older = argon2.PasswordHasher(memory_cost=65_536, time_cost=3).hash(PASSWORD)
+    with db.transaction() as session:
+        session.execute("UPDATE users SET password_hash = ? WHERE name = 'kari'", (older,))
+    assert authenticate(db, "kari", PASSWORD) == Actor("kari", "team")
+    stored = db.scalar("SELECT password_hash FROM users WHERE name = 'kari'")
+    assert stored != older and "m=19456,t=2,p=1" in stored
+    assert authenticate(db, "kari", PASSWORD) == Actor("kari", "team")
+
+
 def test_wrong_password_and_unknown_user_get_the_same_answer(db):
     add_user(db, ADMIN, "kari", "team", PASSWORD)
     with pytest.raises(AccountError, match="Wrong user name or password") as wrong:

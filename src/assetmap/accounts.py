@@ -40,7 +40,9 @@ MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 _NAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
-_hasher = argon2.PasswordHasher()
+# OWASP's Argon2id setting (19 MiB, 2 passes): argon2-cffi's default takes 64 MiB per
+# login, so a few logins at once would add hundreds of MB to a server holding large maps.
+_hasher = argon2.PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 SELECT_USER = "SELECT name, role, email, password_hash, failed_logins, locked_until FROM users"
@@ -136,9 +138,12 @@ def authenticate(db: Database, name: str, password: str, now: datetime | None = 
     if not _verify(password_hash, password):
         _record_failure(db, name, failed + 1, moment)
         raise AccountError(gettext("Wrong user name or password."))
+    rehashed = _hasher.hash(password) if _hasher.check_needs_rehash(password_hash) else None
     with db.transaction() as session:
         session.execute(
-            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE name = ?", (name,)
+            "UPDATE users SET failed_logins = 0, locked_until = NULL, "
+            "password_hash = coalesce(?, password_hash) WHERE name = ?",
+            (rehashed, name),
         )
     return Actor(name, role)
 
