@@ -39,6 +39,7 @@ from assetmap.audit import history, versions
 from assetmap.cli import main
 from assetmap.db import backup, connect, restore
 from assetmap.io.importing import import_rows
+from assetmap.mapping import SUMMARY_FIELDS
 from assetmap.models import ValidationError, distance_km
 from assetmap.privacy import GRID_METRES, consent_lapsed, public_assets
 
@@ -223,6 +224,22 @@ def test_nearby_people_share_one_generalised_point(db):
     shown = public_assets(list_assets(db), now_utc()).set_index("id")
     assert tuple(shown.loc[str(first.id), ["lon", "lat"]]) == tuple(
         shown.loc[str(second.id), ["lon", "lat"]]
+    )
+
+
+def test_a_map_summary_protects_people_as_the_full_list_does(db):
+    aino = approved(db, AINO)
+    approved(db, CHOIR)
+    summary = list_assets(db, columns=SUMMARY_FIELDS)
+    assert set(summary.columns) == {*SUMMARY_FIELDS, "area_name", "flag_count", "geometry"}
+    shown = public_assets(summary, now_utc()).set_index("id")
+    full = public_assets(list_assets(db), now_utc()).set_index("id")
+    assert tuple(shown.loc[str(aino.id), ["lon", "lat"]]) == tuple(
+        full.loc[str(aino.id), ["lon", "lat"]]
+    )
+    assert (shown.loc[str(aino.id), "lon"], shown.loc[str(aino.id), "lat"]) != (
+        AINO["lon"],
+        AINO["lat"],
     )
 
 

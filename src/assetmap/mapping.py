@@ -71,6 +71,19 @@ _VENDOR_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
 COORDINATE_SCALE = 1_000_000
 DETAIL_LIMIT = 5_000
 """Above this many assets, popups leave out address, opening hours and the other details."""
+SUMMARY_FIELDS = (
+    "id",
+    "version",
+    "name",
+    "kind",
+    "category",
+    "lon",
+    "lat",
+    "source",
+    "consent_renew_by",
+)
+"""The stored fields a map without details needs (area_name comes with every list): what it
+draws, the versions it compares, and consent, which decides whether a person is shown."""
 
 OSM_DATA_ATTRIBUTION = (
     'Data &copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
@@ -574,9 +587,9 @@ def assets_to_map_data(assets_gdf: gpd.GeoDataFrame, details: bool | None = None
     return data
 
 
-def assets_to_map_json(assets_gdf: gpd.GeoDataFrame) -> SafeJson:
+def assets_to_map_json(assets_gdf: gpd.GeoDataFrame, details: bool | None = None) -> SafeJson:
     """The map's payload as the script reads it."""
-    return SafeJson(safe_json(assets_to_map_data(assets_gdf)))
+    return SafeJson(safe_json(assets_to_map_data(assets_gdf, details)))
 
 
 @dataclass(frozen=True)

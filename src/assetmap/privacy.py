@@ -61,15 +61,18 @@ def consent_lapsed(assets_gdf: gpd.GeoDataFrame, now: datetime) -> pd.Series:
 
 
 def public_assets(assets_gdf: gpd.GeoDataFrame, now: datetime) -> gpd.GeoDataFrame:
-    """What anyone may see: no lapsed people, people generalised, contacts only if public."""
+    """What anyone may see: no lapsed people, people generalised, contacts only if public.
+
+    A frame of fewer columns (see mapping.SUMMARY_FIELDS) needs kind, consent_renew_by,
+    lon and lat, and contact_public when it has phone or e-mail.
+    """
     shown = assets_gdf[~consent_lapsed(assets_gdf, now)].copy()
-    private = ~shown["contact_public"].astype(bool)
-    for field in PRIVATE_CONTACT_FIELDS:
-        shown.loc[private, field] = ""
+    contacts = [field for field in PRIVATE_CONTACT_FIELDS if field in shown]
+    if contacts:
+        shown.loc[~shown["contact_public"].astype(bool), contacts] = ""
     people = shown["kind"] == "person"
     if people.any():
-        for field in PERSON_HIDDEN_FIELDS:
-            shown.loc[people, field] = ""
+        shown.loc[people, [field for field in PERSON_HIDDEN_FIELDS if field in shown]] = ""
         lon, lat = generalise_points(shown.loc[people, "lon"], shown.loc[people, "lat"])
         shown.loc[people, "lon"], shown.loc[people, "lat"] = lon, lat
         shown["geometry"] = gpd.points_from_xy(shown["lon"], shown["lat"])

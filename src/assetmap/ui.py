@@ -31,7 +31,13 @@ from assetmap.accounts import (
     visitor,
 )
 from assetmap.areas import list_areas
-from assetmap.assets import AssetFilter, asset_versions, count_by_status, list_assets
+from assetmap.assets import (
+    STORED_FIELDS,
+    AssetFilter,
+    asset_versions,
+    count_by_status,
+    list_assets,
+)
 from assetmap.config import PROJECT_DIR, ConfigError, Settings
 from assetmap.db import Database, DatabaseError, connect, data_version, utc_now
 from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext, language, set_language
@@ -39,6 +45,7 @@ from assetmap.links import links_to_lines, list_links, public_links
 from assetmap.mapping import (
     DETAIL_LIMIT,
     LEGEND_TITLE,
+    SUMMARY_FIELDS,
     MapScripts,
     SafeJson,
     assets_to_map_json,
@@ -57,6 +64,7 @@ if TYPE_CHECKING:
 
 STATIC_DIR = PROJECT_DIR / "static"
 T = TypeVar("T")
+ALL_COLUMNS = tuple(STORED_FIELDS)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -100,18 +108,28 @@ def map_scripts() -> MapScripts:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _assets(
-    _db: Database, location: str, version: int, asset_filter: AssetFilter
+    _db: Database,
+    location: str,
+    version: int,
+    asset_filter: AssetFilter,
+    columns: tuple[str, ...] = ALL_COLUMNS,
 ) -> gpd.GeoDataFrame:
-    """One frame per filter and data version, shared by every session: callers never change it."""
-    return list_assets(_db, asset_filter)
+    """One frame per filter, columns and data version, shared by every session: callers
+    never change it."""
+    return list_assets(_db, asset_filter, columns)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _public_assets(
-    _db: Database, location: str, version: int, asset_filter: AssetFilter, lapsed: int
+    _db: Database,
+    location: str,
+    version: int,
+    asset_filter: AssetFilter,
+    lapsed: int,
+    columns: tuple[str, ...] = ALL_COLUMNS,
 ) -> gpd.GeoDataFrame:
     """The visitors' view, worked out again only when the data change or a consent lapses."""
-    return public_assets(_assets(_db, location, version, asset_filter), utc_now())
+    return public_assets(_assets(_db, location, version, asset_filter, columns), utc_now())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -170,16 +188,21 @@ def _view(asset_filter: AssetFilter) -> _View:
     return _View(db.location, version, asset_filter, private, lapsed)
 
 
+def _shown_count(db: Database, view: _View) -> int:
+    return len(_versions(db, view.location, view.version, view.asset_filter)) - view.lapsed
+
+
 def asset_count(asset_filter: AssetFilter) -> int:
     """How many assets match, as the current person may see them, without loading them."""
-    view = _view(asset_filter)
-    return len(_versions(database(), view.location, view.version, asset_filter)) - view.lapsed
+    return _shown_count(database(), _view(asset_filter))
 
 
-def _view_assets(db: Database, view: _View) -> gpd.GeoDataFrame:
+def _view_assets(
+    db: Database, view: _View, columns: tuple[str, ...] = ALL_COLUMNS
+) -> gpd.GeoDataFrame:
     if view.private:
-        return _assets(db, view.location, view.version, view.asset_filter)
-    return _public_assets(db, view.location, view.version, view.asset_filter, view.lapsed)
+        return _assets(db, view.location, view.version, view.asset_filter, columns)
+    return _public_assets(db, view.location, view.version, view.asset_filter, view.lapsed, columns)
 
 
 def assets(asset_filter: AssetFilter) -> gpd.GeoDataFrame:
@@ -304,11 +327,12 @@ def _map_base(db: Database, view: _View, key: _MapKey) -> _MapBase:
     still changes with the data) while folium and st_folium render and rework the script;
     the map watches for changes under that name.
     """
-    shown = _view_assets(db, view)
+    details = _shown_count(db, view) <= DETAIL_LIMIT
+    shown = _view_assets(db, view, ALL_COLUMNS if details else SUMMARY_FIELDS)
     lines = None
     if key.links_on is not None:
         lines = links_to_lines(public_links(list_links(db), shown, key.links_on), shown)
-    payload = assets_to_map_json(shown)
+    payload = assets_to_map_json(shown, details)
     slot = SafeJson("assetmapData" + hashlib.sha256(payload.encode()).hexdigest()[:24])
     fmap = build_asset_map(
         shown,
@@ -323,7 +347,7 @@ def _map_base(db: Database, view: _View, key: _MapKey) -> _MapBase:
     arguments = _folium_arguments(fmap, "asset_map", key.height)
     arguments["script"] = arguments["script"].replace(slot, payload, 1)
     drawn = pd.Series(shown["version"].to_numpy(), index=_id_index(shown["id"]))
-    return _MapBase(view.version, slot, arguments, drawn, len(shown) <= DETAIL_LIMIT)
+    return _MapBase(view.version, slot, arguments, drawn, details)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -338,7 +362,8 @@ def _map_update(
     changes = map_changes(_base.drawn, found["version"])
     if len(changes) > MAX_MAP_CHANGES:
         return None
-    fresh = list_assets(_db, replace(key.asset_filter, ids=tuple(changes.fresh)))
+    columns = ALL_COLUMNS if _base.details else SUMMARY_FIELDS
+    fresh = list_assets(_db, replace(key.asset_filter, ids=tuple(changes.fresh)), columns)
     if not key.private:
         fresh = public_assets(fresh, utc_now())
     return changes_html(_base.name, changes.hidden, fresh, _base.details)
