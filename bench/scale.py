@@ -264,7 +264,7 @@ def app_figures(db_path: Path) -> list[tuple[str, str]]:
             page.get_by_role("textbox", name="Password").fill(password)
             page.get_by_role("button", name="Log in").click()
             page.get_by_text("Logged in as bench").wait_for()
-            live, opened = [], 0.0
+            live, opened = [], []
             for number in range(ADDED):
                 page.get_by_role("link", name="Review").click()
                 page.get_by_label("Assets to decide on").click()
@@ -276,11 +276,11 @@ def app_figures(db_path: Path) -> list[tuple[str, str]]:
                 approve.click()
                 _wait_for_count(watcher, shown + number + 1)
                 live.append(time.perf_counter() - start)
-                if number == ADDED - 1:
+                if number >= ADDED - 2:
                     page.get_by_text("Approved 1 assets.").wait_for()
                     page.get_by_role("link", name="Map").click()
-                    _wait_for_count(page, shown + ADDED)
-                    opened = time.perf_counter() - start
+                    _wait_for_count(page, shown + number + 1)
+                    opened.append(time.perf_counter() - start)
             browser.close()
         memory = _peak_memory_mb(server.pid)
     finally:
@@ -297,8 +297,9 @@ def app_figures(db_path: Path) -> list[tuple[str, str]]:
             f"{statistics.median(live):.2f} s, {max(live):.2f} s",
         ),
         (
-            "approve an asset on Review, then open the Map page, until it is there",
-            f"{opened:.2f} s",
+            "approve an asset on Review, then open the Map page, until it is there (the team's"
+            " first map since the server started; the next time)",
+            f"{opened[0]:.2f} s, {opened[1]:.2f} s",
         ),
         ("app server peak memory (VmHWM)", f"{memory:.0f} MB"),
     ]
