@@ -128,6 +128,21 @@ def test_add_form_with_typed_coordinates_stores_a_pending_asset(app_db):
     assert pending["area_id"].item() is not None
 
 
+def test_add_page_of_a_large_map_finds_places_by_searched_name(app_db, monkeypatch):
+    from assetmap import ui
+
+    monkeypatch.setattr(ui, "LAZY_SECTIONS_ABOVE", 10)  # the demo's 66 assets count as large
+    app = open_page("views/add.py")
+    label = "Or choose a nearby place by name (an area or an asset on the map)"
+    assert all(option.startswith("Area: ") for option in selectbox(app, label).options)
+    app.text_input(key="place_search").input("kirjasto").run()
+    found = [option for option in selectbox(app, label).options if "irjasto" in option]
+    assert found and all(not option.startswith("Area: ") for option in found)
+    selectbox(app, label).select(found[0]).run()
+    assert not app.exception, app.exception
+    assert app.text_input(key="lon").value and app.text_input(key="lat").value
+
+
 def test_add_form_explains_problems_and_stores_nothing(app_db):
     app = fill_add_form(open_page("views/add.py"), "", "60.1745", "24.9465")
     errors = app.error[0].value

@@ -1,12 +1,10 @@
 """Add an asset: pick the spot on the map (or type it), describe it, send it for review."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from assetmap import ui
 from assetmap.assets import AssetFilter, register_asset
 from assetmap.i18n import gettext as _
-from assetmap.mapping import build_asset_map, location_from_click, picked_point_layer
 from assetmap.models import (
     DEFAULT_SECTOR,
     KINDS,
@@ -33,25 +31,21 @@ if saved := st.session_state.pop("saved_asset_name", None):
         )
     )
 
-fmap = build_asset_map(
-    ui.assets(AssetFilter()), ui.areas(), ui.settings().tiles, ui.map_scripts(), height=420
-)
 picked = typed_location(st.session_state.get("lon"), st.session_state.get("lat"))
-state = st_folium(
-    fmap,
-    key="pick_map",
-    returned_objects=["last_clicked"],
-    feature_group_to_add=picked_point_layer(*picked) if picked else None,
-    use_container_width=True,
-    height=420,
-)
-click = location_from_click(state)
+click = ui.pick_map(picked)
 if click and click != st.session_state.get("last_click"):
     st.session_state["last_click"] = click
     st.session_state["lon"], st.session_state["lat"] = (f"{c:.6f}" for c in click)
     st.rerun()
 
-places = ui.named_places()
+search = None
+if ui.asset_count(AssetFilter()) > ui.LAZY_SECTIONS_ABOVE:
+    search = st.text_input(
+        _("Find a place by name"),
+        key="place_search",
+        placeholder=_("Type part of a name, then press Enter"),
+    )
+places = ui.named_places(search)
 
 
 def use_place() -> None:

@@ -53,7 +53,9 @@ from assetmap.mapping import (
     changes_html,
     install_map_scripts,
     legend_entries,
+    location_from_click,
     map_changes,
+    picked_point_layer,
 )
 from assetmap.models import Problem
 from assetmap.planning import service_coverage
@@ -412,10 +414,9 @@ def _folium_arguments(fmap: folium.Map, key: str, height: int) -> dict[str, Any]
     }
 
 
-def asset_map(asset_filter: AssetFilter, with_links: bool, height: int = 600) -> None:
-    """The map of the matching assets. A run with nothing changed sends the same map again;
-    after a change, an open map updates where it is (pan and zoom kept) unless links are
-    shown, which are drawn anew."""
+def _show_map(asset_filter: AssetFilter, with_links: bool, height: int, **interaction: Any) -> Any:
+    """The map of the matching assets, with `interaction` in place of what the base arguments
+    say (what it reports, what it draws on top); returns what the map reports."""
     db = database()
     view = _view(asset_filter)
     key = _MapKey(
@@ -429,9 +430,40 @@ def asset_map(asset_filter: AssetFilter, with_links: bool, height: int = 600) ->
         height,
     )
     base, update = _drawn_map(db, view, key)
-    streamlit_folium._component_func(**base.arguments)
+    reported = streamlit_folium._component_func(**{**base.arguments, **interaction})
     if update is not None:
         st.html(update)
+    return reported
+
+
+def asset_map(asset_filter: AssetFilter, with_links: bool, height: int = 600) -> None:
+    """The map of the matching assets. A run with nothing changed sends the same map again;
+    after a change, an open map updates where it is (pan and zoom kept) unless links are
+    shown, which are drawn anew."""
+    _show_map(asset_filter, with_links, height)
+
+
+def pick_map(picked: tuple[float, float] | None, height: int = 420) -> tuple[float, float] | None:
+    """The approved assets' map for choosing a spot: (lon, lat) of the last click, if any.
+
+    It shares the map page's payload and updates; the picked spot is drawn on top of it
+    without remaking the map.
+    """
+    marker = None
+    if picked is not None:
+        # streamlit_folium's own script for an added layer; the map it adds to is a stand-in.
+        marker = streamlit_folium._get_feature_group_string(
+            picked_point_layer(*picked), map=folium.Map(tiles=None), idx=0
+        )
+    reported = _show_map(
+        AssetFilter(),
+        False,
+        height,
+        returned_objects=["last_clicked"],
+        default={"last_clicked": None},
+        feature_group=marker,
+    )
+    return location_from_click(reported)
 
 
 def remembered(name: str, key: Hashable, compute: Callable[[], T]) -> T:
@@ -448,17 +480,36 @@ def remembered(name: str, key: Hashable, compute: Callable[[], T]) -> T:
     return value
 
 
-def named_places() -> dict[str, tuple[float, float]]:
-    """Areas (their middle) and approved assets by name, for finding a spot without the map."""
+PLACE_MATCHES = 50
+"""At most this many assets are offered for a searched name."""
+
+
+def named_places(search: str | None = None) -> dict[str, tuple[float, float]]:
+    """Areas (their middle) and approved assets by name, for finding a spot without the map.
+
+    With `search`, only assets whose name, description or tags contain it (at most
+    PLACE_MATCHES): a choice of every asset is megabytes on each run of a large map.
+    """
     boundaries = areas()
     middles = boundaries.geometry.representative_point()
     places = {
         gettext("Area: {name}").format(name=row.name): (point.x, point.y)
         for row, point in zip(boundaries.itertuples(), middles, strict=True)
     }
-    for row in assets(AssetFilter()).itertuples():
+    for row in _place_assets(search).itertuples():
         places.setdefault(f"{row.name} ({row.area_name or '-'})", (row.lon, row.lat))
     return places
+
+
+def _place_assets(search: str | None) -> gpd.GeoDataFrame:
+    if search is None:
+        return assets(AssetFilter())
+    if not search.strip():
+        return gpd.GeoDataFrame()
+    found = list_assets(database(), AssetFilter(text=search), SUMMARY_FIELDS)
+    if current_actor().may("see_private"):
+        return found.head(PLACE_MATCHES)
+    return public_assets(found, utc_now()).head(PLACE_MATCHES)
 
 
 def status_counts() -> dict[str, int]:
