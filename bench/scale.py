@@ -195,7 +195,9 @@ FRAME_COUNT = (
     ".querySelector('.leaflet-container[data-asset-count]');"
     " return c ? Number(c.dataset.assetCount) : 0; }"
 )
-ADDED = 5
+ADDED = RUNS + 2
+"""Approved one by one: RUNS timed on the open map elsewhere, then two on the Map page opened
+after approving (the team's first map since the server started, then the next)."""
 
 
 def _wait_for_count(page: Page, at_least: int) -> None:
@@ -274,10 +276,14 @@ def app_figures(db_path: Path) -> list[tuple[str, str]]:
                 approve.wait_for()
                 start = time.perf_counter()
                 approve.click()
-                _wait_for_count(watcher, shown + number + 1)
-                live.append(time.perf_counter() - start)
-                if number >= ADDED - 2:
-                    page.get_by_text("Approved 1 assets.").wait_for()
+                if number < RUNS:
+                    _wait_for_count(watcher, shown + number + 1)
+                    live.append(time.perf_counter() - start)
+                else:
+                    # The message of the previous decision may still show; an emptied
+                    # choice (or queue) shows this one is stored.
+                    stored = page.get_by_role("button", name="Approve chosen (0)")
+                    stored.or_(page.get_by_text("Nothing waits for review")).wait_for()
                     page.get_by_role("link", name="Map").click()
                     _wait_for_count(page, shown + number + 1)
                     opened.append(time.perf_counter() - start)
@@ -292,7 +298,7 @@ def app_figures(db_path: Path) -> list[tuple[str, str]]:
             f"{statistics.median(ready):.2f} s",
         ),
         (
-            f"approve an asset on Review until it is on a map open elsewhere (median of {ADDED},"
+            f"approve an asset on Review until it is on a map open elsewhere (median of {RUNS},"
             " slowest)",
             f"{statistics.median(live):.2f} s, {max(live):.2f} s",
         ),
