@@ -15,12 +15,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 import psycopg
+from browsing import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
@@ -41,23 +40,8 @@ from assetmap.postgres import with_schema
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("replicas.md")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 NAME_PREFIX = "Load writer"
 DIRECT_EACH = 10
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def start_replica(url: str, port: int) -> subprocess.Popen[bytes]:
@@ -67,17 +51,6 @@ def start_replica(url: str, port: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-
-
-def wait_healthy(port: int) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"the replica on port {port} did not start")
 
 
 async def open_form(page, base_url: str, opening: asyncio.Semaphore) -> None:  # type: ignore[no-untyped-def]
@@ -106,9 +79,7 @@ async def add_asset(page, number: int, round_number: int) -> float:  # type: ign
 async def run_writers(ports: list[int], writers: int, rounds: int) -> tuple[list[float], float]:
     """Each round, every writer opens the Add form, then all of them send it at once."""
     async with async_playwright() as driver:
-        browser = await driver.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         pages = []
         for _ in range(writers):
             context = await browser.new_context(viewport={"width": 1200, "height": 900})

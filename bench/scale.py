@@ -23,6 +23,7 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import numpy as np
+from browsing import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy
 from playwright.sync_api import Page, sync_playwright
 
 from assetmap.accounts import SYSTEM
@@ -35,15 +36,6 @@ from assetmap.models import CATEGORIES, KINDS, validate_asset
 
 RUNS = 5
 EXTENT = (24.78, 60.13, 25.25, 60.30)
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 RESULTS = Path(__file__).with_name("scale.md")
 
 
@@ -117,7 +109,7 @@ FIRST_POPUP = """() => { const layer = window.assetmap
 def browser_times(url: str, ours: bool, count: int) -> tuple[float, float]:
     ready, popup = [], []
     with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(RUNS):
             page = browser.new_page()
             start = time.perf_counter()
@@ -174,14 +166,6 @@ def main(argv: list[str] | None = None) -> None:
     write(rows, extra, args.output)
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _peak_memory_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -209,7 +193,6 @@ def app_figures(db_path: Path) -> list[tuple[str, str]]:
     opened one, and the server's peak memory."""
     import subprocess
     import sys
-    import urllib.request
 
     from assetmap.accounts import add_user
     from assetmap.assets import register_asset
@@ -222,7 +205,7 @@ def app_figures(db_path: Path) -> list[tuple[str, str]]:
             new = {"kind": "place", "category": "park", "name": f"New park {number}"}
             register_asset(db, check({**new, "lon": 25.0, "lat": 60.2}), SYSTEM)
         shown = len(list_assets(db))
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "ASSETMAP_TILES": "none"}
     server = subprocess.Popen(
         [
@@ -241,16 +224,9 @@ def app_figures(db_path: Path) -> list[tuple[str, str]]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_healthy(port)
         with sync_playwright() as driver:
-            browser = driver.chromium.launch(
-                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-            )
+            browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             ready = []
             for _ in range(RUNS):

@@ -5,7 +5,9 @@ import importlib.util
 from .conftest import PROJECT_DIR
 
 
-def load(name: str):  # type: ignore[no-untyped-def]
+def load(name: str, monkeypatch):  # type: ignore[no-untyped-def]
+    # As when run as a script, a benchmark imports its shared module (browsing) from beside it.
+    monkeypatch.syspath_prepend(str(PROJECT_DIR / "bench"))
     spec = importlib.util.spec_from_file_location(name, PROJECT_DIR / "bench" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -13,8 +15,8 @@ def load(name: str):  # type: ignore[no-untyped-def]
     return module
 
 
-def test_scale_benchmark_runs_at_a_small_size(tmp_path):
-    scale = load("scale")
+def test_scale_benchmark_runs_at_a_small_size(tmp_path, monkeypatch):
+    scale = load("scale", monkeypatch)
     scale.RUNS = 1
     out = tmp_path / "scale.md"
     scale.main(["--sizes", "200", "--usual-up-to", "200", "--output", str(out)])
