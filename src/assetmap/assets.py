@@ -267,8 +267,8 @@ def add_assets(
         session.insert_rows("assets", STORED_FIELDS, [_row_for(asset) for asset in stored])
         audit.write(session, [row for asset in stored for row in _creation(asset, actor)])
         for existing_id, incoming in merges:
-            current, _ = _load(session, existing_id)
-            _store_edit(session, current, merged(current, incoming), actor, "update")
+            current, note = _load(session, existing_id)
+            _store_edit(session, current, note, merged(current, incoming), actor, "update")
         bump_data_version(session)
     return [str(asset.id) for asset in stored]
 
@@ -396,10 +396,10 @@ def update_asset(
     combined = {**asdict(current), "consent": True, **changes, "id": asset_id}
     edited = _validated(db, combined, max_distance_km)
     with db.transaction() as session:
-        current, _ = _load(session, asset_id)
+        current, note = _load(session, asset_id)
         if current.version != seen.version:
             raise EditConflictError(current, _differences(seen, current))
-        stored = _store_edit(session, current, edited, actor, action)
+        stored = _store_edit(session, current, note, edited, actor, action)
         bump_data_version(session)
     return stored
 
@@ -411,11 +411,11 @@ def _differences(before: Asset, after: Asset) -> list[tuple[str, Any, Any]]:
 
 
 def _store_edit(
-    session: Session, current: Asset, edited: Asset, actor: Actor, action: str
+    session: Session, current: Asset, note: str, edited: Asset, actor: Actor, action: str
 ) -> Asset:
-    """Write an edited version of `current`, keeping its status, consent and creation time."""
+    """Write an edited version of `current` (stored with review `note`), keeping its status,
+    consent and creation time."""
     asset_id = str(current.id)
-    _, note = _load(session, asset_id)
     stored = edited.with_changes(
         id=asset_id,
         status=current.status,
