@@ -231,8 +231,11 @@ def apply_migrations(db: Database) -> list[str]:
             "CREATE TABLE IF NOT EXISTS migrations "
             "(name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
         )
+    done = set(applied_migrations(db))
     applied = []
     for step in MIGRATIONS:
+        if step.__name__ in done:
+            continue  # no write transaction, and on PostgreSQL no wait for the write lock
         with db.transaction() as session:
             if session.rows("SELECT 1 FROM migrations WHERE name = ?", (step.__name__,)):
                 continue
