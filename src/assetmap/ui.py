@@ -512,8 +512,15 @@ def _place_assets(search: str | None) -> gpd.GeoDataFrame:
     return public_assets(found, utc_now()).head(PLACE_MATCHES)
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _status_counts(_db: Database, location: str, version: int) -> dict[str, int]:
+    return count_by_status(_db)
+
+
 def status_counts() -> dict[str, int]:
-    return count_by_status(database())
+    """Assets by status, counted once per data version (an open map asks twice a second)."""
+    db = database()
+    return _status_counts(db, db.location, data_version(db))
 
 
 ACCESSIBLE_CSS = """
