@@ -50,7 +50,7 @@ UPDATE_ASSET = (
 SELECT_ASSETS = """
     SELECT {columns}, ar.name AS area_name, coalesce(reports.n, 0) AS flag_count
     FROM assets a LEFT JOIN areas ar ON ar.id = a.area_id
-    LEFT JOIN (SELECT asset_id, count(*) AS n FROM flags GROUP BY asset_id) reports
+    LEFT JOIN (SELECT asset_id, count(*) AS n FROM reports GROUP BY asset_id) reports
         ON reports.asset_id = a.id
 """
 SELECT_ASSET_BY_ID = f"SELECT {', '.join(STORED_FIELDS)} FROM assets WHERE id = ?"
@@ -59,12 +59,9 @@ SET_STATUS = (
     "WHERE id = ?"
 )
 COUNT_BY_STATUS = "SELECT status, count(*) FROM assets GROUP BY status"
-UPSERT_FLAG = """
-    INSERT INTO flags VALUES (?, ?, ?, ?)
-    ON CONFLICT (asset_id, reporter) DO UPDATE SET reason = excluded.reason
-"""
+INSERT_REPORT = "INSERT INTO reports VALUES (?, ?, ?, ?, ?)"
 SELECT_FLAGS = (
-    "SELECT reporter, reason, created_at FROM flags WHERE asset_id = ? ORDER BY created_at"
+    "SELECT reporter, reason, created_at FROM reports WHERE asset_id = ? ORDER BY created_at"
 )
 
 
@@ -136,7 +133,7 @@ class AssetFilter:
             )
             params.extend([_like_pattern(self.text)] * 3)
         if self.flagged_only:
-            clauses.append("EXISTS (SELECT 1 FROM flags f WHERE f.asset_id = a.id)")
+            clauses.append("EXISTS (SELECT 1 FROM reports f WHERE f.asset_id = a.id)")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -297,7 +294,7 @@ def _set_status(session: Session, asset_id: str, status: str, actor: Actor, note
         session, asset_id, _status_action(status), actor, {"status": (current.status, status)}, note
     )
     if status == "approved":
-        session.execute("DELETE FROM flags WHERE asset_id = ?", (asset_id,))
+        session.execute("DELETE FROM reports WHERE asset_id = ?", (asset_id,))
 
 
 def _changed_since(session: Session, seen_versions: Mapping[str, int]) -> list[str]:
@@ -357,9 +354,11 @@ def flag_asset(db: Database, asset_id: str, actor: Actor, reason: str) -> bool:
         current, _ = _load(session, asset_id)
         if current.status != "approved":
             raise _not_found(asset_id)
-        session.execute(UPSERT_FLAG, (asset_id, actor.name, reason, _now()))
+        session.execute(INSERT_REPORT, (uuid.uuid4().hex, asset_id, actor.name, reason, _now()))
         audit.record(session, asset_id, "flag", actor, {"flag": (None, reason)}, reason)
-        reporters = session.scalar("SELECT count(*) FROM flags WHERE asset_id = ?", (asset_id,))
+        reporters = session.scalar(
+            "SELECT count(DISTINCT reporter) FROM reports WHERE asset_id = ?", (asset_id,)
+        )
         hidden = reporters >= FLAGS_TO_HIDE
         if hidden:
             note = gettext("Hidden after {n} reports; a team member decides.").format(n=reporters)
@@ -481,7 +480,7 @@ def erase_asset(db: Database, asset_id: str, actor: Actor) -> None:
         for (link_id,) in linked:
             audit.scrub(session, str(link_id))
         session.execute("DELETE FROM links WHERE from_id = ? OR to_id = ?", (asset_id,) * 2)
-        session.execute("DELETE FROM flags WHERE asset_id = ?", (asset_id,))
+        session.execute("DELETE FROM reports WHERE asset_id = ?", (asset_id,))
         session.execute("DELETE FROM assets WHERE id = ?", (asset_id,))
         audit.scrub(session, asset_id)
         audit.record(session, asset_id, "erase", actor, {})

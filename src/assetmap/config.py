@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -49,6 +51,33 @@ MAX_UPLOAD_MB = 20.0
 """ASSETMAP_MAX_UPLOAD_MB: the largest file an import accepts, checked before reading it."""
 
 
+TRUSTED_PROXIES = ""
+"""ASSETMAP_TRUSTED_PROXIES: addresses or CIDR ranges (comma-separated) of the reverse proxies
+whose X-Forwarded-For and X-Real-IP headers are believed; anyone else's are ignored."""
+
+REPORTS_PER_HOUR = 10
+"""ASSETMAP_REPORTS_PER_HOUR: reports one address may send in an hour (team members: any)."""
+
+SUBMISSIONS_PER_HOUR = 20
+"""ASSETMAP_SUBMISSIONS_PER_HOUR: new assets and links one address may send in an hour."""
+
+LOGIN_IDLE_MINUTES = 480
+"""ASSETMAP_LOGIN_IDLE_MINUTES: a login unused for this long ends (a working day)."""
+
+LOGIN_MAX_HOURS = 168
+"""ASSETMAP_LOGIN_MAX_HOURS: a login ends this long after it began, used or not (a week)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one visitor's address may send, and how long a login lasts."""
+
+    reports_per_hour: int = REPORTS_PER_HOUR
+    submissions_per_hour: int = SUBMISSIONS_PER_HOUR
+    login_idle: timedelta = timedelta(minutes=LOGIN_IDLE_MINUTES)
+    login_max: timedelta = timedelta(hours=LOGIN_MAX_HOURS)
+
+
 @dataclass(frozen=True)
 class Settings:
     db: str
@@ -56,6 +85,8 @@ class Settings:
     tiles: TileSettings
     max_distance_km: float
     max_upload_bytes: int
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
+    limits: Limits = Limits()
 
     @classmethod
     def from_env(cls, db: str | None = None) -> Settings:
@@ -75,7 +106,45 @@ class Settings:
             max_upload_bytes=int(
                 float(os.environ.get("ASSETMAP_MAX_UPLOAD_MB", MAX_UPLOAD_MB)) * 1_000_000
             ),
+            trusted_proxies=networks_from_setting(
+                os.environ.get("ASSETMAP_TRUSTED_PROXIES", TRUSTED_PROXIES)
+            ),
+            limits=Limits(
+                reports_per_hour=_whole_number("ASSETMAP_REPORTS_PER_HOUR", REPORTS_PER_HOUR),
+                submissions_per_hour=_whole_number(
+                    "ASSETMAP_SUBMISSIONS_PER_HOUR", SUBMISSIONS_PER_HOUR
+                ),
+                login_idle=timedelta(
+                    minutes=_whole_number("ASSETMAP_LOGIN_IDLE_MINUTES", LOGIN_IDLE_MINUTES)
+                ),
+                login_max=timedelta(
+                    hours=_whole_number("ASSETMAP_LOGIN_MAX_HOURS", LOGIN_MAX_HOURS)
+                ),
+            ),
         )
+
+
+def _whole_number(name: str, default: int) -> int:
+    value = os.environ.get(name, str(default)).strip()
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1: {value!r}")
+    return int(value)
+
+
+def networks_from_setting(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """Turn ASSETMAP_TRUSTED_PROXIES ("127.0.0.1, 10.0.0.0/8") into networks."""
+    networks = []
+    for part in value.replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        try:
+            networks.append(ip_network(part.strip(), strict=False))
+        except ValueError as error:
+            raise ConfigError(
+                f"ASSETMAP_TRUSTED_PROXIES takes addresses or CIDR ranges, comma-separated: "
+                f"{part.strip()!r} is neither"
+            ) from error
+    return tuple(networks)
 
 
 def tiles_from_setting(value: str, attribution: str | None = None) -> TileSettings:

@@ -2,15 +2,19 @@
 
 Every label passes through `gettext`; catalogs live in locales/<lang>/LC_MESSAGES (English is
 the source language, Norwegian Bokmål and Dutch are translated). `N_` marks a string for
-extraction where it is defined, and it is translated where it is shown. The language is
-per thread: each Streamlit session runs its script on its own thread and sets its language
-at the start of every run.
+extraction where it is defined, and it is translated where it is shown.
+
+The language belongs to whoever is reading: the app registers a `language source` that reads
+it from the Streamlit session, so a fragment that reruns on its own (the live map, every
+half second) speaks the session's language too. Where no source answers (the command line,
+tests), the language set on the current thread is used.
 """
 
 from __future__ import annotations
 
 import gettext as _gettext
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +28,7 @@ LANGUAGES: dict[str, str] = {"en": "English", "nb": "Norsk bokmål", "nl": "Nede
 _LOCALES = {"en": "en_GB", "nb": "nb_NO", "nl": "nl_NL"}
 
 _current = threading.local()
+_sources: list[Callable[[], str | None]] = []
 
 
 @lru_cache(maxsize=8)
@@ -32,10 +37,21 @@ def _catalog(language: str) -> _gettext.NullTranslations:
 
 
 def set_language(language: str) -> None:
+    """The language on this thread, for callers that have no session (the CLI, tests)."""
     _current.language = language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def use_language_source(source: Callable[[], str | None]) -> None:
+    """Ask `source` first for the current language (None: it does not know here)."""
+    if source not in _sources:
+        _sources.append(source)
+
+
 def language() -> str:
+    for source in _sources:
+        chosen = source()
+        if chosen in LANGUAGES:
+            return chosen
     return getattr(_current, "language", DEFAULT_LANGUAGE)
 
 

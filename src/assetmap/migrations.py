@@ -6,6 +6,7 @@ applied migration's name is recorded in the `migrations` table.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 from assetmap.db import Database, Session, utc_now
@@ -214,6 +215,58 @@ def m005_asset_versions(session: Session) -> None:
     """A version per asset that every write raises, for optimistic concurrency: an edit
     made on an older version is refused rather than written over someone else's."""
     session.execute("ALTER TABLE assets ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+
+
+@migration
+def m006_reports(session: Session) -> None:
+    """Every report kept on its own (flags kept one per reporter, so visitors sharing an
+    address overwrote each other's), with the reporter's address key for counting; and
+    what visitors did when, for the limits per address."""
+    session.execute(
+        """
+        CREATE TABLE reports (
+            id VARCHAR PRIMARY KEY,
+            asset_id VARCHAR NOT NULL,
+            reporter VARCHAR NOT NULL,
+            reason VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    session.execute(
+        "INSERT INTO reports SELECT asset_id || ':' || reporter, asset_id, reporter, reason, "
+        "created_at FROM flags"
+    )
+    session.execute("DROP TABLE flags")
+    session.execute("CREATE INDEX reports_by_asset ON reports (asset_id)")
+    session.execute(
+        "CREATE TABLE visitor_activity (actor VARCHAR NOT NULL, action VARCHAR NOT NULL, "
+        "happened_at TIMESTAMP NOT NULL)"
+    )
+    session.execute("CREATE INDEX visitor_activity_by_actor ON visitor_activity (actor, action)")
+
+
+@migration
+def m007_login_sessions(session: Session) -> None:
+    """Logins kept on the server, so a reload keeps them and logging out, removing an account
+    or changing its role ends them at once; and the key that signs their cookies."""
+    session.execute(
+        """
+        CREATE TABLE login_sessions (
+            id VARCHAR PRIMARY KEY,
+            user_name VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            last_seen TIMESTAMP NOT NULL,
+            ticket VARCHAR,
+            ticket_expires TIMESTAMP,
+            revoked_at TIMESTAMP
+        )
+        """
+    )
+    session.execute("CREATE TABLE app_secrets (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+    session.execute(
+        "INSERT INTO app_secrets VALUES ('session_key', ?)", (secrets.token_urlsafe(32),)
+    )
 
 
 def applied_migrations(db: Database) -> list[str]:

@@ -22,6 +22,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 import streamlit_folium
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from assetmap.accounts import (
     AccountError,
@@ -40,7 +41,14 @@ from assetmap.assets import (
 )
 from assetmap.config import PROJECT_DIR, ConfigError, Settings
 from assetmap.db import Database, DatabaseError, connect, data_version, utc_now
-from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext, language, set_language
+from assetmap.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    gettext,
+    language,
+    set_language,
+    use_language_source,
+)
 from assetmap.links import links_to_lines, list_links, public_links
 from assetmap.mapping import (
     DETAIL_LIMIT,
@@ -534,6 +542,17 @@ ACCESSIBLE_CSS = """
 
 def accessible_styles() -> None:
     st.markdown(ACCESSIBLE_CSS, unsafe_allow_html=True)
+
+
+def _session_language() -> str | None:
+    """The language chosen in this Streamlit session, on every run, fragments included."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    chosen = st.session_state.get("language")
+    return chosen if isinstance(chosen, str) else None
+
+
+use_language_source(_session_language)
 
 
 def choose_language() -> str:
