@@ -86,7 +86,8 @@ for indicator in list_indicators(db):
     with st.expander(ui.plain(f"{indicator.label} ({indicator.key})")), st.form(indicator.key):
         label = st.text_input(_("Label"), indicator.label)
         unit = st.text_input(_("Unit"), indicator.unit)
-        year = st.number_input(_("Year"), 1900, 2100, indicator.year or 2026)
+        # Empty when unknown: saving a label must not make up a year.
+        year = st.number_input(_("Year"), 1900, 2100, indicator.year)
         source = st.text_input(_("Source"), indicator.source)
         more_need = st.checkbox(_("A higher value means more need"), indicator.higher_is_need)
         population = st.checkbox(_("This is the number of residents"), indicator.is_population)
@@ -98,7 +99,7 @@ for indicator in list_indicators(db):
                     indicator,
                     label=label,
                     unit=unit,
-                    year=int(year),
+                    year=None if year is None else int(year),
                     source=source,
                     higher_is_need=more_need,
                     is_population=population,

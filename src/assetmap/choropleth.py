@@ -73,11 +73,17 @@ def classify(values: pd.Series, method: str = "quantiles", k: int = 5) -> Classe
     return Classes(float(known.min()), bounds, of_value)
 
 
-def colours(classes: Classes, palette: str = "YlGnBu") -> pd.Series:
-    """A fill colour per value: the palette spread over the classes, white for no data."""
+def class_colours(classes: Classes, palette: str = "YlGnBu") -> list[str]:
+    """One colour per class, the palette spread over them; a class no value falls in (equal
+    intervals leave some empty) keeps its colour, so the legend never shows it as no data."""
     scheme = PALETTES[palette]
     count = len(classes.bounds)
-    picks = [scheme[round(i * (len(scheme) - 1) / max(1, count - 1))] for i in range(count)]
+    return [scheme[round(i * (len(scheme) - 1) / max(1, count - 1))] for i in range(count)]
+
+
+def colours(classes: Classes, palette: str = "YlGnBu") -> pd.Series:
+    """A fill colour per value: its class's colour, white for no data."""
+    picks = class_colours(classes, palette)
     return classes.of_value.map(lambda c: NO_DATA_COLOUR if c < 0 else picks[c])
 
 

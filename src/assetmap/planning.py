@@ -11,7 +11,7 @@ import pandas as pd
 
 from assetmap.areas import list_areas
 from assetmap.assets import AssetFilter, list_assets
-from assetmap.choropleth import NO_DATA_COLOUR, classify, colours, ranks
+from assetmap.choropleth import NO_DATA_COLOUR, class_colours, classify, colours, ranks
 from assetmap.coverage import (
     coverage_by_area,
     metric_crs,
@@ -66,10 +66,11 @@ def indicator_choropleth(
         rank_text = gettext("Rank {rank} of {n} by need").format(rank=int(rank[area_id]), n=known)
         lines.append([f"{gettext(indicator.label)}: {_number(value, indicator.unit)}", rank_text])
     styles = pd.DataFrame({"fill": fills.to_numpy(), "lines": lines}, index=by_area.index)
-    palette_of = dict(zip(classes.of_value, fills, strict=True))
     legend = [
-        (palette_of.get(c, NO_DATA_COLOUR), f"{_number(low, '')} – {_number(high, indicator.unit)}")
-        for c, (low, high) in enumerate(classes.ranges())
+        (colour, f"{_number(low, '')} – {_number(high, indicator.unit)}")
+        for colour, (low, high) in zip(
+            class_colours(classes, palette), classes.ranges(), strict=True
+        )
     ]
     if known < len(by_area):
         legend.append((NO_DATA_COLOUR, gettext("No data")))
