@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import argon2
 import pandas as pd
 
-from assetmap.db import Database, utc_now
+from assetmap.db import Database, Session, utc_now
 from assetmap.i18n import N_, gettext
 
 ROLES: dict[str, str] = {"visitor": N_("Visitor"), "team": N_("Team member"), "admin": N_("Admin")}
@@ -112,6 +112,50 @@ def add_user(
             "VALUES (?, ?, ?, ?, ?)",
             (name, role, email, _hasher.hash(password), utc_now()),
         )
+
+
+def _admins_left(session: Session, name: str) -> int:
+    """How many admins there are besides `name`."""
+    return int(
+        session.scalar("SELECT count(*) FROM users WHERE role = 'admin' AND name <> ?", (name,))
+    )
+
+
+def _current_role(session: Session, name: str) -> str:
+    role = session.scalar("SELECT role FROM users WHERE name = ?", (name,))
+    if role is None:
+        raise AccountError(gettext("There is no user called {name}.").format(name=name))
+    return str(role)
+
+
+def set_role(db: Database, actor: Actor, name: str, role: str) -> None:
+    """Change an account's role; its logins have the new role at their next action."""
+    require(actor, "manage_accounts")
+    if role not in ("team", "admin"):
+        raise AccountError(gettext("The role must be team or admin."))
+    with db.transaction() as session:
+        current = _current_role(session, name)
+        if current == "admin" and role != "admin" and _admins_left(session, name) == 0:
+            raise AccountError(
+                gettext("{name} is the last admin. Make someone else an admin first.").format(
+                    name=name
+                )
+            )
+        session.execute("UPDATE users SET role = ? WHERE name = ?", (role, name))
+
+
+def remove_user(db: Database, actor: Actor, name: str) -> None:
+    """Remove an account; its logins end at once, everywhere."""
+    require(actor, "manage_accounts")
+    with db.transaction() as session:
+        current = _current_role(session, name)
+        if current == "admin" and _admins_left(session, name) == 0:
+            raise AccountError(
+                gettext("{name} is the last admin and cannot be removed.").format(name=name)
+            )
+        session.execute("DELETE FROM users WHERE name = ?", (name,))
+        # As a foreign key's cascade would: a new account of the same name starts logged out.
+        session.execute("DELETE FROM login_sessions WHERE user_name = ?", (name,))
 
 
 def list_users(db: Database) -> pd.DataFrame:

@@ -20,6 +20,8 @@ from assetmap.accounts import (
     add_user,
     console_actor,
     list_users,
+    remove_user,
+    set_role,
 )
 from assetmap.areas import AreaError, areas_from_file, replace_areas
 from assetmap.assets import AssetFilter, AssetNotFoundError, erase_asset, list_assets
@@ -195,6 +197,20 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_remove(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        remove_user(db, console_actor(), args.name)
+    print(f"Removed {args.name}; their logins have ended.")
+    return 0
+
+
+def cmd_user_role(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        set_role(db, console_actor(), args.name, args.role)
+    print(f"{args.name} is now {args.role}, in logins already open too.")
+    return 0
+
+
 def cmd_user_list(args: argparse.Namespace) -> int:
     with _open(args) as db:
         users = list_users(db)
@@ -366,6 +382,13 @@ def build_parser() -> argparse.ArgumentParser:
     user_add.add_argument("--email", help="for OpenID Connect sign-in")
     user_add.set_defaults(handler=cmd_user_add)
     user.add_parser("list", help="list accounts").set_defaults(handler=cmd_user_list)
+    user_remove = user.add_parser("remove", help="remove an account and end its logins")
+    user_remove.add_argument("name")
+    user_remove.set_defaults(handler=cmd_user_remove)
+    user_role = user.add_parser("role", help="change an account's role (logins follow at once)")
+    user_role.add_argument("name")
+    user_role.add_argument("--role", choices=["admin", "team"], required=True)
+    user_role.set_defaults(handler=cmd_user_role)
 
     erase = commands.add_parser("erase", help="remove an asset and its audit values for good")
     erase.add_argument("asset_id")

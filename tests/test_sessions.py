@@ -1,0 +1,221 @@
+"""Login sessions on the server: started, checked, expired, ended, on both backends.
+
+Times are passed in (`now`), so expiry is tested without waiting.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from assetmap.accounts import AccountError, Actor, add_user, remove_user, set_role
+from assetmap.cli import main
+from assetmap.config import Limits
+from assetmap.db import Database, connect, data_version, utc_now
+from assetmap.sessions import (
+    TICKET_LIFETIME,
+    cookie_value,
+    end_session,
+    end_user_sessions,
+    exchange_ticket,
+    session_actor,
+    session_from_cookie,
+    start_session,
+)
+
+from .conftest import ADMIN, TEAM
+
+PASSWORD = "a long enough secret"
+LIMITS = Limits(login_idle=timedelta(hours=8), login_max=timedelta(days=7))
+
+
+@pytest.fixture
+def people(db: Database) -> Database:
+    add_user(db, ADMIN, "kari", "team", PASSWORD)
+    add_user(db, ADMIN, "ada", "admin", PASSWORD)
+    return db
+
+
+def test_a_started_session_is_its_account_until_it_ends(people: Database):
+    login = start_session(people, "kari", LIMITS)
+    assert session_actor(people, login.session_id, LIMITS) == Actor("kari", "team")
+    end_session(people, login.session_id)
+    assert session_actor(people, login.session_id, LIMITS) is None
+
+
+def test_a_ticket_gives_the_cookie_once(people: Database):
+    login = start_session(people, "kari", LIMITS)
+    assert exchange_ticket(people, login.ticket) == login.session_id
+    assert exchange_ticket(people, login.ticket) is None
+    assert exchange_ticket(people, "a ticket nobody made") is None
+
+
+def test_a_late_ticket_is_refused_and_spent(people: Database):
+    start = utc_now()
+    login = start_session(people, "kari", LIMITS, now=start)
+    late = start + TICKET_LIFETIME + timedelta(seconds=1)
+    assert exchange_ticket(people, login.ticket, now=late) is None
+    assert exchange_ticket(people, login.ticket, now=start) is None
+
+
+def test_the_ticket_of_an_ended_session_is_refused(people: Database):
+    login = start_session(people, "kari", LIMITS)
+    end_session(people, login.session_id)
+    assert exchange_ticket(people, login.ticket) is None
+
+
+def test_only_tickets_digests_are_stored(people: Database):
+    login = start_session(people, "kari", LIMITS)
+    stored = people.scalar("SELECT ticket FROM login_sessions WHERE id = ?", (login.session_id,))
+    assert stored and stored != login.ticket
+
+
+def test_a_signed_cookie_names_its_session(people: Database):
+    login = start_session(people, "kari", LIMITS)
+    value = cookie_value(people, login.session_id)
+    assert session_from_cookie(people, value) == login.session_id
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda value: value[:-1] + ("0" if value[-1] != "0" else "1"),  # signature changed
+        lambda value: "another-session" + value[value.index(".") :],  # id changed
+        lambda value: value.split(".")[0],  # no signature
+        lambda value: value.split(".")[0] + ".",  # empty signature
+        lambda value: value + "ü",  # not ASCII
+        lambda value: "",
+        lambda value: value + "0" * 300,  # too long
+    ],
+)
+def test_a_forged_cookie_names_no_session(people: Database, forge):
+    login = start_session(people, "kari", LIMITS)
+    assert session_from_cookie(people, forge(cookie_value(people, login.session_id))) is None
+
+
+def test_a_cookie_signed_with_another_key_is_refused(people: Database):
+    login = start_session(people, "kari", LIMITS)
+    value = cookie_value(people, login.session_id)
+    with people.transaction() as session:
+        session.execute("UPDATE app_secrets SET value = 'another key' WHERE name = 'session_key'")
+    assert session_from_cookie(people, value) is None
+
+
+def test_an_unused_session_idles_out(people: Database):
+    start = utc_now()
+    login = start_session(people, "kari", LIMITS, now=start)
+    within = start + LIMITS.login_idle
+    assert session_actor(people, login.session_id, LIMITS, now=within) is not None
+    # That use counts: the idle time starts again from it.
+    later = within + LIMITS.login_idle
+    assert session_actor(people, login.session_id, LIMITS, now=later) is not None
+    idle = later + LIMITS.login_idle + timedelta(seconds=1)
+    assert session_actor(people, login.session_id, LIMITS, now=idle) is None
+
+
+def test_a_session_used_all_along_ends_at_its_longest_life(people: Database):
+    start = utc_now()
+    login = start_session(people, "kari", LIMITS, now=start)
+    moment = start
+    while moment + LIMITS.login_idle < start + LIMITS.login_max:
+        moment += LIMITS.login_idle
+        assert session_actor(people, login.session_id, LIMITS, now=moment) is not None
+    ended = start + LIMITS.login_max + timedelta(seconds=1)
+    assert session_actor(people, login.session_id, LIMITS, now=ended) is None
+
+
+def test_use_is_recorded_at_most_once_a_minute_and_is_no_data_change(people: Database):
+    start = utc_now()
+    login = start_session(people, "kari", LIMITS, now=start)
+    version = data_version(people)
+
+    def last_seen():  # type: ignore[no-untyped-def]
+        return people.scalar(
+            "SELECT last_seen FROM login_sessions WHERE id = ?", (login.session_id,)
+        )
+
+    session_actor(people, login.session_id, LIMITS, now=start + timedelta(seconds=30))
+    assert last_seen() == start
+    session_actor(people, login.session_id, LIMITS, now=start + timedelta(seconds=61))
+    assert last_seen() == start + timedelta(seconds=61)
+    assert data_version(people) == version
+
+
+def test_a_changed_role_applies_at_once(people: Database):
+    login = start_session(people, "kari", LIMITS)
+    set_role(people, ADMIN, "kari", "admin")
+    assert session_actor(people, login.session_id, LIMITS) == Actor("kari", "admin")
+    set_role(people, ADMIN, "kari", "team")
+    assert session_actor(people, login.session_id, LIMITS) == Actor("kari", "team")
+
+
+def test_a_removed_account_is_logged_out_and_a_new_one_of_its_name_too(people: Database):
+    login = start_session(people, "kari", LIMITS)
+    remove_user(people, ADMIN, "kari")
+    assert session_actor(people, login.session_id, LIMITS) is None
+    add_user(people, ADMIN, "kari", "admin", PASSWORD)
+    assert session_actor(people, login.session_id, LIMITS) is None
+
+
+def test_logging_out_everywhere_ends_every_session_of_the_account_only(people: Database):
+    first, second = start_session(people, "kari", LIMITS), start_session(people, "kari", LIMITS)
+    other = start_session(people, "ada", LIMITS)
+    end_user_sessions(people, "kari")
+    assert session_actor(people, first.session_id, LIMITS) is None
+    assert session_actor(people, second.session_id, LIMITS) is None
+    assert session_actor(people, other.session_id, LIMITS) == Actor("ada", "admin")
+
+
+def test_sessions_past_their_longest_life_are_cleared_at_the_next_login(people: Database):
+    start = utc_now()
+    old = start_session(people, "kari", LIMITS, now=start)
+    start_session(people, "ada", LIMITS, now=start + LIMITS.login_max + timedelta(minutes=1))
+    ids = [row[0] for row in people.rows("SELECT id FROM login_sessions")]
+    assert old.session_id not in ids and len(ids) == 1
+
+
+def test_only_an_admin_changes_roles_and_removes_accounts(people: Database):
+    with pytest.raises(PermissionError):
+        set_role(people, TEAM, "kari", "admin")
+    with pytest.raises(PermissionError):
+        remove_user(people, TEAM, "ada")
+    assert people.scalar("SELECT role FROM users WHERE name = 'kari'") == "team"
+
+
+def test_the_last_admin_is_neither_demoted_nor_removed(people: Database):
+    with pytest.raises(AccountError, match="last admin"):
+        set_role(people, ADMIN, "ada", "team")
+    with pytest.raises(AccountError, match="last admin"):
+        remove_user(people, ADMIN, "ada")
+    set_role(people, ADMIN, "kari", "admin")
+    set_role(people, ADMIN, "ada", "team")
+    remove_user(people, ADMIN, "ada")
+    assert people.rows("SELECT name, role FROM users") == [("kari", "admin")]
+
+
+def test_changing_an_unknown_account_says_so(people: Database):
+    with pytest.raises(AccountError, match="no user called nobody"):
+        set_role(people, ADMIN, "nobody", "team")
+    with pytest.raises(AccountError, match="no user called nobody"):
+        remove_user(people, ADMIN, "nobody")
+    with pytest.raises(AccountError, match="team or admin"):
+        set_role(people, ADMIN, "kari", "visitor")
+
+
+def test_the_command_line_changes_a_role_and_removes_an_account(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+):
+    with connect(db_url) as db:
+        add_user(db, ADMIN, "kari", "team", PASSWORD)
+        add_user(db, ADMIN, "ada", "admin", PASSWORD)
+        login = start_session(db, "ada", LIMITS)
+    assert main(["--db", db_url, "user", "role", "ada", "--role", "team"]) == 1
+    assert "last admin" in capsys.readouterr().err
+    assert main(["--db", db_url, "user", "role", "kari", "--role", "admin"]) == 0
+    assert main(["--db", db_url, "user", "remove", "ada"]) == 0
+    assert main(["--db", db_url, "user", "remove", "ada"]) == 1
+    assert "no user called ada" in capsys.readouterr().err
+    with connect(db_url) as db:
+        assert db.rows("SELECT name, role FROM users") == [("kari", "admin")]
+        assert session_actor(db, login.session_id, LIMITS) is None
