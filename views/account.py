@@ -7,6 +7,7 @@ from assetmap.accounts import ROLES
 from assetmap.i18n import gettext as _
 
 actor = ui.current_actor()
+ui.login_cookie()
 st.title(_("Your account"))
 
 if actor.may("review"):
@@ -15,8 +16,17 @@ if actor.may("review"):
             name=ui.plain(actor.name), role=_(ROLES[actor.role])
         )
     )
+    st.caption(
+        _(
+            "You stay logged in on this browser, in every tab, until you log out or leave it "
+            "unused for a while."
+        )
+    )
     if st.button(_("Log out")):
         ui.log_out()
+        st.rerun()
+    if st.button(_("Log me out on every device")):
+        ui.log_out(everywhere=True)
         st.rerun()
     st.stop()
 

@@ -44,7 +44,8 @@ from assetmap.planning import (
 from assetmap.privacy import public_assets
 from assetmap.transfer import copy_database
 
-APP_SCRIPT = PROJECT_DIR / "app.py"
+SERVER_SCRIPT = PROJECT_DIR / "server.py"
+"""The pages and the app's own routes (st.App): what `assetmap serve` runs."""
 USER_ERRORS = (
     ConfigError,
     ValidationError,
@@ -254,11 +255,13 @@ def cmd_migrate_db(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Open the database (holding its lock for as long as the app runs) and start Streamlit.
+    """Open the database (holding its lock for as long as the app runs) and start the app's
+    server: the Streamlit pages and the app's own routes (server.py).
 
     The app runs in this process, so a second server on the same file fails at once
     instead of when its first visitor arrives.
     """
+    from streamlit import config as streamlit_config
     from streamlit.web import bootstrap
 
     settings = _settings(args)
@@ -278,8 +281,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "server.fileWatcherType": "none",
     }
     print(f"Assetmap on http://localhost:{args.port} (database {db.location})", flush=True)
+    streamlit_config._main_script_path = str(SERVER_SCRIPT)
     bootstrap.load_config_options(flag_options=options)
-    bootstrap.run(str(APP_SCRIPT), False, [], options)
+    bootstrap.run_asgi_app(str(SERVER_SCRIPT), f"{SERVER_SCRIPT.stem}:app", [], options)
     db.close()
     return 0
 

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import folium
@@ -31,6 +32,9 @@ from assetmap.accounts import (
     authenticate,
     visitor,
 )
+from assetmap.api import url_prefix as api_url_prefix
+from assetmap.api.database import close_shared_database, shared_database
+from assetmap.api.login import LOGOUT_PATH, SESSION_PATH
 from assetmap.areas import list_areas
 from assetmap.assets import (
     STORED_FIELDS,
@@ -40,7 +44,7 @@ from assetmap.assets import (
     list_assets,
 )
 from assetmap.config import PROJECT_DIR, ConfigError, Settings
-from assetmap.db import Database, DatabaseError, connect, data_version, utc_now
+from assetmap.db import Database, DatabaseError, data_version, utc_now
 from assetmap.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -68,6 +72,14 @@ from assetmap.mapping import (
 from assetmap.models import Problem
 from assetmap.planning import service_coverage
 from assetmap.privacy import consent_lapsed, public_assets
+from assetmap.sessions import (
+    COOKIE_NAME,
+    end_session,
+    end_user_sessions,
+    session_actor,
+    session_from_cookie,
+    start_session,
+)
 
 if TYPE_CHECKING:
     from streamlit.elements.lib.mutable_expander_container import ExpanderContainer
@@ -93,9 +105,10 @@ def settings() -> Settings:
         raise
 
 
-@st.cache_resource(on_release=lambda db: db.close())
+@st.cache_resource(on_release=close_shared_database)
 def _database(location: str) -> Database:
-    return connect(location)
+    """The process's database, which the server's routes share (assetmap.api.database)."""
+    return shared_database(location)
 
 
 def database() -> Database:
@@ -106,6 +119,11 @@ def database() -> Database:
         st.error(str(error))
         st.stop()
         raise
+
+
+def url_prefix() -> str:
+    """Where the app is served under its host: "/path" for server.baseUrlPath, else ""."""
+    return api_url_prefix(str(st.get_option("server.baseUrlPath") or ""))
 
 
 @st.cache_resource
@@ -591,14 +609,47 @@ def _visitor_key() -> str:
     return "session:" + st.session_state.setdefault("_visitor_session", uuid.uuid4().hex)
 
 
+LOGIN_KEY = "login_session"
+"""The login session this Streamlit session runs under, by id, in st.session_state."""
+
+_COOKIE_CHANGE = "login_cookie_change"
+_COOKIE_SCRIPT = Path(__file__).parent / "js" / "login_cookie.js"
+
+
 def current_actor() -> Actor:
     """Who is using this session, decided on the server on every run."""
     if _oidc_configured() and st.user.is_logged_in and st.user.get("email"):
         return actor_for_email(database(), str(st.user["email"]))
-    account = st.session_state.get("account")
-    if isinstance(account, Actor):
-        return account
-    return visitor(_visitor_key())
+    actor = _logged_in_actor()
+    return actor if actor is not None else visitor(_visitor_key())
+
+
+def _cookie_session(db: Database) -> str | None:
+    """The login session named by the cookie this browser sent when the page was loaded."""
+    cookie = st.context.cookies.get(COOKIE_NAME)
+    # A string from a browser; AppTest, which has none, gives a stand-in object.
+    return session_from_cookie(db, cookie) if isinstance(cookie, str) and cookie else None
+
+
+def _logged_in_actor() -> Actor | None:
+    """The account this browser is logged in as: the session this Streamlit session holds,
+    else the one its cookie names (a reload, a new tab, a shared link). Each run checks it in
+    the database, so a login ended in another tab or replica ends here at the next action."""
+    db = database()
+    limits = settings().limits
+    held = st.session_state.get(LOGIN_KEY)
+    if isinstance(held, str):
+        actor = session_actor(db, held, limits)
+        if actor is not None:
+            return actor
+        del st.session_state[LOGIN_KEY]
+    session_id = _cookie_session(db)
+    if session_id is None or session_id == held:
+        return None
+    actor = session_actor(db, session_id, limits)
+    if actor is not None:
+        st.session_state[LOGIN_KEY] = session_id
+    return actor
 
 
 def require(action: str) -> Actor:
@@ -612,18 +663,51 @@ def require(action: str) -> Actor:
 
 
 def log_in(name: str, password: str) -> str | None:
-    """Log the session in; return the reason when it did not work."""
+    """Log this browser in (the page then hands it the cookie: login_cookie); return the
+    reason when it did not work."""
+    db = database()
     try:
-        st.session_state["account"] = authenticate(database(), name.strip(), password)
+        actor = authenticate(db, name.strip(), password)
     except AccountError as error:
         return str(error)
+    login = start_session(db, actor.name, settings().limits)
+    st.session_state[LOGIN_KEY] = login.session_id
+    st.session_state[_COOKIE_CHANGE] = login.ticket
     return None
 
 
-def log_out() -> None:
-    st.session_state.pop("account", None)
+def log_out(everywhere: bool = False) -> None:
+    """End this browser's login in the database, so every tab on every replica is a visitor
+    at its next action (`everywhere`: every login of the account, on any device); the page
+    then has the browser drop its cookie (login_cookie)."""
+    db = database()
+    actor = current_actor()
+    if everywhere and actor.may("review"):
+        end_user_sessions(db, actor.name)
+    for session_id in {st.session_state.pop(LOGIN_KEY, None), _cookie_session(db)}:
+        if session_id is not None:
+            end_session(db, session_id)
+    st.session_state[_COOKIE_CHANGE] = None
     if _oidc_configured() and st.user.is_logged_in:
         st.logout()
+
+
+def login_cookie() -> None:
+    """After a login or a logout, have the browser take or drop its login cookie.
+
+    Only the app's server can set an HttpOnly cookie (assetmap.api.login): a script posts it
+    the login's single-use ticket, and the answer sets the cookie. The password never leaves
+    Streamlit's websocket.
+    """
+    if _COOKIE_CHANGE not in st.session_state:
+        return
+    ticket = st.session_state.pop(_COOKIE_CHANGE)
+    address = url_prefix() + (LOGOUT_PATH if ticket is None else SESSION_PATH)
+    st.html(
+        f'<script data-url="{html.escape(address)}" data-ticket="{html.escape(ticket or "")}">'
+        f"{_COOKIE_SCRIPT.read_text(encoding='utf-8')}</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def uses_oidc() -> bool:

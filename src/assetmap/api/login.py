@@ -1,0 +1,147 @@
+"""The login cookie: set when the browser hands in its login's ticket, cleared at logout.
+
+A page cannot set an HttpOnly cookie, so the app's server does: right after a login the
+Account page has the browser post the login's single-use ticket here (js/login_cookie.js),
+and the answer carries the signed session cookie. Streamlit then reads it back from every
+new page load (st.context.cookies).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from ipaddress import ip_address
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from assetmap.config import ConfigError, Settings
+from assetmap.db import Database, DatabaseError
+from assetmap.sessions import (
+    COOKIE_NAME,
+    cookie_value,
+    end_session,
+    exchange_ticket,
+    session_from_cookie,
+)
+
+SESSION_PATH = "/auth/session"
+LOGOUT_PATH = "/auth/logout"
+MAX_BODY_BYTES = 1024
+
+
+def login_routes(database: Callable[[], Database], prefix: str = "") -> list[Route]:
+    """POST {prefix}/auth/session (the ticket, as JSON) and POST {prefix}/auth/logout."""
+    cookie_path = prefix or "/"
+
+    async def start(request: Request) -> Response:
+        refused = _refused(request)
+        if refused is not None:
+            return refused
+        ticket = _ticket(await _small_body(request))
+        if ticket is None:
+            return PlainTextResponse("Send the login's ticket as JSON.", status_code=400)
+        try:
+            settings = Settings.from_env()
+            value = await run_in_threadpool(_cookie_for_ticket, database, ticket)
+        except (ConfigError, DatabaseError):
+            return PlainTextResponse("The login store is unavailable.", status_code=503)
+        if value is None:
+            return PlainTextResponse("This ticket is spent or unknown.", status_code=403)
+        response = Response(status_code=204, headers={"Cache-Control": "no-store"})
+        response.set_cookie(
+            COOKIE_NAME,
+            value,
+            max_age=int(settings.limits.login_max.total_seconds()),
+            path=cookie_path,
+            secure=_over_https(request, settings),
+            httponly=True,
+            samesite="lax",
+        )
+        return response
+
+    async def end(request: Request) -> Response:
+        refused = _refused(request)
+        if refused is not None:
+            return refused
+        try:
+            settings = Settings.from_env()
+            await run_in_threadpool(_end_cookie_session, database, request.cookies.get(COOKIE_NAME))
+        except (ConfigError, DatabaseError):
+            return PlainTextResponse("The login store is unavailable.", status_code=503)
+        response = Response(status_code=204, headers={"Cache-Control": "no-store"})
+        response.delete_cookie(
+            COOKIE_NAME,
+            path=cookie_path,
+            secure=_over_https(request, settings),
+            httponly=True,
+            samesite="lax",
+        )
+        return response
+
+    return [
+        Route(prefix + SESSION_PATH, start, methods=["POST"]),
+        Route(prefix + LOGOUT_PATH, end, methods=["POST"]),
+    ]
+
+
+def _refused(request: Request) -> Response | None:
+    """Only the app's own pages may call these: JSON (which a form on another site cannot
+    send without asking first) and not from another site."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        return PlainTextResponse("Send JSON.", status_code=415)
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return PlainTextResponse("Only the app's own pages may do this.", status_code=403)
+    return None
+
+
+async def _small_body(request: Request) -> bytes:
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            return b""
+    return body
+
+
+def _ticket(body: bytes) -> str | None:
+    try:
+        sent: Any = json.loads(body)
+    except ValueError:
+        return None
+    ticket = sent.get("ticket") if isinstance(sent, dict) else None
+    return ticket if isinstance(ticket, str) and 0 < len(ticket) <= 100 else None
+
+
+def _cookie_for_ticket(database: Callable[[], Database], ticket: str) -> str | None:
+    db = database()
+    session_id = exchange_ticket(db, ticket)
+    return None if session_id is None else cookie_value(db, session_id)
+
+
+def _end_cookie_session(database: Callable[[], Database], cookie: str | None) -> None:
+    """Logging out ends the session the cookie names too, whichever tab asks."""
+    if not cookie:
+        return
+    db = database()
+    session_id = session_from_cookie(db, cookie)
+    if session_id is not None:
+        end_session(db, session_id)
+
+
+def _over_https(request: Request, settings: Settings) -> bool:
+    """Whether the browser reached us over https: directly, or through a trusted proxy that
+    says so (X-Forwarded-Proto)."""
+    if request.url.scheme == "https":
+        return True
+    try:
+        peer = ip_address(request.client.host if request.client else "")
+    except ValueError:
+        return False
+    if not any(peer in network for network in settings.trusted_proxies):
+        return False
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0]
+    return forwarded.strip().lower() == "https"
