@@ -16,6 +16,13 @@ from assetmap.assets import (
     update_asset,
 )
 from assetmap.i18n import gettext as _
+from assetmap.links import (
+    StaleLinkDecisionError,
+    describe_link,
+    links_to_table,
+    pending_links,
+    set_link_status,
+)
 from assetmap.mapping import assets_to_table
 from assetmap.models import (
     WHEELCHAIR,
@@ -132,6 +139,47 @@ def edit_editor(asset_id: str) -> None:
         st.rerun()
 
 
+def link_choice(link: Any) -> str:
+    role = f" ({link.role})" if link.role else ""
+    return describe_link(link.from_name, link.type, link.to_name) + role
+
+
+def offered_links(pending: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Link id -> (status seen, sentence) for the chooser: the links pending now, plus those the
+    person chose on the previous run that changed since, so deciding on them is refused, not
+    silently skipped."""
+    earlier: dict[str, tuple[str, str]] = st.session_state.get("links_offered", {})
+    offered = {link.id: ("pending", link_choice(link)) for link in pending.itertuples()}
+    for link_id in st.session_state.get("chosen_links", []):
+        if link_id in earlier:
+            offered.setdefault(link_id, earlier[link_id])
+    st.session_state["links_offered"] = offered
+    return offered
+
+
+def forget_offered(link_ids: list[str]) -> None:
+    """Offer these links no more from the next run on, unless they are pending again."""
+    offered: dict[str, tuple[str, str]] = st.session_state.get("links_offered", {})
+    for link_id in link_ids:
+        offered.pop(link_id, None)
+
+
+def decide_links(
+    ids: list[str], status: str, reason: str, seen: dict[str, str], done: str | None
+) -> None:
+    """Decide on links as this person saw them; `done` is what to offer to undo (None: undo)."""
+    try:
+        set_link_status(db, actor, ids, status, reason, seen)
+    except StaleLinkDecisionError as stale:
+        st.warning(ui.plain(stale))
+        forget_offered(stale.link_ids)
+        return
+    forget_offered(ids)
+    if done:
+        st.session_state["last_link_decision"] = (ids, status, done)
+    st.rerun()
+
+
 if undo := st.session_state.get("last_decision"):
     ids, before, label = undo
     text_column, button_column = st.columns([4, 1])
@@ -141,7 +189,9 @@ if undo := st.session_state.get("last_decision"):
         del st.session_state["last_decision"]
         st.rerun()
 
-pending_tab, reported_tab = st.tabs([_("New assets"), _("Reported by visitors")])
+pending_tab, reported_tab, links_tab = st.tabs(
+    [_("New assets"), _("Reported by visitors"), _("New links")]
+)
 
 with pending_tab:
     pending = ui.assets(AssetFilter(statuses=("pending",)))
@@ -209,3 +259,62 @@ with reported_tab:
                         record.status,
                         reported_seen,
                     )
+
+with links_tab:
+    if last_links := st.session_state.get("last_link_decision"):
+        link_ids, decided, label = last_links
+        text_column, button_column = st.columns([4, 1])
+        text_column.info(label)
+        if button_column.button(_("Undo"), key="undo_links"):
+            del st.session_state["last_link_decision"]
+            decide_links(link_ids, "pending", _("Undone"), dict.fromkeys(link_ids, decided), None)
+    links = pending_links(db)
+    offered = offered_links(links)
+    if not offered:
+        st.success(
+            _(
+                "No link waits for review. Links that visitors propose on the "
+                "\u201cWho connects whom\u201d page will appear here."
+            )
+        )
+    else:
+        st.write(_("Links waiting for review: {n}").format(n=len(links)))
+        st.dataframe(links_to_table(links), hide_index=True, width="stretch")
+        if st.button(_("Choose all links ({n})").format(n=len(links)), key="choose_all_links"):
+            st.session_state["chosen_links"] = links["id"].tolist()
+        chosen_links = st.multiselect(
+            _("Links to decide on"),
+            list(offered),
+            key="chosen_links",
+            format_func=lambda link_id: offered[link_id][1],
+            placeholder=_("Choose one or more"),
+        )
+        link_reason = st.text_input(_("Reason or note (kept with the decision)"), key="link_reason")
+        seen_links = {link_id: offered[link_id][0] for link_id in chosen_links}
+        n = len(chosen_links)
+        approve_links, reject_links = st.columns(2)
+        if approve_links.button(
+            _("Approve chosen links ({n})").format(n=n),
+            type="primary",
+            disabled=not chosen_links,
+            key="approve_links",
+        ):
+            decide_links(
+                chosen_links,
+                "approved",
+                link_reason,
+                seen_links,
+                _("Approved {n} links.").format(n=n),
+            )
+        if reject_links.button(
+            _("Reject chosen links ({n})").format(n=n),
+            disabled=not chosen_links,
+            key="reject_links",
+        ):
+            decide_links(
+                chosen_links,
+                "hidden",
+                link_reason,
+                seen_links,
+                _("Rejected {n} links.").format(n=n),
+            )

@@ -8,6 +8,7 @@ link waits for review, and a link is public only while both of its assets are.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,7 +18,7 @@ import pandas as pd
 from assetmap import audit
 from assetmap.accounts import Actor, require
 from assetmap.assets import AssetNotFoundError, get_asset
-from assetmap.db import Database, bump_data_version, utc_now
+from assetmap.db import Database, Session, bump_data_version, utc_now
 from assetmap.i18n import N_, gettext
 from assetmap.models import KINDS
 
@@ -43,10 +44,36 @@ SELECT_LINKS = """
            a.name AS from_name, a.kind AS from_kind, b.name AS to_name, b.kind AS to_kind
     FROM links l JOIN assets a ON a.id = l.from_id JOIN assets b ON b.id = l.to_id
 """
+SELECT_PENDING_LINKS = """
+    SELECT l.id, l.type, l.role, l.start_date, l.created_at,
+           a.name AS from_name, b.name AS to_name
+    FROM links l JOIN assets a ON a.id = l.from_id JOIN assets b ON b.id = l.to_id
+    WHERE l.status = 'pending' ORDER BY l.created_at, l.id
+"""
+SELECT_LINK_STATE = """
+    SELECT l.status, a.name, l.type, b.name
+    FROM links l JOIN assets a ON a.id = l.from_id JOIN assets b ON b.id = l.to_id
+    WHERE l.id = ?
+"""
+STATUS_ACTIONS = {"pending": "pending", "approved": "approve", "hidden": "hide"}
+"""A link's status -> the audit action that sets it (rejecting a link hides it)."""
 
 
 class LinkError(ValueError):
     """A link that cannot be made, in words for the person making it."""
+
+
+class StaleLinkDecisionError(RuntimeError):
+    """Someone decided on (or removed) links after the decider saw them; nothing was decided."""
+
+    def __init__(self, link_ids: list[str], labels: list[str]):
+        super().__init__(
+            gettext(
+                "Someone else decided on {links} after you opened this page, so nothing was "
+                "decided. Look at the list again, then decide."
+            ).format(links="; ".join(f"\u201c{label}\u201d" for label in labels))
+        )
+        self.link_ids = link_ids
 
 
 @dataclass(frozen=True)
@@ -63,6 +90,11 @@ class Link:
 
 def link_label(link_type: str) -> str:
     return gettext(LINK_TYPES[link_type][0])
+
+
+def describe_link(from_name: str, link_type: str, to_name: str) -> str:
+    """The link as a sentence: "Aino is a member of Kallio choir"."""
+    return f"{from_name} {link_label(link_type)} {to_name}"
 
 
 def check_link(
@@ -144,22 +176,54 @@ def end_link(db: Database, actor: Actor, link_id: str, end: date) -> None:
         bump_data_version(session)
 
 
+def _changed_links(session: Session, seen_statuses: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(id, sentence) of each link whose status is not the one the decider saw, or is gone."""
+    changed = []
+    for link_id, seen in seen_statuses.items():
+        found = session.rows(SELECT_LINK_STATE, (link_id,))
+        if not found:
+            changed.append((link_id, gettext("a link that was removed")))
+        elif found[0][0] != seen:
+            _, from_name, link_type, to_name = found[0]
+            changed.append((link_id, describe_link(from_name, link_type, to_name)))
+    return changed
+
+
 def set_link_status(
-    db: Database, actor: Actor, link_ids: list[str], status: str, note: str = ""
+    db: Database,
+    actor: Actor,
+    link_ids: Iterable[str],
+    status: str,
+    note: str = "",
+    seen_statuses: Mapping[str, str] | None = None,
 ) -> None:
+    """Approve, reject (hide) or send back to pending all listed links or none, keeping the reason.
+
+    With `seen_statuses` (link id to the status the decider saw), nothing is decided if any of
+    them has another status now or is gone, say because another team member decided first:
+    StaleLinkDecisionError names them.
+    """
     require(actor, "review")
+    if status not in STATUS_ACTIONS:
+        raise ValueError(f"unknown link status {status!r}")
+    note = note.strip()
     with db.transaction() as session:
+        changed = _changed_links(session, seen_statuses or {})
+        if changed:
+            ids, sentences = zip(*changed, strict=True)
+            raise StaleLinkDecisionError(list(ids), list(sentences))
         for link_id in link_ids:
             before = session.scalar("SELECT status FROM links WHERE id = ?", (link_id,))
+            if before is None:
+                raise LinkError(gettext("A chosen link no longer exists, so nothing was decided."))
             session.execute(
                 "UPDATE links SET status = ?, updated_at = ? WHERE id = ?",
                 (status, utc_now(), link_id),
             )
-            action = {"approved": "approve", "hidden": "hide"}.get(status, "pending")
             audit.record(
                 session,
                 link_id,
-                action,
+                STATUS_ACTIONS[status],
                 actor,
                 {"status": (before, status)},
                 note,
@@ -171,6 +235,26 @@ def set_link_status(
 def list_links(db: Database, statuses: tuple[str, ...] = ("approved",)) -> pd.DataFrame:
     where = f" WHERE l.status IN ({', '.join('?' for _ in statuses)})" if statuses else ""
     return db.frame(f"{SELECT_LINKS}{where} ORDER BY l.created_at, l.id", statuses)
+
+
+def pending_links(db: Database) -> pd.DataFrame:
+    """Links waiting for review, oldest first, with both assets' names (for the team only)."""
+    return db.frame(SELECT_PENDING_LINKS)
+
+
+def links_to_table(links: pd.DataFrame) -> pd.DataFrame:
+    """Pending links as a readable table with translated headings; times are UTC."""
+    since = pd.to_datetime(links["start_date"]).dt.strftime("%Y-%m-%d")
+    proposed = pd.to_datetime(links["created_at"]).dt.strftime("%Y-%m-%d %H:%M")
+    columns = {
+        gettext("From"): links["from_name"],
+        gettext("Kind of link"): links["type"].map(link_label),
+        gettext("To"): links["to_name"],
+        gettext("Role"): links["role"],
+        gettext("Since"): since.fillna(""),
+        gettext("Proposed (UTC)"): proposed,
+    }
+    return pd.DataFrame({name: column.to_numpy(dtype=object) for name, column in columns.items()})
 
 
 def public_links(
@@ -203,7 +287,7 @@ def links_to_lines(links: pd.DataFrame, assets_gdf: gpd.GeoDataFrame) -> dict:
                 "type": "LineString",
                 "coordinates": [list(position.loc[row.from_id]), list(position.loc[row.to_id])],
             },
-            "properties": {"label": f"{row.from_name} {link_label(row.type)} {row.to_name}"},
+            "properties": {"label": describe_link(row.from_name, row.type, row.to_name)},
         }
         for row in links.itertuples()
         if row.from_id in position.index and row.to_id in position.index
