@@ -45,7 +45,9 @@ DIRECT_EACH = 10
 
 
 def start_replica(url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ASSETMAP_DB": url, "ASSETMAP_TILES": "none"}
+    # Every writer's browser connects from loopback, one address: lift its hourly limit.
+    env = {**os.environ, "ASSETMAP_DB": url, "ASSETMAP_TILES": "none",
+           "ASSETMAP_SUBMISSIONS_PER_HOUR": "1000000"}  # fmt: skip
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1"]  # fmt: skip
     return subprocess.Popen(

@@ -54,13 +54,15 @@ class Server:
     db: Path | str
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    """Settings for this server on top of the test's environment."""
 
     @property
     def url(self) -> str:
         return f"http://localhost:{self.port}"
 
     def start(self) -> None:
-        env = {**os.environ, "ASSETMAP_DB": str(self.db), "ASSETMAP_TILES": "none"}
+        env = {**os.environ, "ASSETMAP_DB": str(self.db), "ASSETMAP_TILES": "none", **self.env}
         command = [ASSETMAP, "--db", str(self.db), "serve", "--port", str(self.port),
                    "--address", "127.0.0.1"]  # fmt: skip
         self.process = subprocess.Popen(

@@ -383,10 +383,12 @@ import sys
 from assetmap.db import connect
 from assetmap.assets import register_asset
 from assetmap.accounts import visitor
+from assetmap.config import Limits
 db = connect(sys.argv[1])
+unlimited = Limits(submissions_per_hour=1_000_000)
 for n in range(100000):
     asset = register_asset(db, {"kind": "place", "category": "park", "name": f"Park {n}",
-                                "lon": 24.94, "lat": 60.17}, visitor("writer"))
+                                "lon": 24.94, "lat": 60.17}, visitor("writer"), limits=unlimited)
     print(asset.id, flush=True)
 """
 

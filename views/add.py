@@ -5,6 +5,7 @@ import streamlit as st
 from assetmap import ui
 from assetmap.assets import AssetFilter, register_asset
 from assetmap.i18n import gettext as _
+from assetmap.limits import LimitReachedError
 from assetmap.models import (
     DEFAULT_SECTOR,
     KINDS,
@@ -128,8 +129,14 @@ if submitted:
     }
     try:
         asset = register_asset(
-            ui.database(), fields, ui.current_actor(), ui.settings().max_distance_km
+            ui.database(),
+            fields,
+            ui.current_actor(),
+            ui.settings().max_distance_km,
+            ui.settings().limits,
         )
+    except LimitReachedError as error:
+        st.warning(str(error))
     except ValidationError as error:
         ui.show_problems(error.problems)
     else:

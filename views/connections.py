@@ -9,6 +9,7 @@ from assetmap import ui
 from assetmap.assets import AssetFilter
 from assetmap.connections import graph_svg, key_connectors, key_person_risks, link_graph, orphans
 from assetmap.i18n import gettext as _
+from assetmap.limits import LimitReachedError
 from assetmap.links import LINK_TYPES, LinkError, add_link, end_link, link_label
 from assetmap.mapping import KIND_COLOURS
 
@@ -37,7 +38,15 @@ for row in mine.itertuples():
         end_link(db, actor, row.id, date.today())
         st.rerun()
 
-with st.expander(_("Add a link")), st.form("add_link", clear_on_submit=True):
+adding = st.expander(_("Add a link"))
+if saved_status := st.session_state.pop("link_saved", None):
+    adding.success(
+        _("Saved.")
+        if saved_status == "approved"
+        else _("Saved. A team member checks it before it is shown.")
+    )
+# A new form after each link saved; a refused one keeps what was typed.
+with adding, st.form(f"add_link_{st.session_state.get('link_round', 0)}"):
     link_type = st.selectbox(_("Kind of link"), list(LINK_TYPES), format_func=link_label)
     others = [a for a in sorted(names, key=names.__getitem__) if a != chosen]
     other = st.selectbox(_("With"), others, format_func=names.__getitem__)
@@ -47,15 +56,17 @@ with st.expander(_("Add a link")), st.form("add_link", clear_on_submit=True):
     if st.form_submit_button(_("Add link")):
         source, target = (other, chosen) if reverse else (chosen, other)
         try:
-            made = add_link(db, actor, source, target, link_type, role, start)
+            made = add_link(
+                db, actor, source, target, link_type, role, start, limits=ui.settings().limits
+            )
+        except LimitReachedError as error:
+            st.warning(str(error))
         except LinkError as error:
             st.error(str(error))
         else:
-            st.success(
-                _("Saved.")
-                if made.status == "approved"
-                else _("Saved. A team member checks it before it is shown.")
-            )
+            st.session_state["link_saved"] = made.status
+            st.session_state["link_round"] = st.session_state.get("link_round", 0) + 1
+            st.rerun()
 
 graph = link_graph(assets, links)
 st.subheader(_("The network"))

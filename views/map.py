@@ -5,6 +5,7 @@ import streamlit as st
 from assetmap import ui
 from assetmap.assets import AssetFilter, flag_asset
 from assetmap.i18n import gettext as _
+from assetmap.limits import LimitReachedError
 from assetmap.mapping import assets_to_table
 from assetmap.models import KINDS, SECTORS, ValidationError, categories_for, kind_label
 
@@ -74,15 +75,24 @@ if shown_count:
         table.dataframe(assets_to_table(ui.assets(asset_filter)), hide_index=True, width="stretch")
     report = ui.section(_("Report a problem with an asset"), "report", lazy)
     if report.open is not False:
-        with report, st.form("report", clear_on_submit=True):
+        if st.session_state.pop("report_sent", False):
+            report.success(_("Thank you. The neighbourhood team will look at it."))
+        # A new form after each report sent; a refused one keeps what was typed.
+        with report, st.form(f"report_{st.session_state.get('report_round', 0)}"):
             shown = ui.assets(asset_filter)
             names = dict(zip(shown["id"], shown["name"], strict=True))
             reported = st.selectbox(_("Asset"), list(names), format_func=names.__getitem__)
             reason = st.text_input(_("What is wrong?"), max_chars=500)
             if st.form_submit_button(_("Send report")):
                 try:
-                    flag_asset(ui.database(), reported, ui.current_actor(), reason)
+                    flag_asset(
+                        ui.database(), reported, ui.current_actor(), reason, ui.settings().limits
+                    )
+                except LimitReachedError as error:
+                    st.warning(str(error))
                 except ValidationError as error:
                     ui.show_problems(error.problems)
                 else:
-                    st.success(_("Thank you. The neighbourhood team will look at it."))
+                    st.session_state["report_sent"] = True
+                    st.session_state["report_round"] = st.session_state.get("report_round", 0) + 1
+                    st.rerun()

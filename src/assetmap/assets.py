@@ -19,8 +19,10 @@ import pandas as pd
 from assetmap import audit
 from assetmap.accounts import SYSTEM, Actor, require
 from assetmap.areas import WGS84, area_id_at, area_ids_for_points, areas_extent, list_areas
+from assetmap.config import Limits
 from assetmap.db import Database, Session, bump_data_version, utc_now
 from assetmap.i18n import gettext
+from assetmap.limits import DEFAULT_LIMITS, REPORT, SUBMISSION, count_action
 from assetmap.models import Asset, Problem, ValidationError, validate_asset
 from assetmap.privacy import CONSENT_VALID_FOR, CONSENT_VERSION
 
@@ -192,15 +194,24 @@ def _creation(asset: Asset, actor: Actor) -> list[audit.AuditRow]:
 
 
 def register_asset(
-    db: Database, data: Mapping[str, Any] | Asset, actor: Actor, max_distance_km: float = 25.0
+    db: Database,
+    data: Mapping[str, Any] | Asset,
+    actor: Actor,
+    max_distance_km: float = 25.0,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Asset:
-    """Validate and store one asset; a visitor's is always pending. Returns it as stored."""
+    """Validate and store one asset; a visitor's is always pending. Returns it as stored.
+
+    A visitor's address may send `limits.submissions_per_hour` new assets and links an hour
+    (LimitReachedError beyond), so no one fills the review queue.
+    """
     require(actor, "submit")
     asset = _validated(db, data, max_distance_km)
     if not actor.may("review"):
         asset = asset.with_changes(status="pending")
     now = _now()
     with db.transaction() as session:
+        count_action(session, actor, SUBMISSION, limits, now)
         stored = _with_consent(asset, now).with_changes(
             id=asset.id or uuid.uuid4().hex,
             area_id=area_id_at(session, asset.lon, asset.lat),
@@ -338,11 +349,15 @@ def hide_assets(db: Database, asset_ids: Iterable[str], actor: Actor, reason: st
     set_status(db, asset_ids, "hidden", actor, reason)
 
 
-def flag_asset(db: Database, asset_id: str, actor: Actor, reason: str) -> bool:
+def flag_asset(
+    db: Database, asset_id: str, actor: Actor, reason: str, limits: Limits = DEFAULT_LIMITS
+) -> bool:
     """Record a report about an asset; return True when this report hid it.
 
-    Each reporter counts once per asset; the third different reporter hides the asset
-    until a team member decides.
+    Every report is kept, but each reporter (a visitor is their address) counts once per
+    asset: the third different reporter hides the asset until a team member decides. A
+    visitor's address may send `limits.reports_per_hour` reports an hour (LimitReachedError
+    beyond).
     """
     require(actor, "flag")
     reason = " ".join(reason.split())
@@ -354,7 +369,9 @@ def flag_asset(db: Database, asset_id: str, actor: Actor, reason: str) -> bool:
         current, _ = _load(session, asset_id)
         if current.status != "approved":
             raise _not_found(asset_id)
-        session.execute(INSERT_REPORT, (uuid.uuid4().hex, asset_id, actor.name, reason, _now()))
+        now = _now()
+        count_action(session, actor, REPORT, limits, now)
+        session.execute(INSERT_REPORT, (uuid.uuid4().hex, asset_id, actor.name, reason, now))
         audit.record(session, asset_id, "flag", actor, {"flag": (None, reason)}, reason)
         reporters = session.scalar(
             "SELECT count(DISTINCT reporter) FROM reports WHERE asset_id = ?", (asset_id,)

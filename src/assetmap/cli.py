@@ -272,6 +272,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"First run: loaded the demo ({report.assets_added} assets).")
     install_map_scripts(PROJECT_DIR / "static")
     os.environ["ASSETMAP_DB"] = settings.db
+    # Streamlit's web server (uvicorn) would take any X-Forwarded-For from loopback as the
+    # client; only ASSETMAP_TRUSTED_PROXIES decides whose forwarded addresses count.
+    os.environ["FORWARDED_ALLOW_IPS"] = ""
     os.chdir(PROJECT_DIR)
     options = {
         "server.port": args.port,

@@ -18,8 +18,10 @@ import pandas as pd
 from assetmap import audit
 from assetmap.accounts import Actor, require
 from assetmap.assets import AssetNotFoundError, get_asset
+from assetmap.config import Limits
 from assetmap.db import Database, Session, bump_data_version, utc_now
 from assetmap.i18n import N_, gettext
+from assetmap.limits import DEFAULT_LIMITS, SUBMISSION, count_action
 from assetmap.models import KINDS
 
 ANY = frozenset(KINDS)
@@ -127,8 +129,12 @@ def add_link(
     role: str = "",
     start: date | None = None,
     end: date | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Link:
-    """Record a relationship; a visitor's waits for review, a team member's is approved."""
+    """Record a relationship; a visitor's waits for review, a team member's is approved.
+
+    A visitor's links count with their new assets against `limits.submissions_per_hour`.
+    """
     require(actor, "submit")
     if from_id == to_id:
         raise LinkError(gettext("An asset cannot be linked to itself."))
@@ -142,6 +148,7 @@ def add_link(
     link = Link(uuid.uuid4().hex, from_id, to_id, link_type, role, start, end, status)
     now = utc_now()
     with db.transaction() as session:
+        count_action(session, actor, SUBMISSION, limits, now)
         session.execute(
             INSERT_LINK,
             (link.id, from_id, to_id, link_type, role, start, end, status, actor.name, now, now),

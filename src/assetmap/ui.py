@@ -11,7 +11,6 @@ import hashlib
 import html
 import re
 import threading
-import uuid
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -25,6 +24,7 @@ import streamlit as st
 import streamlit_folium
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from assetmap import clients
 from assetmap.accounts import (
     AccountError,
     Actor,
@@ -600,13 +600,24 @@ def _oidc_configured() -> bool:
         return False
 
 
+def client_address() -> str:
+    """The address this session connects from, believing only the trusted proxies' headers."""
+    headers = st.context.headers
+    pairs = [(name, value) for name in headers for value in headers.get_all(name)]
+    peer = st.context.ip_address
+    # Anything but text (AppTest's stand-in client gives a mock) is no known address.
+    known = peer if isinstance(peer, str) else None
+    return clients.client_address(known, pairs, settings().trusted_proxies)
+
+
 def _visitor_key() -> str:
-    """What tells one visitor from another without storing who they are (it is hashed)."""
-    address = st.context.ip_address or ""
-    agent = st.context.headers.get("User-Agent", "") if address else ""
-    if address:
-        return f"{address}|{agent}"
-    return "session:" + st.session_state.setdefault("_visitor_session", uuid.uuid4().hex)
+    """What tells one visitor from another without storing who they are (it is hashed).
+
+    Only the address: a reload, a new tab or another browser is the same visitor, so one
+    person cannot report an asset away or pass the limits per address. Sessions without a
+    known address share one key.
+    """
+    return client_address()
 
 
 LOGIN_KEY = "login_session"
