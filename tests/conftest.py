@@ -16,6 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import streamlit as st
+from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from assetmap.accounts import Actor, visitor
 from assetmap.db import Database, connect
@@ -98,3 +99,32 @@ def app_db(db_url, monkeypatch) -> Iterator[str]:
     st.cache_data.clear()
     yield location
     st.cache_resource.clear()
+
+
+CHROMIUM = os.environ.get("ASSETMAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """One Playwright for the whole run: a second sync Playwright cannot start beside it, so
+    every browser test module shares this one (and `browser`) from here."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
