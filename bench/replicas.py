@@ -1,4 +1,5 @@
-"""Load test: three `streamlit run` processes share one PostgreSQL; thirty residents add assets
+"""Load test: three `streamlit run server.py` processes (the pages and the app's own routes)
+share one PostgreSQL; thirty residents add assets
 through the browser at the same time. Checks that no write is lost or duplicated and writes
 the figures to bench/replicas.md.
 
@@ -48,7 +49,7 @@ def start_replica(url: str, port: int) -> subprocess.Popen[bytes]:
     # Every writer's browser connects from loopback, one address: lift its hourly limit.
     env = {**os.environ, "ASSETMAP_DB": url, "ASSETMAP_TILES": "none",
            "ASSETMAP_SUBMISSIONS_PER_HOUR": "1000000"}  # fmt: skip
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    command = [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
                "--server.address", "127.0.0.1"]  # fmt: skip
     return subprocess.Popen(
         command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

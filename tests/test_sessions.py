@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from assetmap.accounts import AccountError, Actor, add_user, remove_user, set_role
 from assetmap.cli import main
@@ -25,6 +26,7 @@ from assetmap.sessions import (
 )
 
 from .conftest import ADMIN, TEAM
+from .test_pages import log_in, open_page, selectbox
 
 PASSWORD = "a long enough secret"
 LIMITS = Limits(login_idle=timedelta(hours=8), login_max=timedelta(days=7))
@@ -219,3 +221,90 @@ def test_the_command_line_changes_a_role_and_removes_an_account(
     with connect(db_url) as db:
         assert db.rows("SELECT name, role FROM users") == [("kari", "admin")]
         assert session_actor(db, login.session_id, LIMITS) is None
+
+
+# The pages (AppTest has no browser: the login is held by the Streamlit session alone)
+
+
+@pytest.fixture
+def team(app_db: str) -> str:
+    """The demo, a team member (kari) and an admin (ada), for the pages."""
+    with connect(app_db) as db:
+        add_user(db, ADMIN, "kari", "team", PASSWORD)
+        add_user(db, ADMIN, "ada", "admin", PASSWORD)
+    return app_db
+
+
+def opened(app: AppTest, page: str) -> AppTest:
+    """`page` opened by its navigation link (ValueError when it has none)."""
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def account_change(app: AppTest, name: str, role: str | None = None) -> AppTest:
+    """On the Accounts page, change `name` to `role`, or remove it (role None)."""
+    selectbox(app, "Account").select(name)
+    if role is None:
+        next(c for c in app.checkbox if c.label == "Yes, remove this account").check()
+        next(b for b in app.button if b.label == "Remove account").click().run()
+    else:
+        selectbox(app, "New role").select(role)
+        next(b for b in app.button if b.label == "Change role").click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_a_role_changed_on_the_accounts_page_applies_to_an_open_login(team: str):
+    kari = log_in(open_page(), "kari", PASSWORD)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        kari.switch_page("views/accounts.py")
+    ada = opened(log_in(open_page(), "ada", PASSWORD), "views/accounts.py")
+
+    account_change(ada, "kari", "admin")
+    assert "kari is now: Admin." in ada.success[0].value
+    kari.run()
+    assert opened(kari, "views/accounts.py").title[0].value == "Accounts"
+
+    account_change(ada, "ada", "team")  # kari is an admin now, so ada may step down
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        ada.switch_page("views/accounts.py")
+    with connect(team) as db:
+        assert dict(db.rows("SELECT name, role FROM users")) == {"kari": "admin", "ada": "team"}
+
+
+def test_an_account_removed_on_the_accounts_page_is_a_visitor_at_its_next_action(team: str):
+    kari = opened(log_in(open_page(), "kari", PASSWORD), "views/review.py")
+    assert kari.title[0].value == "Review"
+    ada = opened(log_in(open_page(), "ada", PASSWORD), "views/accounts.py")
+
+    selectbox(ada, "Account").select("kari")
+    next(b for b in ada.button if b.label == "Remove account").click().run()
+    assert "Tick the box" in ada.error[0].value
+    account_change(ada, "kari")
+    assert "Removed kari." in ada.success[0].value
+
+    kari.run()
+    assert kari.title[0].value != "Review"
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        kari.switch_page("views/review.py")
+    with connect(team) as db:
+        assert db.rows("SELECT name FROM users") == [("ada",)]
+
+
+def test_the_last_admin_stays_an_admin_on_the_accounts_page(team: str):
+    ada = opened(log_in(open_page(), "ada", PASSWORD), "views/accounts.py")
+    account_change(ada, "ada")
+    assert "last admin" in ada.error[0].value
+    with connect(team) as db:
+        assert db.scalar("SELECT role FROM users WHERE name = 'ada'") == "admin"
+
+
+def test_logging_out_on_the_account_page_ends_the_login_in_the_database(team: str):
+    kari = log_in(open_page(), "kari", PASSWORD)
+    next(b for b in kari.button if b.label == "Log out").click().run()
+    assert not kari.exception, kari.exception
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        kari.switch_page("views/review.py")
+    with connect(team) as db:
+        assert db.scalar("SELECT count(*) FROM login_sessions WHERE revoked_at IS NULL") == 0
