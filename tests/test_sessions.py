@@ -5,17 +5,25 @@ Times are passed in (`now`), so expiry is tested without waiting.
 
 from __future__ import annotations
 
+import asyncio
+import json
 from datetime import timedelta
+from http.cookies import SimpleCookie
+from typing import Any
 
 import pytest
+from starlette.routing import Router
 from streamlit.testing.v1 import AppTest
 
 from assetmap.accounts import AccountError, Actor, add_user, remove_user, set_role
+from assetmap.api.login import login_routes
 from assetmap.cli import main
 from assetmap.config import Limits
 from assetmap.db import Database, connect, data_version, utc_now
 from assetmap.sessions import (
+    COOKIE_NAME,
     TICKET_LIFETIME,
+    NewLogin,
     cookie_value,
     end_session,
     end_user_sessions,
@@ -308,3 +316,105 @@ def test_logging_out_on_the_account_page_ends_the_login_in_the_database(team: st
         kari.switch_page("views/review.py")
     with connect(team) as db:
         assert db.scalar("SELECT count(*) FROM login_sessions WHERE revoked_at IS NULL") == 0
+
+
+# The routes that set and clear the cookie, called as the app's server calls them (ASGI)
+
+JSON = ("content-type", "application/json")
+
+
+def post(
+    db: Database,
+    path: str,
+    body: bytes = b"{}",
+    headers: tuple[tuple[str, str], ...] = (JSON,),
+    client: tuple[str, int] = ("127.0.0.1", 50000),
+    scheme: str = "http",
+    prefix: str = "",
+) -> tuple[int, list[str]]:
+    """POST to the login routes; the status and the Set-Cookie headers of the answer."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": scheme,
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(name.encode(), value.encode()) for name, value in headers],
+        "client": client,
+        "server": ("localhost", 8501),
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(Router(login_routes(lambda: db, prefix))(scope, receive, send))
+    cookies = [value.decode() for name, value in sent[0]["headers"] if name == b"set-cookie"]
+    return sent[0]["status"], cookies
+
+
+def ticket_body(login: NewLogin) -> bytes:
+    return json.dumps({"ticket": login.ticket}).encode()
+
+
+def test_a_ticket_is_exchanged_for_a_signed_http_only_lax_cookie(people: Database):
+    login = start_session(people, "kari", LIMITS)
+    status, cookies = post(people, "/auth/session", ticket_body(login))
+    assert status == 204
+    cookie = SimpleCookie(cookies[0])[COOKIE_NAME]
+    assert session_from_cookie(people, cookie.value) == login.session_id
+    assert cookie["httponly"] is True and cookie["samesite"].lower() == "lax"
+    assert cookie["path"] == "/" and not cookie["secure"]
+    assert cookie["max-age"] == str(int(Limits().login_max.total_seconds()))
+    assert post(people, "/auth/session", ticket_body(login))[0] == 403
+
+
+@pytest.mark.parametrize(
+    ("scheme", "client", "forwarded", "secure"),
+    [
+        ("https", ("203.0.113.5", 1), None, True),
+        ("http", ("127.0.0.1", 1), "https", True),  # a trusted proxy says so
+        ("http", ("203.0.113.5", 1), "https", False),  # anyone else may not
+        ("http", ("127.0.0.1", 1), None, False),
+    ],
+)
+def test_the_cookie_is_secure_when_the_browser_came_over_https(
+    people: Database, monkeypatch: pytest.MonkeyPatch, scheme, client, forwarded, secure
+):
+    monkeypatch.setenv("ASSETMAP_TRUSTED_PROXIES", "127.0.0.1")
+    headers = (JSON, ("x-forwarded-proto", forwarded)) if forwarded else (JSON,)
+    login = start_session(people, "kari", LIMITS)
+    status, cookies = post(people, "/auth/session", ticket_body(login), headers, client, scheme)
+    assert status == 204
+    assert bool(SimpleCookie(cookies[0])[COOKIE_NAME]["secure"]) is secure
+
+
+def test_only_the_apps_own_pages_may_hand_in_a_ticket(people: Database):
+    login = start_session(people, "kari", LIMITS)
+    form = (("content-type", "application/x-www-form-urlencoded"),)
+    assert post(people, "/auth/session", ticket_body(login), form)[0] == 415
+    other_site = (JSON, ("sec-fetch-site", "cross-site"))
+    assert post(people, "/auth/session", ticket_body(login), other_site)[0] == 403
+    for body in (b"not json", b'{"ticket": 7}', b"[]", b"x" * 5000):
+        assert post(people, "/auth/session", body)[0] == 400
+    assert post(people, "/auth/session", ticket_body(login))[0] == 204  # still unspent
+
+
+def test_logging_out_ends_the_cookies_session_and_clears_it(people: Database):
+    login = start_session(people, "kari", LIMITS)
+    value = cookie_value(people, login.session_id)
+    status, cookies = post(
+        people, "/app/auth/logout", headers=(JSON, ("cookie", f"{COOKIE_NAME}={value}")),
+        prefix="/app",
+    )  # fmt: skip
+    assert status == 204
+    cleared = SimpleCookie(cookies[0])[COOKIE_NAME]
+    assert cleared.value == "" and cleared["max-age"] == "0" and cleared["path"] == "/app"
+    assert session_actor(people, login.session_id, LIMITS) is None
