@@ -7,8 +7,8 @@ from assetmap.accounts import ROLES
 from assetmap.i18n import gettext as _
 
 actor = ui.current_actor()
-ui.login_cookie()
 st.title(_("Your account"))
+ui.login_cookie()
 
 if actor.may("review"):
     st.write(
