@@ -1,4 +1,8 @@
-"""Export: the assets on the map (with the chosen filters) or the areas, as files for a GIS."""
+"""Export: the assets on the map (with the chosen filters) or the areas, as files for a GIS.
+
+Every file is what privacy.released gives the reader; an admin may also take an exact
+internal file, a separate choice that is recorded and says so in its name.
+"""
 
 import functools
 
@@ -7,12 +11,13 @@ import streamlit as st
 from assetmap import ui
 from assetmap.assets import AssetFilter
 from assetmap.db import utc_now
+from assetmap.disclosure import exact_export_bytes
 from assetmap.i18n import gettext as _
 from assetmap.io.exports import (
     FORMATS,
     MEDIA_TYPES,
-    SUFFIXES,
     export_bytes,
+    export_file_name,
     write_areas,
     write_assets,
 )
@@ -25,15 +30,24 @@ FORMAT_LABELS = {
     "csv": _("CSV (spreadsheet, with lon and lat columns)"),
     "hsds": _("Open Referral HSDS 3.0 (service directories; people left out)"),
 }
+PROTECTION = _(
+    "People are placed at the centre of their 250 m block, without their address, and phone "
+    "numbers and e-mails are included only where the person who added them chose to show them. "
+    "People whose consent has lapsed are left out."
+)
 
 actor = ui.current_actor()
 st.title(_("Export"))
-st.write(
-    _(
-        "Download what is on the map. People are shown at their neighbourhood block only, "
-        "and private phone numbers and e-mails are left out."
+if actor.may("review"):
+    st.write(
+        _("Download the assets with the filters you choose, or the areas.")
+        + " "
+        + PROTECTION
+        + " "
+        + _("Pending and hidden assets are included only if you choose them; each row says which.")
     )
-)
+else:
+    st.write(_("Download the approved assets on the map, or the areas.") + " " + PROTECTION)
 
 what = st.radio(
     _("What"),
@@ -41,6 +55,7 @@ what = st.radio(
     horizontal=True,
     format_func={"assets": _("Assets"), "areas": _("Areas with indicators")}.get,
 )
+asset_filter = None
 if what == "areas":
     fmt = st.selectbox(
         _("Format"), [f for f in FORMATS if f != "hsds"], format_func=FORMAT_LABELS.__getitem__
@@ -71,16 +86,38 @@ else:
         categories=tuple(categories),
         area_ids=tuple(area_ids),
     )
-    frame, writer = ui.assets(asset_filter), write_assets
+    frame, writer = ui.released_assets(asset_filter), write_assets
 
 st.caption(_("{n} rows will be exported.").format(n=len(frame)))
-stamp = utc_now().strftime("%Y-%m-%d")
+today = utc_now()
+file_name = export_file_name(what, fmt, today)
 st.download_button(
-    _("Download"),
+    _("Download {file}").format(file=file_name),
     # Built when the button is pressed, not on every rerun: a GeoPackage of many assets is slow.
     data=functools.partial(export_bytes, writer, frame, fmt),
-    file_name=f"assetmap-{what}-{stamp}{SUFFIXES[fmt]}",
+    file_name=file_name,
     mime=MEDIA_TYPES[fmt],
     type="primary",
     disabled=frame.empty,
+    on_click="ignore",  # a rerun would replace the file the browser is about to fetch
 )
+
+if asset_filter is not None and actor.may("export_exact"):
+    with st.expander(_("Exact internal export (admins only)")):
+        st.warning(
+            _(
+                "This file holds people at their exact point, with their address and private "
+                "phone numbers and e-mails. Use it only inside your organisation and never "
+                "share it. Each download is recorded with your name, the time and the filters, "
+                "and the file name says EXACT-INTERNAL."
+            )
+        )
+        exact_name = export_file_name(what, fmt, today, exact=True)
+        st.download_button(
+            _("Download {file}").format(file=exact_name),
+            data=functools.partial(exact_export_bytes, ui.database(), actor, asset_filter, fmt),
+            file_name=exact_name,
+            mime=MEDIA_TYPES[fmt],
+            disabled=frame.empty,
+            on_click="ignore",
+        )

@@ -127,7 +127,13 @@ with coverage_tab:
                 )
             },
         )
-        st.download_button(_("Download as CSV"), coverage.to_csv(index=False), "coverage.csv")
+        st.download_button(
+            _("Download as CSV"),
+            coverage.to_csv(index=False),
+            "coverage.csv",
+            mime="text/csv",
+            on_click="ignore",
+        )
 
 with gaps_tab:
     needs = [k for k, i in indicators.items() if not i.is_population]

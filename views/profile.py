@@ -25,18 +25,21 @@ now = utc_now()
 profile = area_profile(
     db,
     area_id,
-    ui.assets(AssetFilter()),
+    # The page and its download show the same: what may leave the app (privacy.released).
+    ui.released_assets(AssetFilter()),
     now,
     coverage_of=lambda categories, distance: ui.coverage(categories, distance, False)[0],
 )
-page = profile_html(profile, now)
+page = profile_html(profile, now, actor)
 
+file_name = f"profile-{area_id}.html"
 st.download_button(
-    _("Download to print or share (HTML, works offline)"),
+    _("Download to print or share: {file} (works offline)").format(file=file_name),
     page,
-    file_name=f"profile-{area_id}.html",
+    file_name=file_name,
     mime="text/html",
     type="primary",
+    on_click="ignore",
 )
 st.caption(ui.plain(profile.note))
 left, right = st.columns(2)

@@ -33,6 +33,7 @@ PERMISSIONS: dict[str, str] = {
     "import": "team",
     "manage_accounts": "admin",
     "manage_layers": "admin",
+    "export_exact": "admin",
 }
 """Each action and the least role that may take it."""
 

@@ -24,12 +24,21 @@ from assetmap.accounts import (
     set_role,
 )
 from assetmap.areas import AreaError, areas_from_file, replace_areas
-from assetmap.assets import AssetFilter, AssetNotFoundError, erase_asset, list_assets
+from assetmap.assets import AssetFilter, AssetNotFoundError, erase_asset
 from assetmap.config import PROJECT_DIR, ConfigError, Settings
 from assetmap.db import Database, DatabaseError, backup, connect, restore, utc_now
 from assetmap.demo import is_empty, load_demo
+from assetmap.disclosure import exact_assets, released_assets
 from assetmap.indicators import IndicatorError, import_indicators
-from assetmap.io.exports import FORMATS, ExportError, export_bytes, write_areas, write_assets
+from assetmap.io.exports import (
+    EXACT_MARK,
+    FORMATS,
+    ExportError,
+    export_bytes,
+    export_file_name,
+    write_areas,
+    write_assets,
+)
 from assetmap.io.importing import ImportRejectedError, import_assets_file
 from assetmap.io.readers import ImportFileError
 from assetmap.mapping import install_map_scripts
@@ -41,7 +50,6 @@ from assetmap.planning import (
     areas_with_indicators,
     service_coverage,
 )
-from assetmap.privacy import public_assets
 from assetmap.transfer import copy_database
 
 SERVER_SCRIPT = PROJECT_DIR / "server.py"
@@ -154,8 +162,23 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_exact_export(args: argparse.Namespace) -> None:
+    """An exact export is of assets, to a file whose name says what it holds."""
+    if args.what != "assets":
+        raise ExportError("Only assets have an exact export: areas hold nothing personal.")
+    if EXACT_MARK not in Path(args.output).name:
+        example = export_file_name("assets", args.format, utc_now(), exact=True)
+        raise ExportError(
+            f"An exact export must say so in its file name ({EXACT_MARK}): for example -o {example}"
+        )
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    """Export what the console's reader (an admin) may take out: people protected, unless
+    --exact, which is audited and must be named as such."""
     writer: Callable[[gpd.GeoDataFrame, str, Path], int]
+    if args.exact:
+        _check_exact_export(args)
     with _open(args) as db:
         if args.what == "areas":
             frame, writer = areas_with_indicators(db), write_areas
@@ -166,11 +189,11 @@ def cmd_export(args: argparse.Namespace) -> int:
                 categories=tuple(args.category or []),
                 area_ids=tuple(args.area or []),
             )
-            chosen = list_assets(db, asset_filter)
-            frame, writer = (
-                public_assets(chosen, utc_now()),
-                write_assets,
-            )
+            if args.exact:
+                frame = exact_assets(db, console_actor(), asset_filter, args.format)
+            else:
+                frame = released_assets(db, console_actor(), asset_filter)
+            writer = write_assets
     if args.output == "-":
         if args.format == "gpkg":
             raise ExportError("A GeoPackage cannot go to standard output: give -o FILE.gpkg.")
@@ -380,6 +403,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--category", action="append")
     export.add_argument("--area", action="append", metavar="AREA_ID")
     export.add_argument("--status", action="append", choices=list(STATUSES))
+    export.add_argument(
+        "--exact",
+        action="store_true",
+        help=f"internal use only: exact points, addresses and private contacts; recorded in "
+        f"the audit trail, and the file name must contain {EXACT_MARK}",
+    )
     export.set_defaults(handler=cmd_export)
 
     user = commands.add_parser("user", help="accounts").add_subparsers(dest="user", required=True)

@@ -20,10 +20,12 @@ from assetmap.coverage import (
     zone_to_wgs84,
 )
 from assetmap.db import Database
+from assetmap.disclosure import released_assets
 from assetmap.gaps import gap_table, need_score, supply_score
 from assetmap.i18n import format_number, gettext
 from assetmap.indicators import Indicator, indicator_values, list_indicators
 from assetmap.network import lines_to_metric, network_graph, walk_network, walk_zone
+from assetmap.privacy import ANYONE
 
 DEFAULT_DISTANCE_M = 800.0
 
@@ -95,7 +97,11 @@ def service_coverage(
     distance_m: float = DEFAULT_DISTANCE_M,
     network: bool = False,
 ) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
-    """Coverage per area by approved assets of `categories`, and the covered zone (WGS84)."""
+    """Coverage per area by approved assets of `categories`, and the covered zone (WGS84).
+
+    The services are where anyone may see them (privacy.released): the table and the zone
+    are downloaded and drawn for visitors, and must not give away where a person lives.
+    """
     areas = list_areas(db)
     if areas.empty:
         raise PlanningError(gettext("There are no areas yet: import neighbourhood boundaries."))
@@ -103,7 +109,7 @@ def service_coverage(
         raise PlanningError(gettext("Choose at least one category of service."))
     if distance_m < 0:
         raise PlanningError(gettext("The distance cannot be negative."))
-    services = list_assets(db, AssetFilter(categories=categories))
+    services = released_assets(db, ANYONE, AssetFilter(categories=categories))
     crs = metric_crs(areas)
     services_m = services.to_crs(crs).geometry
     if network:

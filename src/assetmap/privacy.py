@@ -3,8 +3,11 @@
 A person-asset is only public with consent that has not lapsed, and never at its exact
 point: the public location is the centre of the 250 m grid cell (in the local UTM zone)
 it falls in. Phone and e-mail are private unless the asset says they may be shown.
-These are pure functions over GeoDataFrames; the map, popups and exports all pass
-through `public_assets`.
+
+These are pure functions over GeoDataFrames. The visitors' map and popups show
+`public_assets`; everything that leaves the app (every download, the command line, the
+data API) passes `released`, the one policy that decides what a reader may take out
+(`disclosure` reads the assets for it and audits exact exports).
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
-from assetmap.i18n import N_
+from assetmap.accounts import Actor, PermissionDeniedError
+from assetmap.i18n import N_, gettext
+from assetmap.models import STATUSES
 
 GRID_METRES = 250.0
 CONSENT_VALID_FOR = timedelta(days=365)
@@ -28,6 +33,9 @@ CONSENT_TEXT = N_(
 )
 PRIVATE_CONTACT_FIELDS = ("phone", "email")
 PERSON_HIDDEN_FIELDS = ("address",)
+PUBLIC_STATUSES = ("approved",)
+ANYONE = Actor("anyone", "visitor")
+"""The reader of what may be passed on to anyone (a shared profile, the coverage table)."""
 
 
 def _utm_epsg(lon: float, lat: float) -> int:
@@ -77,3 +85,35 @@ def public_assets(assets_gdf: gpd.GeoDataFrame, now: datetime) -> gpd.GeoDataFra
         shown.loc[people, "lon"], shown.loc[people, "lat"] = lon, lat
         shown["geometry"] = gpd.points_from_xy(shown["lon"], shown["lat"])
     return gpd.GeoDataFrame(shown, geometry="geometry", crs=assets_gdf.crs)
+
+
+def statuses_for(reader: Actor) -> tuple[str, ...]:
+    """The review statuses a reader may take out: approved, and for the team all of them."""
+    return tuple(STATUSES) if reader.may("review") else PUBLIC_STATUSES
+
+
+def released(
+    assets_gdf: gpd.GeoDataFrame, reader: Actor, now: datetime, exact: bool = False
+) -> gpd.GeoDataFrame:
+    """What `reader` may take out of the app: the one policy for every way out.
+
+    - approved assets for everyone; pending and hidden ones only for readers who may review
+      them, and every row keeps its `status`, so a file says which are not public;
+    - never a person whose consent has lapsed;
+    - people at the centre of their 250 m cell, without their address; phone and e-mail
+      only where the asset says they may be shown (`contact_public`).
+
+    `exact` is the admins' internal export: points, addresses and contacts as stored (still
+    without lapsed people and within the reader's statuses). Whoever asks for it records it
+    in the audit trail (disclosure.exact_assets). The frame needs status, kind,
+    consent_renew_by, lon and lat, and contact_public when it has phone or e-mail.
+    """
+    if exact and not reader.may("export_exact"):
+        raise PermissionDeniedError(
+            gettext("Only an admin may export exact locations and private contacts.")
+        )
+    allowed = assets_gdf[assets_gdf["status"].isin(statuses_for(reader))]
+    if not exact:
+        return public_assets(allowed, now)
+    kept = allowed[~consent_lapsed(allowed, now)].copy()
+    return gpd.GeoDataFrame(kept, geometry="geometry", crs=assets_gdf.crs)

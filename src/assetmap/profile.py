@@ -15,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from assetmap.accounts import Actor
 from assetmap.actions import STEPS, entries_for
 from assetmap.areas import list_areas
 from assetmap.choropleth import ranks
@@ -26,6 +27,7 @@ from assetmap.links import list_links, public_links
 from assetmap.mapping import KIND_COLOURS
 from assetmap.models import CATEGORIES, KINDS
 from assetmap.planning import PlanningError, need_and_supply, service_coverage
+from assetmap.privacy import ANYONE, released
 
 RECENT_DAYS = 30
 PROFILE_SERVICES = ("library", "community_hall", "health_centre")
@@ -147,8 +149,10 @@ def area_profile(
     )
 
 
-def _svg_map(profile: AreaProfile, width: int = 640, height: int = 420) -> str:
-    """The area and its assets as inline SVG: equirectangular, scaled by latitude."""
+def _svg_map(
+    profile: AreaProfile, drawn: gpd.GeoDataFrame, width: int = 640, height: int = 420
+) -> str:
+    """The area and the `drawn` assets as inline SVG: equirectangular, scaled by latitude."""
     min_lon, min_lat, max_lon, max_lat = profile.geometry.bounds
     scale_x = math.cos(math.radians((min_lat + max_lat) / 2))
     span = max((max_lon - min_lon) * scale_x, max_lat - min_lat) or 1e-6
@@ -164,7 +168,7 @@ def _svg_map(profile: AreaProfile, width: int = 640, height: int = 420) -> str:
         )
         paths.append(f'<polygon points="{coords}" class="area"/>')
     dots = []
-    for row in profile.assets.itertuples():
+    for row in drawn.itertuples():
         x, y = point(row.lon, row.lat)
         dots.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{KIND_COLOURS[row.kind]}">'
@@ -214,8 +218,12 @@ table { border-collapse: collapse; width: 100%; } th, td { text-align: left; pad
 """
 
 
-def profile_html(profile: AreaProfile, generated: datetime) -> str:
-    """The profile as one HTML file with everything inline: it opens and prints offline."""
+def profile_html(profile: AreaProfile, generated: datetime, reader: Actor = ANYONE) -> str:
+    """The profile as one HTML file with everything inline: it opens and prints offline.
+
+    The file leaves the app, so its map draws the assets as `reader` may take them out
+    (privacy.released): people at the centre of their block, whatever the page showed.
+    """
     e = html.escape
     legend = "".join(
         f'<span style="background:{colour}"></span>{e(gettext(KINDS[kind]))}'
@@ -236,7 +244,7 @@ def profile_html(profile: AreaProfile, generated: datetime) -> str:
     sections = [
         f"<h1>{e(profile.name)}</h1>",
         f'<p class="note">{e(profile.note)} {e(gettext("Made"))} {generated:%Y-%m-%d %H:%M}</p>',
-        _svg_map(profile),
+        _svg_map(profile, released(profile.assets, reader, generated)),
         f'<p class="legend">{legend}</p>',
         f"<h2>{e(gettext('Assets'))}</h2>",
         _table(

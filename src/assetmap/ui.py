@@ -71,7 +71,7 @@ from assetmap.mapping import (
 )
 from assetmap.models import Problem
 from assetmap.planning import service_coverage
-from assetmap.privacy import consent_lapsed, public_assets
+from assetmap.privacy import consent_lapsed, public_assets, released
 from assetmap.sessions import (
     COOKIE_NAME,
     end_session,
@@ -184,7 +184,7 @@ def _version(db: Database) -> int:
     version = data_version(db)
     if _newest_version.get(db.location) != version:
         _newest_version[db.location] = version
-        for cached in (_assets, _public_assets, _versions, _map_update):
+        for cached in (_assets, _public_assets, _released_assets, _versions, _map_update):
             cached.clear()
     return version
 
@@ -239,6 +239,31 @@ def assets(asset_filter: AssetFilter) -> gpd.GeoDataFrame:
     The frame is shared with other sessions: derive new frames from it, never change it.
     """
     return _view_assets(database(), _view(asset_filter))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _released_assets(
+    _db: Database,
+    location: str,
+    version: int,
+    asset_filter: AssetFilter,
+    _reader: Actor,
+    role: str,
+    lapsed: int,
+) -> gpd.GeoDataFrame:
+    """What a reader of `role` may take out (privacy.released depends on the role only),
+    worked out again when the data change or a consent lapses."""
+    return released(_assets(_db, location, version, asset_filter), _reader, utc_now())
+
+
+def released_assets(asset_filter: AssetFilter) -> gpd.GeoDataFrame:
+    """The matching assets as the current person may take them out of the app: for every
+    download, whatever their role (see privacy.released). Shared: never change it."""
+    db = database()
+    version = _version(db)
+    reader = current_actor()
+    lapsed = int(_versions(db, db.location, version, asset_filter)["lapsed"].sum())
+    return _released_assets(db, db.location, version, asset_filter, reader, reader.role, lapsed)
 
 
 def areas() -> gpd.GeoDataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -32,6 +33,14 @@ MEDIA_TYPES = {
     "csv": "text/csv",
     "hsds": "application/json",
 }
+EXACT_MARK = "EXACT-INTERNAL"
+"""In the name of every exact internal export, so the file says what it holds wherever it goes."""
+
+
+def export_file_name(what: str, fmt: str, moment: datetime, exact: bool = False) -> str:
+    """assetmap-assets-2026-12-02.geojson, or assetmap-assets-EXACT-INTERNAL-2026-12-02.geojson."""
+    mark = f"-{EXACT_MARK}" if exact else ""
+    return f"assetmap-{what}{mark}-{moment:%Y-%m-%d}{SUFFIXES[fmt]}"
 
 
 def _asset_table(assets_gdf: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -46,7 +55,7 @@ def _asset_table(assets_gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def write_assets(assets_gdf: gpd.GeoDataFrame, fmt: str, path: Path) -> int:
-    """Write the (already public) assets; return how many were written."""
+    """Write assets as released for their reader (disclosure); return how many were written."""
     if fmt == "geojson":
         write_geojson(assets_to_geojson(assets_gdf), path)
     elif fmt == "csv":

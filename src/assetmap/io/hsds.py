@@ -43,11 +43,34 @@ def _location(asset: dict[str, Any]) -> dict[str, Any]:
     }
     if asset["kind"] in ORGANISED_KINDS:
         location["organization_id"] = hsds_id("organization", asset_id)
+    location["attributes"] = [_review_status(asset, location["id"])]
     if text_or_empty(asset.get("address")):
         location["description"] = "; ".join(
             part for part in (location["description"], text_or_empty(asset["address"])) if part
         )
     return location
+
+
+def _review_status(asset: dict[str, Any], location_id: str) -> dict[str, Any]:
+    """The asset's review status (approved, pending, hidden) as an attribute of its location:
+    a team's export of assets not yet public says so for each of them."""
+    status = text_or_empty(asset.get("status")) or "approved"
+    term_id = hsds_id("review-status", status)
+    return {
+        "id": hsds_id("attribute:review-status", str(asset["id"])),
+        "link_id": location_id,
+        "link_type": "review_status",
+        "link_entity": "location",
+        "taxonomy_term_id": term_id,
+        "value": status,
+        "taxonomy_term": {
+            "id": term_id,
+            "code": status,
+            "name": status,
+            "description": "Review status in Assetmap: only approved assets are public.",
+            "taxonomy": "assetmap-review-status",
+        },
+    }
 
 
 def _phones(asset: dict[str, Any], owner: str) -> list[dict[str, Any]]:
