@@ -37,4 +37,5 @@ if actor.may("manage_accounts"):
     pages.append(st.Page("views/accounts.py", title=_("Accounts"), icon=":material/group:"))
 account_title = _("Log out") if actor.may("review") else _("Log in")
 pages.append(st.Page("views/account.py", title=account_title, icon=":material/person:"))
-st.navigation(pages).run()
+# Every page listed: a shortened list adds Streamlit's "View 2 more", in English only.
+st.navigation(pages, expanded=True).run()

@@ -72,10 +72,14 @@ kind = st.selectbox(
     list(KINDS),
     index=list(KINDS).index("place"),
     format_func=kind_label,
+    placeholder=_("Choose an option"),
 )
 category_labels = categories_for([kind])
 category = st.selectbox(
-    _("Category"), list(category_labels), format_func=category_labels.__getitem__
+    _("Category"),
+    list(category_labels),
+    format_func=category_labels.__getitem__,
+    placeholder=_("Choose an option"),
 )
 
 with st.form(f"asset_form_{st.session_state.get('form_round', 0)}"):
@@ -89,6 +93,7 @@ with st.form(f"asset_form_{st.session_state.get('form_round', 0)}"):
         sectors,
         index=sectors.index(DEFAULT_SECTOR[kind]),
         format_func=lambda s: _(SECTORS[s]),
+        placeholder=_("Choose an option"),
     )
     address = st.text_input(_("Address"), max_chars=200)
     website = st.text_input(_("Website"), max_chars=300, placeholder="https://")
@@ -99,7 +104,10 @@ with st.form(f"asset_form_{st.session_state.get('form_round', 0)}"):
         _("Opening hours"), max_chars=200, placeholder=_("e.g. Mo-Fr 09:00-17:00")
     )
     wheelchair = st.selectbox(
-        _("Wheelchair access"), list(WHEELCHAIR), format_func=lambda w: _(WHEELCHAIR[w])
+        _("Wheelchair access"),
+        list(WHEELCHAIR),
+        format_func=lambda w: _(WHEELCHAIR[w]),
+        placeholder=_("Choose an option"),
     )
     languages = st.text_input(_("Languages spoken"), help=_("Separate with commas."))
     tags = st.text_input(_("Tags"), help=_("Separate with commas."))

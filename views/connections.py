@@ -24,7 +24,10 @@ links = ui.visible_links(assets)
 names = dict(zip(assets["id"], assets["name"], strict=True))
 
 chosen = st.selectbox(
-    _("Asset"), sorted(names, key=names.__getitem__), format_func=names.__getitem__
+    _("Asset"),
+    sorted(names, key=names.__getitem__),
+    format_func=names.__getitem__,
+    placeholder=_("Choose an option"),
 )
 mine = links[(links["from_id"] == chosen) | (links["to_id"] == chosen)]
 if mine.empty:
@@ -47,9 +50,12 @@ if saved_status := st.session_state.pop("link_saved", None):
     )
 # A new form after each link saved; a refused one keeps what was typed.
 with adding, st.form(f"add_link_{st.session_state.get('link_round', 0)}"):
-    link_type = st.selectbox(_("Kind of link"), list(LINK_TYPES), format_func=link_label)
+    choose = _("Choose an option")
+    link_type = st.selectbox(
+        _("Kind of link"), list(LINK_TYPES), format_func=link_label, placeholder=choose
+    )
     others = [a for a in sorted(names, key=names.__getitem__) if a != chosen]
-    other = st.selectbox(_("With"), others, format_func=names.__getitem__)
+    other = st.selectbox(_("With"), others, format_func=names.__getitem__, placeholder=choose)
     reverse = st.checkbox(_("The other way round (the chosen asset is the second)"))
     role = st.text_input(_("Role (optional)"), max_chars=100)
     start = st.date_input(_("Since (optional)"), value=None)

@@ -58,18 +58,31 @@ what = st.radio(
 asset_filter = None
 if what == "areas":
     fmt = st.selectbox(
-        _("Format"), [f for f in FORMATS if f != "hsds"], format_func=FORMAT_LABELS.__getitem__
+        _("Format"),
+        [f for f in FORMATS if f != "hsds"],
+        format_func=FORMAT_LABELS.__getitem__,
+        placeholder=_("Choose an option"),
     )
     frame, writer = areas_with_indicators(ui.database()), write_areas
 else:
-    fmt = st.selectbox(_("Format"), FORMATS, format_func=FORMAT_LABELS.__getitem__)
+    fmt = st.selectbox(
+        _("Format"),
+        FORMATS,
+        format_func=FORMAT_LABELS.__getitem__,
+        placeholder=_("Choose an option"),
+    )
     areas = ui.areas()
     names = dict(zip(areas["id"], areas["name"], strict=True))
     left, middle, right = st.columns(3)
-    kinds = left.multiselect(_("Kind"), list(KINDS), format_func=kind_label)
+    every = _("All")  # what an empty filter shows
+    kinds = left.multiselect(_("Kind"), list(KINDS), format_func=kind_label, placeholder=every)
     labels = categories_for(kinds or KINDS)
-    categories = middle.multiselect(_("Category"), list(labels), format_func=labels.__getitem__)
-    area_ids = right.multiselect(_("Area"), list(names), format_func=names.__getitem__)
+    categories = middle.multiselect(
+        _("Category"), list(labels), format_func=labels.__getitem__, placeholder=every
+    )
+    area_ids = right.multiselect(
+        _("Area"), list(names), format_func=names.__getitem__, placeholder=every
+    )
     statuses = ("approved",)
     if actor.may("review"):
         statuses = tuple(
@@ -78,6 +91,7 @@ else:
                 list(STATUSES),
                 default=["approved"],
                 format_func=lambda s: _(STATUSES[s]),
+                placeholder=_("Choose one or more"),
             )
         )
     asset_filter = AssetFilter(

@@ -30,7 +30,9 @@ if found.empty:
     st.info(_("Type part of a name to find an asset, whatever its status."))
     st.stop()
 labels = {r.id: f"{r.name} ({_(STATUSES[r.status])})" for r in found.itertuples()}
-asset_id = st.selectbox(_("Asset"), list(labels), format_func=labels.__getitem__)
+asset_id = st.selectbox(
+    _("Asset"), list(labels), format_func=labels.__getitem__, placeholder=_("Choose an option")
+)
 record = found[found["id"] == asset_id].iloc[0]
 
 st.subheader(_("Changes"))
@@ -41,7 +43,12 @@ choices = {
     audit_id: f"{when:%Y-%m-%d %H:%M:%S} · {action} · {who}"
     for audit_id, when, action, who in versions(db, asset_id)
 }
-version = st.selectbox(_("Version"), list(choices), format_func=choices.__getitem__)
+version = st.selectbox(
+    _("Version"),
+    list(choices),
+    format_func=choices.__getitem__,
+    placeholder=_("Choose an option"),
+)
 if st.button(_("Restore this version")):
     try:
         restore_version(db, asset_id, version, actor, ui.settings().max_distance_km)

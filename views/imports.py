@@ -47,11 +47,13 @@ if path.suffix.lower() in (".csv", ".txt"):
         _("Longitude column"),
         columns,
         index=next((i for i, c in enumerate(guess) if c in ("lon", "lng", "longitude", "x")), 0),
+        placeholder=_("Choose an option"),
     )
     lat_column = right.selectbox(
         _("Latitude column"),
         columns,
         index=next((i for i, c in enumerate(guess) if c in ("lat", "latitude", "y")), 0),
+        placeholder=_("Choose an option"),
     )
 
 status = st.radio(

@@ -44,9 +44,13 @@ if upload is not None:
         fields = []
         st.error(_("{name} could not be read as a map file.").format(name=ui.plain(upload.name)))
     if fields:
-        id_field = st.selectbox(_("Field with the area id"), fields)
+        choose = _("Choose an option")
+        id_field = st.selectbox(_("Field with the area id"), fields, placeholder=choose)
         name_field = st.selectbox(
-            _("Field with the area name"), fields, index=min(1, len(fields) - 1)
+            _("Field with the area name"),
+            fields,
+            index=min(1, len(fields) - 1),
+            placeholder=choose,
         )
         crs = st.text_input(_("Coordinate system, if the file does not say (e.g. EPSG:3067)"))
         if st.button(_("Replace the areas"), type="primary"):

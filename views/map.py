@@ -3,6 +3,7 @@
 import streamlit as st
 
 from assetmap import ui
+from assetmap.areas import shown_note
 from assetmap.assets import AssetFilter, flag_asset
 from assetmap.i18n import gettext as _
 from assetmap.limits import LimitReachedError
@@ -15,13 +16,21 @@ area_names = dict(zip(areas["id"], areas["name"], strict=True))
 
 with st.sidebar:
     st.header(_("Filters"))
-    kinds = st.multiselect(_("Kind"), list(KINDS), format_func=kind_label)
+    every = _("All")  # what an empty filter shows
+    kinds = st.multiselect(_("Kind"), list(KINDS), format_func=kind_label, placeholder=every)
     category_labels = categories_for(kinds or KINDS)
     categories = st.multiselect(
-        _("Category"), list(category_labels), format_func=category_labels.__getitem__
+        _("Category"),
+        list(category_labels),
+        format_func=category_labels.__getitem__,
+        placeholder=every,
     )
-    sectors = st.multiselect(_("Sector"), list(SECTORS), format_func=lambda s: _(SECTORS[s]))
-    area_ids = st.multiselect(_("Area"), list(area_names), format_func=area_names.__getitem__)
+    sectors = st.multiselect(
+        _("Sector"), list(SECTORS), format_func=lambda s: _(SECTORS[s]), placeholder=every
+    )
+    area_ids = st.multiselect(
+        _("Area"), list(area_names), format_func=area_names.__getitem__, placeholder=every
+    )
     text = st.text_input(_("Search by name"), placeholder=_("e.g. library"))
 
 asset_filter = AssetFilter(
@@ -66,7 +75,7 @@ shown_count = live_map()
 
 notes = sorted(set(areas["note"]) - {""})
 for note in notes:
-    st.caption(ui.plain(note))
+    st.caption(ui.plain(shown_note(note)))
 
 if shown_count:
     lazy = shown_count > ui.LAZY_SECTIONS_ABOVE
@@ -81,7 +90,12 @@ if shown_count:
         with report, st.form(f"report_{st.session_state.get('report_round', 0)}"):
             shown = ui.assets(asset_filter)
             names = dict(zip(shown["id"], shown["name"], strict=True))
-            reported = st.selectbox(_("Asset"), list(names), format_func=names.__getitem__)
+            reported = st.selectbox(
+                _("Asset"),
+                list(names),
+                format_func=names.__getitem__,
+                placeholder=_("Choose an option"),
+            )
             reason = st.text_input(_("What is wrong?"), max_chars=500)
             if st.form_submit_button(_("Send report")):
                 try:

@@ -22,7 +22,13 @@ LARGE_TYPE = """<style>
 </style>"""
 st.markdown(LARGE_TYPE, unsafe_allow_html=True)
 st.title(_("Meeting"))
-kinds = st.multiselect(_("Show"), list(KINDS), default=list(KINDS), format_func=kind_label)
+kinds = st.multiselect(
+    _("Show"),
+    list(KINDS),
+    default=list(KINDS),
+    format_func=kind_label,
+    placeholder=_("Choose one or more"),
+)
 shown = ui.assets(AssetFilter(kinds=tuple(kinds)))
 lines = (
     links_to_lines(ui.visible_links(shown), shown) if st.toggle(_("Who connects whom")) else None
@@ -48,7 +54,12 @@ with st.expander(_("The assets on the map, as a table")):
 snapshots = list_snapshots(db)
 if not snapshots.empty:
     labels = {row.id: f"{row.name} ({row.created_at:%Y-%m-%d})" for row in snapshots.itertuples()}
-    since = st.selectbox(_("What changed since"), list(labels), format_func=labels.__getitem__)
+    since = st.selectbox(
+        _("What changed since"),
+        list(labels),
+        format_func=labels.__getitem__,
+        placeholder=_("Choose an option"),
+    )
     asset_changes, link_changes = changes_since(db, since)
     for title, changes in ((_("Assets"), asset_changes), (_("Links"), link_changes)):
         st.subheader(title)

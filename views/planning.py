@@ -5,8 +5,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from assetmap import ui
+from assetmap.areas import shown_note
 from assetmap.assets import AssetFilter
-from assetmap.choropleth import METHODS, PALETTES
+from assetmap.choropleth import METHODS, PALETTE_LABELS, PALETTES
 from assetmap.coverage import population_share
 from assetmap.gaps import BIVARIATE_COLOURS, METHOD, SUPPLY_MEASURES, THIRDS
 from assetmap.i18n import format_share
@@ -35,7 +36,7 @@ if areas.empty:
 indicators = {i.key: i for i in list_indicators(db)}
 settings, scripts, assets = ui.settings(), ui.map_scripts(), ui.assets(AssetFilter())
 if areas["note"].ne("").any():
-    st.caption(ui.plain(" ".join(sorted(set(areas["note"]) - {""}))))
+    st.caption(ui.plain(" ".join(shown_note(n) for n in sorted(set(areas["note"]) - {""}))))
 
 
 def draw(key: str, **layers: object) -> None:
@@ -54,13 +55,22 @@ with choropleth_tab:
         st.info(_("No indicators yet. An admin can import them on the Layers page."))
     else:
         left, middle, right = st.columns(3)
+        choose = _("Choose an option")
         key = left.selectbox(
-            _("Indicator"), list(indicators), format_func=lambda k: _(indicators[k].label)
+            _("Indicator"),
+            list(indicators),
+            format_func=lambda k: _(indicators[k].label),
+            placeholder=choose,
         )
         method = middle.selectbox(
-            _("Classes by"), list(METHODS), format_func=lambda m: _(METHODS[m])
+            _("Classes by"), list(METHODS), format_func=lambda m: _(METHODS[m]), placeholder=choose
         )
-        palette = right.selectbox(_("Colours"), list(PALETTES))
+        palette = right.selectbox(
+            _("Colours"),
+            list(PALETTES),
+            format_func=lambda p: _(PALETTE_LABELS[p]),
+            placeholder=choose,
+        )
         classes = st.slider(_("Number of classes"), 3, 7, 5)
         indicator = indicators[key]
         values = indicator_values(db, key)
@@ -96,6 +106,7 @@ with coverage_tab:
         list(category_labels),
         default=["library", "community_hall"],
         format_func=category_labels.__getitem__,
+        placeholder=_("Choose one or more"),
     )
     distance = right.number_input(_("Walking distance (m)"), 0, 5000, int(DEFAULT_DISTANCE_M), 50)
     network = st.checkbox(
@@ -138,7 +149,11 @@ with coverage_tab:
 with gaps_tab:
     needs = [k for k, i in indicators.items() if not i.is_population]
     chosen = st.multiselect(
-        _("Need indicators"), needs, default=needs, format_func=lambda k: _(indicators[k].label)
+        _("Need indicators"),
+        needs,
+        default=needs,
+        format_func=lambda k: _(indicators[k].label),
+        placeholder=_("Choose one or more"),
     )
     measure = st.radio(
         _("Supply"),

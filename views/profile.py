@@ -20,7 +20,9 @@ if areas.empty:
     st.info(_("There are no neighbourhood areas yet."))
     st.stop()
 names = dict(zip(areas["id"], areas["name"], strict=True))
-area_id = st.selectbox(_("Area"), list(names), format_func=names.__getitem__)
+area_id = st.selectbox(
+    _("Area"), list(names), format_func=names.__getitem__, placeholder=_("Choose an option")
+)
 now = utc_now()
 profile = area_profile(
     db,
@@ -96,7 +98,12 @@ for entry in profile.actions.itertuples():
         st.rerun()
 if actor.may("review"):
     with st.form("log", clear_on_submit=True):
-        step = st.selectbox(_("Step"), list(STEPS), format_func=lambda s: _(STEPS[s]))
+        step = st.selectbox(
+            _("Step"),
+            list(STEPS),
+            format_func=lambda s: _(STEPS[s]),
+            placeholder=_("Choose an option"),
+        )
         text = st.text_area(_("What"), help=_("e.g. Aino introduces the choir to the library"))
         owner = st.text_input(_("Who (for actions)"))
         due = st.date_input(_("By when (for actions)"), value=None, min_value=date(2000, 1, 1))

@@ -107,6 +107,7 @@ def edit_editor(asset_id: str) -> None:
                 list(labels),
                 index=list(labels).index(defaults["category"]),
                 format_func=labels.__getitem__,
+                placeholder=_("Choose an option"),
             ),
             "description": st.text_area(_("Description"), defaults["description"], max_chars=2000),
             "address": st.text_input(_("Address"), defaults["address"], max_chars=200),
@@ -117,6 +118,7 @@ def edit_editor(asset_id: str) -> None:
                 list(WHEELCHAIR),
                 index=list(WHEELCHAIR).index(defaults["wheelchair"]),
                 format_func=lambda w: _(WHEELCHAIR[w]),
+                placeholder=_("Choose an option"),
             ),
             "lon": st.text_input(_("Longitude"), defaults["lon"]),
             "lat": st.text_input(_("Latitude"), defaults["lat"]),
@@ -205,7 +207,11 @@ with pending_tab:
         if st.button(_("Choose all {n}").format(n=len(names))):
             st.session_state["chosen"] = list(names)
         chosen = st.multiselect(
-            _("Assets to decide on"), list(names), key="chosen", format_func=names.__getitem__
+            _("Assets to decide on"),
+            list(names),
+            key="chosen",
+            format_func=names.__getitem__,
+            placeholder=_("Choose one or more"),
         )
         reason = st.text_input(_("Reason or note (kept with the decision)"), key="bulk_reason")
         approve, hide = st.columns(2)
@@ -231,7 +237,12 @@ with pending_tab:
             )
 
         st.subheader(_("Look closer and edit"))
-        asset_id = st.selectbox(_("Asset"), list(names), format_func=names.__getitem__)
+        asset_id = st.selectbox(
+            _("Asset"),
+            list(names),
+            format_func=names.__getitem__,
+            placeholder=_("Choose an option"),
+        )
         edit_editor(asset_id)
 
 with reported_tab:

@@ -16,11 +16,13 @@ from shapely.geometry.base import BaseGeometry
 
 from assetmap.accounts import Actor, require
 from assetmap.db import Database, Session, bump_data_version
-from assetmap.i18n import gettext
+from assetmap.i18n import N_, gettext
 from assetmap.io.readers import check_size, read_map_file
 from assetmap.models import Extent
 
 WGS84 = "EPSG:4326"
+DEMO_NOTE = N_("Approximate boundary: Voronoi cell of the OSM place node, clipped to the extract.")
+"""The note each demo area carries (data/demo/areas.geojson): the app's words, so translated."""
 
 SELECT_AREAS = "SELECT id, name, note, geometry FROM areas ORDER BY name, id"
 SELECT_AREAS_AROUND_POINT = """
@@ -157,6 +159,11 @@ def list_areas(db: Database) -> gpd.GeoDataFrame:
     frame = db.frame(SELECT_AREAS)
     geometry = shapely.from_wkb([bytes(wkb) for wkb in frame["geometry"]])
     return gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=geometry, crs=WGS84)
+
+
+def shown_note(note: str) -> str:
+    """An area's note as a reader sees it: the demo's own note in their language."""
+    return gettext(note) if note == DEMO_NOTE else note
 
 
 def areas_extent(db: Database) -> Extent | None:

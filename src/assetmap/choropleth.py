@@ -25,6 +25,12 @@ PALETTES: dict[str, list[str]] = {
     "OrRd": ["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"],
     "Purples": ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"],
 }
+PALETTE_LABELS: dict[str, str] = {
+    "YlGnBu": N_("Yellow, green and blue"),
+    "OrRd": N_("Orange and red"),
+    "Purples": N_("Shades of purple"),
+}
+"""Each palette as people choose it (ColorBrewer's names are codes and English)."""
 NO_DATA_COLOUR = "#ffffff"
 """White with a dashed grey outline on the map, and named in the legend."""
 

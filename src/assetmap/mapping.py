@@ -85,7 +85,7 @@ SUMMARY_FIELDS = (
 """The stored fields a map without details needs (area_name comes with every list): what it
 draws, the versions it compares, and consent, which decides whether a person is shown."""
 
-OSM_DATA_ATTRIBUTION = (
+OSM_DATA_ATTRIBUTION = N_(
     'Data &copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
     "contributors (ODbL)"
 )
@@ -708,7 +708,7 @@ def build_asset_map(
         watch=watch,
     ).add_to(fmap)
     if (assets_gdf.get("source") == "osm").any():
-        _Script(_ATTRIBUTION_JS, text=OSM_DATA_ATTRIBUTION).add_to(fmap)
+        _Script(_ATTRIBUTION_JS, text=gettext(OSM_DATA_ATTRIBUTION)).add_to(fmap)
     return fmap
 
 

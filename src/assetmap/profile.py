@@ -17,7 +17,7 @@ import shapely
 
 from assetmap.accounts import Actor
 from assetmap.actions import STEPS, entries_for
-from assetmap.areas import list_areas
+from assetmap.areas import list_areas, shown_note
 from assetmap.choropleth import ranks
 from assetmap.connections import key_connectors, key_person_risks, link_graph
 from assetmap.db import Database
@@ -135,7 +135,7 @@ def area_profile(
     return AreaProfile(
         area_id=area_id,
         name=str(area["name"]),
-        note=str(area["note"]),
+        note=shown_note(str(area["note"])),
         geometry=area.geometry,
         assets=here,
         counts=_counts(here),

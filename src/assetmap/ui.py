@@ -579,6 +579,9 @@ ACCESSIBLE_CSS = """
 /* Streamlit's captions are light grey; darker text reaches WCAG AA contrast (4.5:1). */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
     color: #454545 !important; opacity: 1 !important; }
+/* An element that only runs a script (the page's language, the login cookie) takes no room. */
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) {
+    display: none; }
 </style>
 """
 
@@ -598,8 +601,12 @@ def _session_language() -> str | None:
 use_language_source(_session_language)
 
 
+_LANGUAGE_SCRIPT = Path(__file__).parent / "js" / "page_language.js"
+
+
 def choose_language() -> str:
-    """The session's language: from the address (?lang=nb) or the picker, remembered in both."""
+    """The session's language: from the address (?lang=nb) or the picker, remembered in both,
+    and told to the browser (page_language.js)."""
     wanted = st.query_params.get("lang", st.session_state.get("language", DEFAULT_LANGUAGE))
     choices = list(LANGUAGES)
     if wanted not in choices:
@@ -610,11 +617,18 @@ def choose_language() -> str:
         index=choices.index(wanted),
         format_func=LANGUAGES.__getitem__,
         key="language_picker",
+        placeholder="",  # never shown (a language is always chosen); not Streamlit's English
     )
     st.session_state["language"] = chosen
     if st.query_params.get("lang") != chosen:
         st.query_params["lang"] = chosen
     set_language(chosen)
+    skip = html.escape(gettext("Skip to main content"))
+    st.sidebar.html(
+        f'<script data-lang="{chosen}" data-skip="{skip}">'
+        f"{_LANGUAGE_SCRIPT.read_text(encoding='utf-8')}</script>",
+        unsafe_allow_javascript=True,
+    )
     return chosen
 
 
