@@ -94,7 +94,8 @@ def exchange_ticket(db: Database, ticket: str, now: datetime | None = None) -> s
     return str(session_id) if expires >= moment else None
 
 
-def _session_key(db: Database) -> bytes:
+def app_key(db: Database) -> bytes:
+    """The app's secret key: it signs cookies and keys the hashes that stand for visitors."""
     return str(db.scalar("SELECT value FROM app_secrets WHERE name = 'session_key'")).encode()
 
 
@@ -104,7 +105,7 @@ def _signature(key: bytes, session_id: str) -> str:
 
 def cookie_value(db: Database, session_id: str) -> str:
     """What the browser keeps: the session id and its signature."""
-    return f"{session_id}.{_signature(_session_key(db), session_id)}"
+    return f"{session_id}.{_signature(app_key(db), session_id)}"
 
 
 def session_from_cookie(db: Database, value: str) -> str | None:
@@ -112,7 +113,7 @@ def session_from_cookie(db: Database, value: str) -> str | None:
     session_id, dot, signature = value.partition(".")
     if not dot or not session_id or len(value) > _MAX_COOKIE_LENGTH or not value.isascii():
         return None
-    expected = _signature(_session_key(db), session_id)
+    expected = _signature(app_key(db), session_id)
     if not hmac.compare_digest(expected.encode(), signature.encode()):
         return None
     return session_id

@@ -74,6 +74,7 @@ from assetmap.planning import service_coverage
 from assetmap.privacy import consent_lapsed, public_assets, released
 from assetmap.sessions import (
     COOKIE_NAME,
+    app_key,
     end_session,
     end_user_sessions,
     session_actor,
@@ -649,6 +650,16 @@ def client_address() -> str:
     return clients.client_address(known, pairs, settings().trusted_proxies)
 
 
+@st.cache_resource(show_spinner=False)
+def _stored_app_key(_db: Database, location: str) -> bytes:
+    return app_key(_db)
+
+
+def _app_key() -> bytes:
+    db = database()
+    return _stored_app_key(db, db.location)
+
+
 def _visitor_key() -> str:
     """What tells one visitor from another without storing who they are (it is hashed).
 
@@ -671,7 +682,7 @@ def current_actor() -> Actor:
     if _oidc_configured() and st.user.is_logged_in and st.user.get("email"):
         return actor_for_email(database(), str(st.user["email"]))
     actor = _logged_in_actor()
-    return actor if actor is not None else visitor(_visitor_key())
+    return actor if actor is not None else visitor(_visitor_key(), _app_key())
 
 
 def _cookie_session(db: Database) -> str | None:
