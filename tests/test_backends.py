@@ -7,8 +7,10 @@ from assetmap.accounts import add_user
 from assetmap.actions import add_entry
 from assetmap.assets import AssetFilter, approve_assets, flag_asset, list_assets, register_asset
 from assetmap.cli import main
+from assetmap.config import Limits
 from assetmap.db import Database, connect
 from assetmap.links import add_link
+from assetmap.sessions import start_session
 from assetmap.snapshots import save_snapshot
 from assetmap.transfer import tables
 
@@ -25,6 +27,7 @@ def fill_every_table(db: Database) -> None:
     add_link(db, TEAM, str(aino.id), str(choir.id), "member", "alto", start=date(2026, 1, 5))
     save_snapshot(db, TEAM, "November meeting", {"area": "kallio"})
     add_entry(db, TEAM, "kallio", "relations", "Ask the choir about the hall", "Kari")
+    start_session(db, "kari", Limits())
 
 
 def every_row(db: Database) -> dict[str, list[tuple]]:

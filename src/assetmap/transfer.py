@@ -15,6 +15,10 @@ from assetmap.i18n import gettext
 SKIPPED_TABLES = ("migrations", "data_version")
 """Each database keeps its own migration record; the data version is carried over below."""
 
+REPLACED_TABLES = ("app_secrets",)
+"""Filled by the migrations of every new database (its own secret key): the copy takes the
+source's instead, so logins and the hashes that stand for visitors carry over."""
+
 SEQUENCES = {"audit_log_ids": ("audit_log", "id")}
 """Sequences and the column they number, moved past the copied rows."""
 
@@ -46,7 +50,11 @@ def _columns(session: Session, table: str) -> list[str]:
 
 
 def _refuse_unless_empty(session: Session, names: list[str], location: str) -> None:
-    filled = [name for name in names if session.scalar(f"SELECT count(*) FROM {name}")]
+    filled = [
+        name
+        for name in names
+        if name not in REPLACED_TABLES and session.scalar(f"SELECT count(*) FROM {name}")
+    ]
     if filled:
         raise DatabaseError(
             gettext(
@@ -74,6 +82,8 @@ def copy_database(
         for name in names:
             columns = _columns(reading, name)
             rows = reading.rows(f"SELECT {', '.join(columns)} FROM {name}")
+            if name in REPLACED_TABLES:
+                writing.execute(f"DELETE FROM {name}")
             writing.insert_rows(name, columns, rows)
             copied.append(CopiedTable(name, len(rows)))
             progress(copied[-1])
