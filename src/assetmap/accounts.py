@@ -19,6 +19,7 @@ import argon2
 import pandas as pd
 
 from assetmap.db import Database, Session, utc_now
+from assetmap.errors import AssetmapError
 from assetmap.i18n import N_, gettext
 
 ROLES: dict[str, str] = {"visitor": N_("Visitor"), "team": N_("Team member"), "admin": N_("Admin")}
@@ -50,11 +51,11 @@ _DUMMY_HASH = _hasher.hash("not a password of anyone")
 SELECT_USER = "SELECT name, role, email, password_hash, failed_logins, locked_until FROM users"
 
 
-class PermissionDeniedError(PermissionError):
+class PermissionDeniedError(AssetmapError, PermissionError):
     pass
 
 
-class AccountError(ValueError):
+class AccountError(AssetmapError, ValueError):
     """A login or account change that cannot go ahead, in words for the person."""
 
 

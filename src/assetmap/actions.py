@@ -11,6 +11,7 @@ import pandas as pd
 
 from assetmap.accounts import Actor, require
 from assetmap.db import Database, bump_data_version, utc_now
+from assetmap.errors import AssetmapError
 from assetmap.i18n import N_, gettext
 
 STEPS: dict[str, str] = {
@@ -21,6 +22,10 @@ STEPS: dict[str, str] = {
 }
 ACTION_STATUSES: dict[str, str] = {"open": N_("Open"), "done": N_("Done"), "dropped": N_("Dropped")}
 MAX_TEXT = 1000
+
+
+class ActionError(AssetmapError, ValueError):
+    """A framework entry that cannot be recorded, and what to write instead."""
 
 
 def add_entry(
@@ -37,9 +42,9 @@ def add_entry(
     require(actor, "review")
     text = text.strip()
     if step not in STEPS:
-        raise ValueError(gettext("Unknown step: {step}.").format(step=step))
+        raise ActionError(gettext("Unknown step: {step}.").format(step=step))
     if not text or len(text) > MAX_TEXT:
-        raise ValueError(gettext("Write between 1 and {n} characters.").format(n=MAX_TEXT))
+        raise ActionError(gettext("Write between 1 and {n} characters.").format(n=MAX_TEXT))
     entry_id = uuid.uuid4().hex
     with db.transaction() as session:
         session.execute(

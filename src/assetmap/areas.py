@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from assetmap.accounts import Actor, require
 from assetmap.db import Database, Session, bump_data_version
+from assetmap.errors import AssetmapError
 from assetmap.i18n import N_, gettext
 from assetmap.io.readers import check_size, read_map_file
 from assetmap.models import Extent
@@ -35,7 +36,7 @@ AREA_COLUMNS = ("id", "name", "note", "geometry", "min_lon", "min_lat", "max_lon
 SELECT_ASSET_POINTS = "SELECT id, lon, lat FROM assets"
 
 
-class AreaError(ValueError):
+class AreaError(AssetmapError, ValueError):
     """An area file or table that cannot be used, with the reason."""
 
 

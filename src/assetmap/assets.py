@@ -21,6 +21,7 @@ from assetmap.accounts import SYSTEM, Actor, require
 from assetmap.areas import WGS84, area_id_at, area_ids_for_points, areas_extent, list_areas
 from assetmap.config import Limits
 from assetmap.db import Database, Session, bump_data_version, utc_now
+from assetmap.errors import AssetmapError
 from assetmap.i18n import gettext
 from assetmap.limits import DEFAULT_LIMITS, REPORT, SUBMISSION, count_action
 from assetmap.models import Asset, Problem, ValidationError, validate_asset
@@ -67,11 +68,11 @@ SELECT_FLAGS = (
 )
 
 
-class AssetNotFoundError(LookupError):
+class AssetNotFoundError(AssetmapError, LookupError):
     pass
 
 
-class StaleDecisionError(RuntimeError):
+class StaleDecisionError(AssetmapError, RuntimeError):
     """Someone changed assets after the decider saw them; nothing was decided."""
 
     def __init__(self, names: list[str]):
@@ -84,7 +85,7 @@ class StaleDecisionError(RuntimeError):
         self.names = names
 
 
-class EditConflictError(RuntimeError):
+class EditConflictError(AssetmapError, RuntimeError):
     """Someone else stored a change after the editor loaded the asset; nothing was written.
 
     `changes` lists (field, value the editor saw, value now stored) for what they changed.

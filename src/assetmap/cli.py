@@ -16,20 +16,20 @@ import pandas as pd
 
 from assetmap.accounts import (
     AccountError,
-    PermissionDeniedError,
     add_user,
     console_actor,
     list_users,
     remove_user,
     set_role,
 )
-from assetmap.areas import AreaError, areas_from_file, replace_areas
-from assetmap.assets import AssetFilter, AssetNotFoundError, erase_asset
-from assetmap.config import PROJECT_DIR, ConfigError, Settings
-from assetmap.db import Database, DatabaseError, backup, connect, restore, utc_now
+from assetmap.areas import areas_from_file, replace_areas
+from assetmap.assets import AssetFilter, erase_asset
+from assetmap.config import PROJECT_DIR, Settings
+from assetmap.db import Database, backup, connect, restore, utc_now
 from assetmap.demo import is_empty, load_demo
 from assetmap.disclosure import exact_assets, released_assets
-from assetmap.indicators import IndicatorError, import_indicators
+from assetmap.errors import AssetmapError
+from assetmap.indicators import import_indicators
 from assetmap.io.exports import (
     EXACT_MARK,
     FORMATS,
@@ -39,14 +39,12 @@ from assetmap.io.exports import (
     write_areas,
     write_assets,
 )
-from assetmap.io.importing import ImportRejectedError, import_assets_file
-from assetmap.io.readers import ImportFileError
+from assetmap.io.importing import import_assets_file
 from assetmap.mapping import install_map_scripts
-from assetmap.models import KINDS, STATUSES, ValidationError
+from assetmap.models import KINDS, STATUSES
 from assetmap.network import replace_walk_network, walkable_lines
 from assetmap.planning import (
     DEFAULT_DISTANCE_M,
-    PlanningError,
     areas_with_indicators,
     service_coverage,
 )
@@ -54,20 +52,6 @@ from assetmap.transfer import copy_database
 
 SERVER_SCRIPT = PROJECT_DIR / "server.py"
 """The pages and the app's own routes (st.App): what `assetmap serve` runs."""
-USER_ERRORS = (
-    ConfigError,
-    ValidationError,
-    ImportFileError,
-    ImportRejectedError,
-    DatabaseError,
-    AreaError,
-    AccountError,
-    AssetNotFoundError,
-    PermissionDeniedError,
-    IndicatorError,
-    PlanningError,
-    ExportError,
-)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -448,8 +432,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args))
-    except USER_ERRORS as error:
-        print(f"assetmap: error: {error}", file=sys.stderr)
+    except AssetmapError as error:
+        print(f"assetmap: error: {error.message}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0

@@ -12,6 +12,8 @@ from datetime import timedelta
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
+from assetmap.errors import AssetmapError
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 DATA_DIR = PROJECT_DIR / "data"
@@ -35,7 +37,7 @@ MAX_DISTANCE_FROM_AREAS_KM = 25.0
 """ASSETMAP_MAX_DISTANCE_KM: how far outside the mapped areas a new asset may lie."""
 
 
-class ConfigError(ValueError):
+class ConfigError(AssetmapError, ValueError):
     """A setting that cannot be used, with what to set instead."""
 
 

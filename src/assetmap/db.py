@@ -25,13 +25,14 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from assetmap.errors import AssetmapError
 from assetmap.i18n import gettext
 
 Params = Sequence[Any]
 POSTGRES_URL = re.compile(r"^postgres(ql)?://")
 
 
-class DatabaseError(RuntimeError):
+class DatabaseError(AssetmapError, RuntimeError):
     """A storage problem explained in words an operator can act on."""
 
 

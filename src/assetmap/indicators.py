@@ -18,6 +18,7 @@ import pandas as pd
 
 from assetmap.accounts import Actor, require
 from assetmap.db import Database, bump_data_version
+from assetmap.errors import AssetmapError
 from assetmap.i18n import gettext
 from assetmap.io.readers import check_size, read_text, sniff_delimiter
 
@@ -40,7 +41,7 @@ SELECT_VALUES = """
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 
 
-class IndicatorError(ValueError):
+class IndicatorError(AssetmapError, ValueError):
     """An indicator file that cannot be used, with the row and column at fault."""
 
 

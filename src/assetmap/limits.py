@@ -27,8 +27,9 @@ class LimitReachedError(ValidationError):
     """An address sent as much as it may this hour; the message says so politely."""
 
     def __init__(self, message: str):
-        self.message = message
         super().__init__([Problem("", message)])
+        # After the base, which sets `message` to the joined problems (": " + message).
+        self.message = message
 
     def __str__(self) -> str:
         return self.message

@@ -20,6 +20,7 @@ from assetmap.accounts import Actor, require
 from assetmap.assets import AssetNotFoundError, get_asset
 from assetmap.config import Limits
 from assetmap.db import Database, Session, bump_data_version, utc_now
+from assetmap.errors import AssetmapError
 from assetmap.i18n import N_, gettext
 from assetmap.limits import DEFAULT_LIMITS, SUBMISSION, count_action
 from assetmap.models import KINDS
@@ -61,11 +62,11 @@ STATUS_ACTIONS = {"pending": "pending", "approved": "approve", "hidden": "hide"}
 """A link's status -> the audit action that sets it (rejecting a link hides it)."""
 
 
-class LinkError(ValueError):
+class LinkError(AssetmapError, ValueError):
     """A link that cannot be made, in words for the person making it."""
 
 
-class StaleLinkDecisionError(RuntimeError):
+class StaleLinkDecisionError(AssetmapError, RuntimeError):
     """Someone decided on (or removed) links after the decider saw them; nothing was decided."""
 
     def __init__(self, link_ids: list[str], labels: list[str]):

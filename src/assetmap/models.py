@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from assetmap.errors import AssetmapError
 from assetmap.i18n import N_, gettext
 
 KINDS: dict[str, str] = {
@@ -142,7 +143,7 @@ class Problem:
         return f"{gettext(label) if label else self.field}: {self.message}"
 
 
-class ValidationError(ValueError):
+class ValidationError(AssetmapError, ValueError):
     """Raised with every problem found, so a form can show them all at once."""
 
     def __init__(self, problems: Iterable[Problem]):

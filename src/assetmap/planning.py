@@ -21,6 +21,7 @@ from assetmap.coverage import (
 )
 from assetmap.db import Database
 from assetmap.disclosure import released_assets
+from assetmap.errors import AssetmapError
 from assetmap.gaps import gap_table, need_score, supply_score
 from assetmap.i18n import format_number, gettext
 from assetmap.indicators import Indicator, indicator_values, list_indicators
@@ -30,7 +31,7 @@ from assetmap.privacy import ANYONE
 DEFAULT_DISTANCE_M = 800.0
 
 
-class PlanningError(ValueError):
+class PlanningError(AssetmapError, ValueError):
     """A planning question that cannot be answered with the data at hand, and why."""
 
 

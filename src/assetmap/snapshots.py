@@ -16,10 +16,19 @@ import pandas as pd
 from assetmap.accounts import Actor, require
 from assetmap.assets import list_assets
 from assetmap.db import Database, utc_now
+from assetmap.errors import AssetmapError
 from assetmap.i18n import gettext
 
 State = dict[str, list[str]]
 """id -> [last change, name]."""
+
+
+class SnapshotError(AssetmapError, ValueError):
+    """A view that cannot be saved, and what to give instead."""
+
+
+class SnapshotNotFoundError(AssetmapError, LookupError):
+    pass
 
 
 @dataclass(frozen=True)
@@ -67,7 +76,7 @@ def save_snapshot(db: Database, actor: Actor, name: str, view: dict[str, Any]) -
     require(actor, "review")
     name = " ".join(name.split())
     if not name:
-        raise ValueError(gettext("Give the view a name, for example the meeting's date."))
+        raise SnapshotError(gettext("Give the view a name, for example the meeting's date."))
     snapshot_id = uuid.uuid4().hex
     with db.transaction() as session:
         session.execute(
@@ -95,6 +104,6 @@ def changes_since(db: Database, snapshot_id: str) -> tuple[Changes, Changes]:
     """(asset changes, link changes) between the snapshot and now."""
     rows = db.rows("SELECT assets, links FROM snapshots WHERE id = ?", (snapshot_id,))
     if not rows:
-        raise LookupError(gettext("No saved view with id {id}.").format(id=snapshot_id))
+        raise SnapshotNotFoundError(gettext("No saved view with id {id}.").format(id=snapshot_id))
     assets_then, links_then = (json.loads(text) for text in rows[0])
     return diff_states(assets_then, _asset_state(db)), diff_states(links_then, _link_state(db))

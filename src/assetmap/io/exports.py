@@ -10,6 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from assetmap.errors import AssetmapError
 from assetmap.io.geojson import (
     COORDINATE_DECIMALS,
     EXPORTED_PROPERTIES,
@@ -22,7 +23,7 @@ from assetmap.io.hsds import assets_to_hsds
 FORMATS = ("geojson", "gpkg", "csv", "hsds")
 
 
-class ExportError(ValueError):
+class ExportError(AssetmapError, ValueError):
     """An export that cannot be made as asked, and what to ask instead."""
 
 

@@ -15,6 +15,7 @@ from assetmap.accounts import Actor
 from assetmap.areas import areas_extent
 from assetmap.assets import AssetFilter, add_assets, list_assets
 from assetmap.db import Database
+from assetmap.errors import AssetmapError
 from assetmap.i18n import gettext
 from assetmap.io.readers import rows_from_file
 from assetmap.models import Asset, Problem, ValidationError, distance_km, validate_asset
@@ -27,7 +28,7 @@ PROGRESS_EVERY = 200
 Progress = Callable[[float, str], None]
 
 
-class ImportRejectedError(ValueError):
+class ImportRejectedError(AssetmapError, ValueError):
     """Some rows are invalid, so nothing was imported. `problems` is keyed by row number."""
 
     def __init__(self, problems: dict[int, list[Problem]]):

@@ -15,6 +15,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from assetmap.errors import AssetmapError
 from assetmap.i18n import gettext
 
 SPATIAL_SUFFIXES = {".geojson", ".json", ".gpkg", ".zip", ".shp"}
@@ -25,7 +26,7 @@ LAT_NAMES = ("lat", "latitude", "y")
 CSV_ENCODINGS = ("utf-8-sig", "cp1252")
 
 
-class ImportFileError(ValueError):
+class ImportFileError(AssetmapError, ValueError):
     """A file that cannot be read as assets, with the reason in plain words."""
 
 
