@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -28,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 import psycopg
-from browsing import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy
+from browsing import CHROMIUM, CHROMIUM_ARGS, PROJECT_DIR, Server
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
@@ -39,21 +38,16 @@ from assetmap.db import connect, data_version
 from assetmap.demo import load_demo
 from assetmap.postgres import with_schema
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("replicas.md")
 NAME_PREFIX = "Load writer"
 DIRECT_EACH = 10
 
 
-def start_replica(url: str, port: int) -> subprocess.Popen[bytes]:
+def replica(url: str) -> Server:
+    """One `streamlit run server.py` process (the pages and the app's own routes) on `url`."""
     # Every writer's browser connects from loopback, one address: lift its hourly limit.
-    env = {**os.environ, "ASSETMAP_DB": url, "ASSETMAP_TILES": "none",
-           "ASSETMAP_SUBMISSIONS_PER_HOUR": "1000000"}  # fmt: skip
-    command = [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1"]  # fmt: skip
-    return subprocess.Popen(
-        command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    limit = {"ASSETMAP_SUBMISSIONS_PER_HOUR": "1000000"}
+    return Server(db=url, env=limit, streamlit_run=True)
 
 
 async def open_form(page, base_url: str, opening: asyncio.Semaphore) -> None:  # type: ignore[no-untyped-def]
@@ -166,10 +160,12 @@ def main(argv: list[str] | None = None) -> None:
         with connect(url) as db:
             load_demo(db, SYSTEM)
             version_before = data_version(db)
-        ports = [free_port() for _ in range(args.replicas)]
-        replicas = [start_replica(url, port) for port in ports]
-        for port in ports:
-            wait_healthy(port)
+        replicas = [replica(url) for _ in range(args.replicas)]
+        for started in replicas:
+            started.launch()
+        for started in replicas:
+            started.wait_ready()
+        ports = [started.port for started in replicas]
         latencies, elapsed = asyncio.run(run_writers(ports, args.writers, args.rounds))
         direct_latencies, direct_elapsed = direct_writes(url, args.writers, DIRECT_EACH)
         with connect(url) as db:
@@ -181,9 +177,8 @@ def main(argv: list[str] | None = None) -> None:
                 for asset_id in mine["id"]
             )
     finally:
-        for replica in replicas:
-            replica.terminate()
-            replica.wait(timeout=60)
+        for started in replicas:
+            started.stop()
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(f"DROP SCHEMA {schema} CASCADE")
     expected = args.writers * args.rounds

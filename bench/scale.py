@@ -23,7 +23,7 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import numpy as np
-from browsing import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy
+from browsing import CHROMIUM, CHROMIUM_ARGS, Server
 from playwright.sync_api import Page, sync_playwright
 
 from assetmap.accounts import SYSTEM
@@ -191,9 +191,6 @@ def _wait_for_count(page: Page, at_least: int) -> None:
 def app_figures(db_path: Path) -> list[tuple[str, str]]:
     """Through the real app: map ready, an approved asset reaching an open map and a newly
     opened one, and the server's peak memory."""
-    import subprocess
-    import sys
-
     from assetmap.accounts import add_user
     from assetmap.assets import register_asset
     from assetmap.models import validate_asset as check
@@ -205,26 +202,8 @@ def app_figures(db_path: Path) -> list[tuple[str, str]]:
             new = {"kind": "place", "category": "park", "name": f"New park {number}"}
             register_asset(db, check({**new, "lon": 25.0, "lat": 60.2}), SYSTEM)
         shown = len(list_assets(db))
-    port = free_port()
-    env = {**os.environ, "ASSETMAP_TILES": "none"}
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "assetmap"),
-            "--db",
-            str(db_path),
-            "serve",
-            "--port",
-            str(port),
-            "--address",
-            "127.0.0.1",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(port)
+    with Server(db=db_path) as server:
+        url = server.url
         with sync_playwright() as driver:
             browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -264,10 +243,8 @@ def app_figures(db_path: Path) -> list[tuple[str, str]]:
                     _wait_for_count(page, shown + number + 1)
                     opened.append(time.perf_counter() - start)
             browser.close()
-        memory = _peak_memory_mb(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
+        assert server.process is not None
+        memory = _peak_memory_mb(server.process.pid)
     return [
         (
             f"map page ready in Chromium through the app, {shown:,} assets (median)",

@@ -16,6 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import streamlit as st
+from browsing import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from assetmap.accounts import Actor, visitor
@@ -99,18 +100,6 @@ def app_db(db_url, monkeypatch) -> Iterator[str]:
     st.cache_data.clear()
     yield location
     st.cache_resource.clear()
-
-
-CHROMIUM = os.environ.get("ASSETMAP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="session")

@@ -7,18 +7,13 @@ a script, style or tile from a CDN fails the test instead of passing unnoticed.
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from browsing import ASSETMAP, Server
 from playwright.sync_api import Browser, Frame, Page, expect
 
 from .conftest import DEMO_ASSET_COUNT, PROJECT_DIR
@@ -30,49 +25,6 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 WAIT_MS = 30_000
 TEAM_PASSWORD = "a long enough secret"
-ASSETMAP = str(Path(sys.executable).parent / "assetmap")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class Server:
-    db: Path | str
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
-    env: dict[str, str] = field(default_factory=dict)
-    """Settings for this server on top of the test's environment."""
-
-    @property
-    def url(self) -> str:
-        return f"http://localhost:{self.port}"
-
-    def start(self) -> None:
-        env = {**os.environ, "ASSETMAP_DB": str(self.db), "ASSETMAP_TILES": "none", **self.env}
-        command = [ASSETMAP, "--db", str(self.db), "serve", "--port", str(self.port),
-                   "--address", "127.0.0.1"]  # fmt: skip
-        self.process = subprocess.Popen(
-            command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, "streamlit run exited while starting"
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise TimeoutError("streamlit did not become healthy within 90 s")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -443,7 +395,8 @@ def test_printable_profile_opens_offline(browser: Browser, tmp_path: Path):
     from assetmap.db import connect
     from assetmap.demo import load_demo
     from assetmap.privacy import public_assets
-    from assetmap.profile import area_profile, profile_html
+    from assetmap.documents import profile_html
+    from assetmap.profile import area_profile
 
     moment = datetime.now(UTC).replace(tzinfo=None)
     with connect(str(tmp_path / "p.duckdb")) as db:

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from browsing import free_port
 from playwright.sync_api import Browser, Page, expect
 
 from assetmap.assets import FLAGS_TO_HIDE
 from assetmap.db import connect
 
-from .test_browser import WAIT_MS, Server, free_port, map_frame
+from .test_browser import WAIT_MS, Server, map_frame
 
 pytestmark = pytest.mark.browser
 
