@@ -4,18 +4,24 @@ PYTHON ?= python3
 BIN = $(VENV)/bin
 INSTALLED = $(VENV)/.installed
 
-.PHONY: run test lint bench translations
+.PHONY: run test lint js bench translations
 
 run: $(INSTALLED)
 	$(BIN)/assetmap serve
 
-test: $(INSTALLED) lint
+test: $(INSTALLED) lint js
 	$(BIN)/python -m pytest
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# The map's JavaScript: every file parses, and its pure parts pass their tests (Node's own
+# test runner, no npm).
+js:
+	for script in src/assetmap/js/*.js; do node --check "$$script" || exit 1; done
+	node --test tests/js/*.test.js
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -12,6 +12,7 @@ import argparse
 import functools
 import http.server
 import os
+import shutil
 import statistics
 import tempfile
 import threading
@@ -23,6 +24,7 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import numpy as np
+import xstatic.pkg.jquery
 from browsing import CHROMIUM, CHROMIUM_ARGS, Server
 from playwright.sync_api import Page, sync_playwright
 
@@ -37,6 +39,8 @@ from assetmap.models import CATEGORIES, KINDS, validate_asset
 RUNS = 5
 EXTENT = (24.78, 60.13, 25.25, 60.30)
 RESULTS = Path(__file__).with_name("scale.md")
+JQUERY = Path(xstatic.pkg.jquery.BASE_DIR) / "jquery.min.js"
+"""folium's own popups need jQuery: the usual map loads it, Assetmap's maps do without."""
 
 
 def synthetic(count: int, seed: int = 7) -> gpd.GeoDataFrame:
@@ -67,7 +71,9 @@ def synthetic(count: int, seed: int = 7) -> gpd.GeoDataFrame:
 def usual_map(assets: gpd.GeoDataFrame, scripts: MapScripts) -> folium.Map:
     """What most Streamlit + folium apps do: a Marker with an HTML Popup per asset."""
     fmap = folium.Map(location=[60.2, 25.0], zoom_start=11, tiles=None)
-    fmap.default_js, fmap.default_css = scripts.js(), scripts.css()
+    leaflet = [script for script in scripts.js() if script[0] == "leaflet"]
+    fmap.default_js = [*leaflet, ("jquery", f"{scripts.base_url}/{JQUERY.name}")]
+    fmap.default_css = scripts.css()
     for row in assets.itertuples():
         folium.Marker(
             [row.lat, row.lon],
@@ -140,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder)
-        install_map_scripts(site)
+        shutil.copyfile(JQUERY, install_map_scripts(site) / JQUERY.name)
         scripts = MapScripts("/vendor")
         server, port = serve(site)
         for count in args.sizes:

@@ -1,13 +1,16 @@
 """The map HTML: local scripts only, user text as data, never as HTML or template."""
 
+import hashlib
 import html
 import json
 import re
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import xstatic.pkg.leaflet
 from shapely.geometry import Point
 
 from assetmap.config import tiles_from_setting
@@ -20,12 +23,14 @@ from assetmap.mapping import (
     assets_to_table,
     build_asset_map,
     changes_html,
+    hashed_name,
     install_map_scripts,
     location_from_click,
     map_changes,
     safe_json,
 )
 
+JS_DIR = Path(__file__).parents[1] / "src" / "assetmap" / "js"
 PAYLOAD = "<img src=x onerror=alert(1)></script><script>alert(2)</script> {{ 7*1913 }} ${x}"
 
 
@@ -123,8 +128,27 @@ def test_location_from_click():
 def test_map_scripts_are_copied_from_xstatic(tmp_path):
     vendor = install_map_scripts(tmp_path)
     assert (vendor / "leaflet" / "leaflet.js").stat().st_size > 100_000
-    assert (vendor / "markercluster" / "leaflet.markercluster.js").exists()
-    assert (vendor / "jquery" / "jquery.min.js").exists()
+    assert not (vendor / "markercluster").exists() and not (vendor / "jquery").exists()
+
+
+def test_the_maps_own_scripts_are_served_under_their_content_hash(tmp_path):
+    vendor = install_map_scripts(tmp_path)
+    urls = [url for _, url in MapScripts("/app/static/vendor").js()]
+    assert urls[0] == "/app/static/vendor/leaflet/leaflet.js"
+    for name, url in zip(("map_data", "map"), urls[1:], strict=True):
+        source = JS_DIR / f"{name}.js"
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
+        assert url == f"/app/static/vendor/assetmap/{name}.{digest}.js"
+        assert (vendor / "assetmap" / f"{name}.{digest}.js").read_bytes() == source.read_bytes()
+    assert hashed_name(JS_DIR / "map.js") in urls[2]
+
+
+def test_a_copy_with_the_same_size_but_other_content_is_replaced(tmp_path):
+    vendor = install_map_scripts(tmp_path)
+    copy = vendor / "leaflet" / "leaflet.js"
+    copy.write_bytes(b"x" * copy.stat().st_size)
+    install_map_scripts(tmp_path)
+    assert copy.read_bytes() == (Path(xstatic.pkg.leaflet.BASE_DIR) / "leaflet.js").read_bytes()
 
 
 def test_safe_json_escapes_text_in_long_lists_and_in_objects_alike():
@@ -143,7 +167,8 @@ def test_a_prepared_payload_goes_into_the_map_as_is():
     scripts = MapScripts("/app/static/vendor")
     fmap = build_asset_map(frame, areas, tiles_from_setting("none"), scripts, assets_json=slot)
     html = fmap.get_root().render()
-    assert "const base = assetmapDataPlaceholder;" in html and payload not in html
+    assert "addAssets(map_" in html and ", assetmapDataPlaceholder, " in html
+    assert payload not in html
 
 
 def test_map_changes_hide_gone_and_changed_rows_and_draw_new_and_changed_ones():

@@ -1,17 +1,21 @@
-"""Folium maps of assets and areas, with self-hosted Leaflet and no template injection.
+"""Folium maps of assets and areas, with self-hosted scripts and no template injection.
 
-Leaflet, jQuery and Leaflet.markercluster come from the XStatic packages and are served
-by the app itself (Streamlit static serving), so the map works offline and sends no
-visitor's address to a CDN. User text reaches the browser only as JSON data read by
-our scripts, which build popups and tooltips with `textContent`: it is never HTML and
-never part of a Jinja template, so neither `<img onerror>` nor `{{ 7*1913 }}` runs.
+Leaflet comes from the XStatic package and the map's own script from js/ (map_data.js and
+map.js); the app serves both itself (Streamlit static serving), so the map works offline and
+sends no visitor's address to a CDN. Each map's folium script only calls into that script
+with JSON arguments. User text reaches the browser only as that data, and our script builds
+popups and tooltips with `textContent`: it is never HTML and never part of a Jinja template,
+so neither `<img onerror>` nor `{{ 7*1913 }}` runs.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import json
-import shutil
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,9 +24,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
-import xstatic.pkg.leaflet_markercluster
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -61,12 +63,11 @@ _VENDOR_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
             "images/marker-shadow.png",
         ),
     ),
-    "jquery": (xstatic.pkg.jquery.BASE_DIR, ("jquery.min.js",)),
-    "markercluster": (
-        xstatic.pkg.leaflet_markercluster.BASE_DIR,
-        ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"),
-    ),
 }
+OWN_DIR = "assetmap"
+"""Where the map's own scripts go beside the vendor files, named by their content."""
+_OWN_SCRIPTS = tuple(Path(__file__).parent / "js" / name for name in ("map_data.js", "map.js"))
+"""The map's own scripts, in the order the browser runs them (after Leaflet)."""
 
 COORDINATE_SCALE = 1_000_000
 DETAIL_LIMIT = 5_000
@@ -101,15 +102,42 @@ POPUP_FIELDS = (
 )
 
 
+def _copy_if_changed(source: Path, copy: Path) -> None:
+    """Copy `source` unless `copy` holds the same bytes already (a size can stay the same
+    when the content changes). The copy appears whole or not at all: a server may be reading."""
+    content = source.read_bytes()
+    if copy.is_file() and copy.read_bytes() == content:
+        return
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=copy.parent, prefix=".", delete=False) as temporary:
+        temporary.write(content)
+    os.chmod(temporary.name, 0o644)  # readable like any copied file, not only by its owner
+    os.replace(temporary.name, copy)
+
+
+def hashed_name(source: Path) -> str:
+    """The name a script is served under: map.js as map.<12 hex digits of its SHA-256>.js.
+    New content gets a new name, so a browser never runs a copy it kept from before."""
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
+    return f"{source.stem}.{digest}{source.suffix}"
+
+
+@functools.cache
+def _own_scripts() -> tuple[tuple[Path, str], ...]:
+    """(source, served name) of the map's own scripts, worked out once per process so that the
+    copies and the URLs agree."""
+    return tuple((source, hashed_name(source)) for source in _OWN_SCRIPTS)
+
+
 def install_map_scripts(static_dir: Path) -> Path:
-    """Copy the Leaflet files from the XStatic packages into the app's static folder."""
+    """Copy Leaflet (from its XStatic package) and the map's own scripts into the app's
+    static folder; returns the folder they are in (MapScripts.base_url serves it)."""
     target = static_dir / VENDOR_DIR
     for package, (source_dir, names) in _VENDOR_FILES.items():
         for name in names:
-            source, copy = Path(source_dir) / name, target / package / name
-            if not copy.exists() or copy.stat().st_size != source.stat().st_size:
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, copy)
+            _copy_if_changed(Path(source_dir) / name, target / package / name)
+    for source, served in _own_scripts():
+        _copy_if_changed(source, target / OWN_DIR / served)
     return target
 
 
@@ -120,21 +148,14 @@ class MapScripts:
     base_url: str
 
     def js(self) -> list[tuple[str, str]]:
-        return [
-            ("leaflet", f"{self.base_url}/leaflet/leaflet.js"),
-            ("jquery", f"{self.base_url}/jquery/jquery.min.js"),
-            ("markercluster", f"{self.base_url}/markercluster/leaflet.markercluster.js"),
+        own = [
+            (f"assetmap_{source.stem}", f"{self.base_url}/{OWN_DIR}/{served}")
+            for source, served in _own_scripts()
         ]
+        return [("leaflet", f"{self.base_url}/leaflet/leaflet.js"), *own]
 
     def css(self) -> list[tuple[str, str]]:
-        return [
-            ("leaflet_css", f"{self.base_url}/leaflet/leaflet.css"),
-            ("markercluster_css", f"{self.base_url}/markercluster/MarkerCluster.css"),
-            (
-                "markercluster_default_css",
-                f"{self.base_url}/markercluster/MarkerCluster.Default.css",
-            ),
-        ]
+        return [("leaflet_css", f"{self.base_url}/leaflet/leaflet.css")]
 
 
 _ESCAPES = str.maketrans({c: f"\\u{ord(c):04x}" for c in "{}<>&'"})
@@ -167,345 +188,21 @@ class SafeJson(str):
     """Text that safe_json made already (or a placeholder for it): goes into a script as is."""
 
 
-class _Script(MacroElement):
-    """A script of our own; its data arrive as `this.<name>`, already safe JSON."""
+class _Call(MacroElement):
+    """One call into the map's script (js/map.js) for the map it is added to: the only
+    script a map renders through folium's templates. The arguments arrive as `this.<name>`,
+    already safe JSON, so they stay data through both of folium's Jinja passes."""
 
-    def __init__(self, script: str, **data: Any):
+    def __init__(self, function: str, *arguments: Any, on_map: bool = True):
         super().__init__()
-        self._name = "AssetmapScript"
-        self._template = Template("{% macro script(this, kwargs) %}" + script + "{% endmacro %}")
-        for key, value in data.items():
-            setattr(self, key, value if isinstance(value, SafeJson) else safe_json(value))
-
-
-_ICON_PATH_JS = "L.Icon.Default.imagePath = {{ this.image_path }};"
-
-_FIT_JS = """
-(function () {
-  const map = {{ this._parent.get_name() }};
-  const bounds = {{ this.bounds }};
-  let fitted = false;
-  function fit() {
-    map.invalidateSize();
-    if (!fitted && map.getSize().x > 0) {
-      map.fitBounds(bounds, {padding: [10, 10]});
-      fitted = true;
-    }
-  }
-  // A map drawn while hidden (a closed tab) has no size yet: fit it once it is shown.
-  new ResizeObserver(fit).observe(map.getContainer());
-  fit();
-})();
-"""
-
-_ATTRIBUTION_JS = (
-    "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text }});"
-)
-
-_AREAS_JS = """
-(function () {
-  const map = {{ this._parent.get_name() }};
-  function style(feature) {
-    const fill = feature.properties.fill;
-    if (fill === undefined) {
-      return {color: "#444", weight: 2, dashArray: "6 4", fillColor: "#888", fillOpacity: 0.05};
-    }
-    const noData = fill === {{ this.no_data }};
-    return {color: noData ? "#777" : "#333", weight: 1, dashArray: noData ? "4 4" : null,
-            fillColor: fill, fillOpacity: noData ? 0.4 : 0.75};
-  }
-  const layer = L.geoJSON({{ this.data }}, {
-    style: style,
-    onEachFeature: (feature, shape) => {
-      const label = document.createElement("div");
-      const title = document.createElement("strong");
-      title.textContent = feature.properties.name;
-      label.appendChild(title);
-      for (const text of feature.properties.lines || []) {
-        const line = document.createElement("div");
-        line.textContent = text;
-        label.appendChild(line);
-      }
-      shape.bindTooltip(label, {sticky: true});
-    },
-  }).addTo(map);
-  window.assetmap = Object.assign(window.assetmap || {}, {map: map, areas: layer});
-})();
-"""
-
-_LINKS_JS = """
-(function () {
-  const map = {{ this._parent.get_name() }};
-  const lines = L.geoJSON({{ this.data }}, {
-    style: {color: "#D55E00", weight: 2.5, opacity: 0.8},
-    onEachFeature: (feature, line) => {
-      const label = document.createElement("span");
-      label.textContent = feature.properties.label;
-      line.bindTooltip(label, {sticky: true});
-    },
-  }).addTo(map);
-  window.assetmap = Object.assign(window.assetmap || {}, {links: lines});
-})();
-"""
-
-_ZONE_JS = """
-(function () {
-  const map = {{ this._parent.get_name() }};
-  const zone = L.geoJSON({{ this.data }}, {
-    interactive: false,
-    style: {color: "#0072B2", weight: 1, fillColor: "#56B4E9", fillOpacity: 0.35},
-  }).addTo(map);
-  window.assetmap = Object.assign(window.assetmap || {}, {zone: zone});
-})();
-"""
-
-_ASSETS_JS = """
-(function () {
-  const map = {{ this._parent.get_name() }};
-  const colours = {{ this.colours }};
-  const base = {{ this.data }};
-  const baseCount = base.n.length;
-  const RADIUS = 7;
-  // Rows 0..baseCount-1 are the payload's; the rest are `changes`, the assets added or
-  // changed since (apply). A changed asset is hidden among the first and shown again after.
-  let changes = null, hidden = new Uint8Array(baseCount), count = baseCount;
-  function locate(i) {
-    return i < baseCount ? [base, i] : [changes, i - baseCount];
-  }
-  function shown(i) {
-    return i >= baseCount || !hidden[i];
-  }
-  function cell(row, tag, text) {
-    const element = document.createElement(tag);
-    element.textContent = text;
-    row.appendChild(element);
-  }
-  function text(value) {
-    const element = document.createElement("span");
-    element.textContent = value;
-    return element;
-  }
-  function popupContent(i) {
-    const [data, j] = locate(i);
-    const root = document.createElement("div");
-    root.className = "assetmap-popup";
-    const title = document.createElement("strong");
-    title.textContent = data.n[j];
-    root.appendChild(title);
-    const table = document.createElement("table");
-    const rows = [[data.labels.kind, data.kl[data.k[j]]],
-                  [data.labels.category, data.cl[data.c[j]]]];
-    if (data.al[data.a[j]]) rows.push([data.labels.area, data.al[data.a[j]]]);
-    for (const [label, value] of rows.concat(data.d ? data.d[j] : [])) {
-      const row = table.insertRow();
-      cell(row, "th", label);
-      cell(row, "td", value);
-    }
-    const website = data.w ? data.w[j] : "";
-    if (/^https?:\\/\\//i.test(website)) {
-      const row = table.insertRow();
-      cell(row, "th", data.labels.website);
-      const link = document.createElement("a");
-      link.href = website;
-      link.textContent = website;
-      link.target = "_blank";
-      link.rel = "noopener noreferrer nofollow";
-      row.insertCell().appendChild(link);
-    }
-    root.appendChild(table);
-    return root;
-  }
-  function latLng(i) {
-    const [data, j] = locate(i);
-    return L.latLng(data.base[1] + data.y[j] / data.scale, data.base[0] + data.x[j] / data.scale);
-  }
-  // Each kind's circle drawn once, then copied: far cheaper than 100,000 paths to rasterise.
-  function sprite(colour, ratio) {
-    const side = 2 * (RADIUS + 2), canvas = document.createElement("canvas");
-    canvas.width = canvas.height = side * ratio;
-    const context = canvas.getContext("2d");
-    context.scale(ratio, ratio);
-    context.beginPath();
-    context.arc(side / 2, side / 2, RADIUS, 0, 2 * Math.PI);
-    context.globalAlpha = 0.9;
-    context.fillStyle = colour;
-    context.fill();
-    context.globalAlpha = 1;
-    context.lineWidth = 1.5;
-    context.strokeStyle = "#1a1a1a";
-    context.stroke();
-    return canvas;
-  }
-  // One canvas for every asset, drawn from the arrays: no Leaflet object per asset.
-  const AssetLayer = L.Layer.extend({
-    onAdd: function (map) {
-      this._canvas = L.DomUtil.create("canvas", "leaflet-zoom-animated");
-      this.getPane().appendChild(this._canvas);
-      this._world = this._project(0, baseCount, new Float64Array(2 * baseCount));
-      this._baseWorld = this._world;
-      this._screen = new Float32Array(2 * baseCount);
-      this._popup = L.popup({maxWidth: 320});
-      this._tooltip = L.tooltip({direction: "top", offset: [0, -RADIUS]});
-      this._draw();
-    },
-    onRemove: function () {
-      L.DomUtil.remove(this._canvas);
-    },
-    getEvents: function () {
-      return {moveend: this._draw, viewreset: this._draw, zoomanim: this._animateZoom,
-              click: this._click, mousemove: this._hover};
-    },
-    _project: function (from, to, world) {
-      for (let i = from; i < to; i++) {
-        const point = this._map.project(latLng(i), 0);
-        world[2 * i] = point.x;
-        world[2 * i + 1] = point.y;
-      }
-      return world;
-    },
-    // The assets added or changed since the payload was made (all of them, each time), and
-    // the payload's rows they replace: the map updates where it is, without a reload. When
-    // the change only adds assets, only those are drawn.
-    apply: function (next) {
-      const rows = next.rows && next.rows.n.length ? next.rows : null;
-      const keys = rows ? rows.keys : [], hiddenKey = next.hidden.join(",");
-      const keySet = new Set(keys);
-      const before = this._applied || {hidden: "", keys: new Set()};
-      const onlyAdded = before.hidden === hiddenKey && [...before.keys].every(
-        (key) => keySet.has(key));
-      hidden = new Uint8Array(baseCount);
-      for (const i of next.hidden) hidden[i] = 1;
-      changes = rows;
-      count = baseCount + keys.length;
-      this._world = new Float64Array(2 * count);
-      this._world.set(this._baseWorld);
-      this._project(baseCount, count, this._world);
-      const screen = new Float32Array(2 * count);
-      screen.set(this._screen.subarray(0, 2 * baseCount));
-      this._screen = screen;
-      if (onlyAdded) {
-        keys.forEach((key, j) => before.keys.has(key) || this._paint(baseCount + j));
-      } else {
-        this._draw();
-      }
-      this._applied = {hidden: hiddenKey, keys: keySet};
-      map.getContainer().dataset.assetCount = String(count - next.hidden.length);
-    },
-    // Changes arrive beside the map in the page (see changes_html), for the payload named
-    // `for`; a map drawn from another payload is about to be replaced and leaves them alone.
-    watch: function (name) {
-      let seen = null;
-      const look = () => {
-        const found = window.parent.document.querySelector(
-          `[data-assetmap-changes][data-for="${name}"]`);
-        const text = found ? found.dataset.assetmapChanges : null;
-        if (text && text !== seen) {
-          seen = text;
-          this.apply(JSON.parse(text));
-        }
-      };
-      look();
-      new window.parent.MutationObserver(look).observe(
-        window.parent.document.body, {childList: true, subtree: true, attributes: true,
-                                      attributeFilter: ["data-assetmap-changes"]});
-    },
-    _draw: function () {
-      // A quarter of the view extra on every side, so panning shows assets before it ends.
-      const map = this._map, view = map.getSize(), ratio = window.devicePixelRatio || 1;
-      const margin = view.divideBy(4).round(), size = view.add(margin.multiplyBy(2));
-      const topLeft = map.containerPointToLayerPoint(margin.multiplyBy(-1));
-      this._topLeft = map.layerPointToLatLng(topLeft);
-      L.DomUtil.setPosition(this._canvas, topLeft);
-      this._canvas.width = size.x * ratio;
-      this._canvas.height = size.y * ratio;
-      this._canvas.style.width = size.x + "px";
-      this._canvas.style.height = size.y + "px";
-      const context = this._canvas.getContext("2d");
-      context.scale(ratio, ratio);
-      // Changes come in the same list of kinds as the payload, so one sprite per kind serves.
-      this._frame = {
-        context: context,
-        size: size,
-        scale: map.getZoomScale(map.getZoom(), 0),
-        origin: map.getPixelOrigin().add(topLeft),
-        sprites: base.kinds.map((kind) => sprite(colours[kind] || "#777777", ratio)),
-      };
-      for (let i = 0; i < count; i++) this._paint(i);
-    },
-    _paint: function (i) {
-      const {context, size, scale, origin, sprites} = this._frame, half = RADIUS + 2;
-      const x = Math.round(this._world[2 * i] * scale - origin.x);
-      const y = Math.round(this._world[2 * i + 1] * scale - origin.y);
-      this._screen[2 * i] = x;
-      this._screen[2 * i + 1] = y;
-      if (x < -half || y < -half || x > size.x + half || y > size.y + half) return;
-      if (!shown(i)) return;
-      const kind = i < baseCount ? base.k[i] : changes.k[i - baseCount];
-      context.drawImage(sprites[kind], x - half, y - half, 2 * half, 2 * half);
-    },
-    _animateZoom: function (event) {
-      const map = this._map;
-      const offset = map._latLngToNewLayerPoint(this._topLeft, event.zoom, event.center);
-      L.DomUtil.setTransform(this._canvas, offset, map.getZoomScale(event.zoom));
-    },
-    _nearest: function (containerPoint) {
-      const point = this._map.containerPointToLayerPoint(containerPoint).subtract(
-        this._map.latLngToLayerPoint(this._topLeft));
-      let found = -1, best = (RADIUS + 2) * (RADIUS + 2);
-      for (let i = 0; i < count; i++) {
-        const dx = this._screen[2 * i] - point.x;
-        const dy = this._screen[2 * i + 1] - point.y;
-        const distance = dx * dx + dy * dy;
-        if (distance <= best && shown(i)) {
-          best = distance;
-          found = i;
-        }
-      }
-      return found;
-    },
-    _click: function (event) {
-      const i = this._nearest(event.containerPoint);
-      if (i >= 0) this.openPopup(i);
-    },
-    _hover: function (event) {
-      const i = this._nearest(event.containerPoint);
-      this._map.getContainer().style.cursor = i >= 0 ? "pointer" : "";
-      if (i >= 0) this.openTooltip(i);
-      else this._map.closeTooltip(this._tooltip);
-    },
-    openPopup: function (i) {
-      this._popup.setLatLng(latLng(i)).setContent(popupContent(i)).openOn(this._map);
-    },
-    openTooltip: function (i) {
-      const [data, j] = locate(i);
-      this._tooltip.setLatLng(latLng(i)).setContent(text(data.n[j]));
-      this._map.openTooltip(this._tooltip);
-    },
-    // Marker-like handles, made on demand, for scripts and tests that want one asset.
-    getLayers: function () {
-      const layer = this, map = this._map;
-      const rows = Array.from({length: count}, (_, i) => i).filter(shown);
-      return rows.map((i) => {
-        const [data, j] = locate(i);
-        return {
-          feature: {properties: {name: data.n[j], kind: data.kinds[data.k[j]]}},
-          getLatLng: () => latLng(i),
-          openPopup: () => layer.openPopup(i),
-          closePopup: () => map.closePopup(layer._popup),
-          getPopup: () => layer._popup,
-          openTooltip: () => layer.openTooltip(i),
-          closeTooltip: () => map.closeTooltip(layer._tooltip),
-          getTooltip: () => layer._tooltip,
-        };
-      });
-    },
-  });
-  const layer = new AssetLayer().addTo(map);
-  map.getContainer().dataset.assetCount = String(count);
-  if ({{ this.watch }}) layer.watch({{ this.watch }});
-  window.assetmap = Object.assign(window.assetmap || {}, {map: map, assets: layer});
-})();
-"""
+        self._name = "AssetmapCall"
+        names = [f"argument{i}" for i in range(len(arguments))]
+        passed = ["{{ this._parent.get_name() }}"] if on_map else []
+        passed += [f"{{{{ this.{name} }}}}" for name in names]
+        call = f"window.assetmap.{function}({', '.join(passed)});"
+        self._template = Template("{% macro script(this, kwargs) %}" + call + "{% endmacro %}")
+        for name, value in zip(names, arguments, strict=True):
+            setattr(self, name, value if isinstance(value, SafeJson) else safe_json(value))
 
 
 def _shown_value(field: str, kind: str, value: Any) -> str:
@@ -620,7 +317,7 @@ def changes_html(
     payload_name: str, hidden: np.ndarray, fresh: gpd.GeoDataFrame, details: bool
 ) -> str:
     """What shows `fresh` on an open map drawn from an older payload: a hidden element the
-    map watches (see _ASSETS_JS), so that the map's own megabytes are not sent again.
+    map watches (AssetLayer.watch in js/map.js), so that the map's own megabytes are not sent again.
 
     It carries every change since that payload, not only the newest, so a map that opens
     now and one open for an hour end up the same.
@@ -665,10 +362,10 @@ def base_map(
     fmap.default_css = scripts.css()
     if tiles.url:
         folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, max_zoom=19).add_to(fmap)
-    _Script(_ICON_PATH_JS, image_path=f"{scripts.base_url}/leaflet/images/").add_to(fmap)
+    _Call("iconImages", f"{scripts.base_url}/leaflet/images/", on_map=False).add_to(fmap)
     if extent is not None:
         min_lon, min_lat, max_lon, max_lat = extent
-        _Script(_FIT_JS, bounds=[[min_lat, min_lon], [max_lat, max_lon]]).add_to(fmap)
+        _Call("fitBounds", [[min_lat, min_lon], [max_lat, max_lon]]).add_to(fmap)
     return fmap
 
 
@@ -677,6 +374,7 @@ def build_asset_map(
     areas_gdf: gpd.GeoDataFrame,
     tiles: TileSettings,
     scripts: MapScripts,
+    *,
     height: int = 600,
     area_styles: pd.DataFrame | None = None,
     zone_gdf: gpd.GeoDataFrame | None = None,
@@ -696,19 +394,16 @@ def build_asset_map(
     fmap = base_map(extent, tiles, scripts, height)  # type: ignore[arg-type]
     if not areas_gdf.empty:
         features = areas_to_map_features(areas_gdf, area_styles)
-        _Script(_AREAS_JS, data=features, no_data=NO_DATA_COLOUR).add_to(fmap)
+        _Call("addAreas", features, NO_DATA_COLOUR).add_to(fmap)
     if zone_gdf is not None and not zone_gdf.empty:
-        _Script(_ZONE_JS, data=zone_gdf.to_geo_dict(drop_id=True)).add_to(fmap)
+        _Call("addZone", zone_gdf.to_geo_dict(drop_id=True)).add_to(fmap)
     if link_lines and link_lines["features"]:
-        _Script(_LINKS_JS, data=link_lines).add_to(fmap)
-    _Script(
-        _ASSETS_JS,
-        data=assets_json or assets_to_map_json(assets_gdf),
-        colours=KIND_COLOURS,
-        watch=watch,
-    ).add_to(fmap)
+        _Call("addLinks", link_lines).add_to(fmap)
+    # The payload comes before `watch`: a placeholder for it is the script's first mention.
+    payload = assets_json or assets_to_map_json(assets_gdf)
+    _Call("addAssets", payload, KIND_COLOURS, watch).add_to(fmap)
     if (assets_gdf.get("source") == "osm").any():
-        _Script(_ATTRIBUTION_JS, text=gettext(OSM_DATA_ATTRIBUTION)).add_to(fmap)
+        _Call("addAttribution", gettext(OSM_DATA_ATTRIBUTION)).add_to(fmap)
     return fmap
 
 

@@ -1,0 +1,297 @@
+// The map's drawing on Leaflet: every asset on one canvas, area outlines or a choropleth, the
+// links between assets, a covered zone. Each map's own script (mapping.py) only calls these
+// functions with its data as JSON, so no user text is ever code or template. User text reaches
+// the page through textContent, never as HTML. Needs Leaflet and map_data.js first.
+(function (assetmap) {
+  "use strict";
+
+  const RADIUS = 7;
+
+  function textElement(tag, text) {
+    const element = document.createElement(tag);
+    element.textContent = text;
+    return element;
+  }
+
+  function popupContent(popup) {
+    const root = document.createElement("div");
+    root.className = "assetmap-popup";
+    root.appendChild(textElement("strong", popup.title));
+    const table = document.createElement("table");
+    for (const [label, value] of popup.rows) {
+      const row = table.insertRow();
+      row.appendChild(textElement("th", label));
+      row.appendChild(textElement("td", value));
+    }
+    if (popup.website) {
+      const row = table.insertRow();
+      row.appendChild(textElement("th", popup.websiteLabel));
+      const link = textElement("a", popup.website);
+      link.href = popup.website;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer nofollow";
+      row.insertCell().appendChild(link);
+    }
+    root.appendChild(table);
+    return root;
+  }
+
+  // Each kind's circle drawn once, then copied: far cheaper than 100,000 paths to rasterise.
+  function sprite(colour, ratio) {
+    const side = 2 * (RADIUS + 2), canvas = document.createElement("canvas");
+    canvas.width = canvas.height = side * ratio;
+    const context = canvas.getContext("2d");
+    context.scale(ratio, ratio);
+    context.beginPath();
+    context.arc(side / 2, side / 2, RADIUS, 0, 2 * Math.PI);
+    context.globalAlpha = 0.9;
+    context.fillStyle = colour;
+    context.fill();
+    context.globalAlpha = 1;
+    context.lineWidth = 1.5;
+    context.strokeStyle = "#1a1a1a";
+    context.stroke();
+    return canvas;
+  }
+
+  // One canvas for every asset, drawn from the payload's columns: no Leaflet object per asset.
+  const AssetLayer = L.Layer.extend({
+    initialize: function (data, colours) {
+      this._rows = new assetmap.AssetRows(data);
+      this._colours = colours;
+    },
+    onAdd: function () {
+      const count = this._rows.baseCount;
+      this._canvas = L.DomUtil.create("canvas", "leaflet-zoom-animated");
+      this.getPane().appendChild(this._canvas);
+      this._world = this._project(0, count, new Float64Array(2 * count));
+      this._baseWorld = this._world;
+      this._screen = new Float32Array(2 * count);
+      this._popup = L.popup({maxWidth: 320});
+      this._tooltip = L.tooltip({direction: "top", offset: [0, -RADIUS]});
+      this._draw();
+    },
+    onRemove: function () {
+      L.DomUtil.remove(this._canvas);
+    },
+    getEvents: function () {
+      return {moveend: this._draw, viewreset: this._draw, zoomanim: this._animateZoom,
+              click: this._click, mousemove: this._hover};
+    },
+    _latLng: function (i) {
+      return L.latLng(this._rows.latLng(i));
+    },
+    _project: function (from, to, world) {
+      for (let i = from; i < to; i++) {
+        const point = this._map.project(this._latLng(i), 0);
+        world[2 * i] = point.x;
+        world[2 * i + 1] = point.y;
+      }
+      return world;
+    },
+    // Shows the assets added or changed since the payload was made, and hides the payload's
+    // rows they replace: the map updates where it is, without a reload. When the change only
+    // adds assets, only those are drawn.
+    apply: function (next) {
+      const rows = this._rows, added = rows.apply(next), baseCount = rows.baseCount;
+      this._world = new Float64Array(2 * rows.count);
+      this._world.set(this._baseWorld);
+      this._project(baseCount, rows.count, this._world);
+      const screen = new Float32Array(2 * rows.count);
+      screen.set(this._screen.subarray(0, 2 * baseCount));
+      this._screen = screen;
+      if (added) {
+        // The changes drawn before may sit at other rows now: place them all for hit-testing.
+        for (let i = baseCount; i < rows.count; i++) this._place(i);
+        for (const i of added) this._paint(i);
+      } else {
+        this._draw();
+      }
+      this._map.getContainer().dataset.assetCount = String(rows.shownCount());
+    },
+    // Changes arrive beside the map in the page (mapping.changes_html), for the payload named
+    // `for`; a map drawn from another payload is about to be replaced and leaves them alone.
+    watch: function (name) {
+      let seen = null;
+      const look = () => {
+        const found = window.parent.document.querySelector(
+          `[data-assetmap-changes][data-for="${name}"]`);
+        const text = found ? found.dataset.assetmapChanges : null;
+        if (text && text !== seen) {
+          seen = text;
+          this.apply(JSON.parse(text));
+        }
+      };
+      look();
+      new window.parent.MutationObserver(look).observe(
+        window.parent.document.body, {childList: true, subtree: true, attributes: true,
+                                      attributeFilter: ["data-assetmap-changes"]});
+    },
+    _draw: function () {
+      // A quarter of the view extra on every side, so panning shows assets before it ends.
+      const map = this._map, view = map.getSize(), ratio = window.devicePixelRatio || 1;
+      const margin = view.divideBy(4).round(), size = view.add(margin.multiplyBy(2));
+      const topLeft = map.containerPointToLayerPoint(margin.multiplyBy(-1));
+      this._topLeft = map.layerPointToLatLng(topLeft);
+      L.DomUtil.setPosition(this._canvas, topLeft);
+      this._canvas.width = size.x * ratio;
+      this._canvas.height = size.y * ratio;
+      this._canvas.style.width = size.x + "px";
+      this._canvas.style.height = size.y + "px";
+      const context = this._canvas.getContext("2d");
+      context.scale(ratio, ratio);
+      this._frame = {
+        context: context,
+        size: size,
+        scale: map.getZoomScale(map.getZoom(), 0),
+        origin: map.getPixelOrigin().add(topLeft),
+        sprites: this._rows.base.kinds.map(
+          (kind) => sprite(this._colours[kind] || "#777777", ratio)),
+      };
+      for (let i = 0; i < this._rows.count; i++) this._paint(i);
+    },
+    // Where row i is on the canvas, kept for hit-testing.
+    _place: function (i) {
+      const {scale, origin} = this._frame;
+      const x = Math.round(this._world[2 * i] * scale - origin.x);
+      const y = Math.round(this._world[2 * i + 1] * scale - origin.y);
+      this._screen[2 * i] = x;
+      this._screen[2 * i + 1] = y;
+      return [x, y];
+    },
+    _paint: function (i) {
+      const {context, size, sprites} = this._frame, half = RADIUS + 2;
+      const [x, y] = this._place(i);
+      if (x < -half || y < -half || x > size.x + half || y > size.y + half) return;
+      if (!this._rows.shown(i)) return;
+      context.drawImage(sprites[this._rows.kind(i)], x - half, y - half, 2 * half, 2 * half);
+    },
+    _animateZoom: function (event) {
+      const map = this._map;
+      const offset = map._latLngToNewLayerPoint(this._topLeft, event.zoom, event.center);
+      L.DomUtil.setTransform(this._canvas, offset, map.getZoomScale(event.zoom));
+    },
+    _nearest: function (containerPoint) {
+      const point = this._map.containerPointToLayerPoint(containerPoint).subtract(
+        this._map.latLngToLayerPoint(this._topLeft));
+      const rows = this._rows;
+      return assetmap.nearest(this._screen, rows.count, point, RADIUS + 2, (i) => rows.shown(i));
+    },
+    _click: function (event) {
+      const i = this._nearest(event.containerPoint);
+      if (i >= 0) this.openPopup(i);
+    },
+    _hover: function (event) {
+      const i = this._nearest(event.containerPoint);
+      this._map.getContainer().style.cursor = i >= 0 ? "pointer" : "";
+      if (i >= 0) this.openTooltip(i);
+      else this._map.closeTooltip(this._tooltip);
+    },
+    openPopup: function (i) {
+      const content = popupContent(this._rows.popup(i));
+      this._popup.setLatLng(this._latLng(i)).setContent(content).openOn(this._map);
+    },
+    openTooltip: function (i) {
+      const label = textElement("span", this._rows.name(i));
+      this._tooltip.setLatLng(this._latLng(i)).setContent(label);
+      this._map.openTooltip(this._tooltip);
+    },
+    // Marker-like handles, made on demand, for scripts and tests that want one asset.
+    getLayers: function () {
+      const layer = this, map = this._map, rows = this._rows;
+      const shown = Array.from({length: rows.count}, (_, i) => i).filter((i) => rows.shown(i));
+      return shown.map((i) => ({
+        feature: {properties: {name: rows.name(i), kind: rows.kindName(i)}},
+        getLatLng: () => layer._latLng(i),
+        openPopup: () => layer.openPopup(i),
+        closePopup: () => map.closePopup(layer._popup),
+        getPopup: () => layer._popup,
+        openTooltip: () => layer.openTooltip(i),
+        closeTooltip: () => map.closeTooltip(layer._tooltip),
+        getTooltip: () => layer._tooltip,
+      }));
+    },
+  });
+
+  // The assets of `data` (mapping.assets_to_map_data) in `colours` by kind; with `watch`, the
+  // name of their payload, the changes given for it are shown as they come.
+  function addAssets(map, data, colours, watch) {
+    const layer = new AssetLayer(data, colours).addTo(map);
+    map.getContainer().dataset.assetCount = String(layer._rows.count);
+    if (watch) layer.watch(watch);
+    Object.assign(assetmap, {map: map, assets: layer});
+  }
+
+  // Area outlines, or a choropleth when the features have a `fill`; `noData` is the fill of
+  // areas without a value.
+  function addAreas(map, data, noData) {
+    function style(feature) {
+      const fill = feature.properties.fill;
+      if (fill === undefined) {
+        return {color: "#444", weight: 2, dashArray: "6 4", fillColor: "#888", fillOpacity: 0.05};
+      }
+      const empty = fill === noData;
+      return {color: empty ? "#777" : "#333", weight: 1, dashArray: empty ? "4 4" : null,
+              fillColor: fill, fillOpacity: empty ? 0.4 : 0.75};
+    }
+    const layer = L.geoJSON(data, {
+      style: style,
+      onEachFeature: (feature, shape) => {
+        const label = document.createElement("div");
+        label.appendChild(textElement("strong", feature.properties.name));
+        for (const text of feature.properties.lines || []) {
+          label.appendChild(textElement("div", text));
+        }
+        shape.bindTooltip(label, {sticky: true});
+      },
+    }).addTo(map);
+    Object.assign(assetmap, {map: map, areas: layer});
+  }
+
+  function addLinks(map, data) {
+    const lines = L.geoJSON(data, {
+      style: {color: "#D55E00", weight: 2.5, opacity: 0.8},
+      onEachFeature: (feature, line) => {
+        line.bindTooltip(textElement("span", feature.properties.label), {sticky: true});
+      },
+    }).addTo(map);
+    Object.assign(assetmap, {links: lines});
+  }
+
+  function addZone(map, data) {
+    const zone = L.geoJSON(data, {
+      interactive: false,
+      style: {color: "#0072B2", weight: 1, fillColor: "#56B4E9", fillOpacity: 0.35},
+    }).addTo(map);
+    Object.assign(assetmap, {zone: zone});
+  }
+
+  // Fits the map to `bounds` ([[south, west], [north, east]]) once it has a size: a map drawn
+  // while hidden (a closed tab) has none yet.
+  function fitBounds(map, bounds) {
+    let fitted = false;
+    function fit() {
+      map.invalidateSize();
+      if (!fitted && map.getSize().x > 0) {
+        map.fitBounds(bounds, {padding: [10, 10]});
+        fitted = true;
+      }
+    }
+    new ResizeObserver(fit).observe(map.getContainer());
+    fit();
+  }
+
+  // `html` is our own translated credit, never user text.
+  function addAttribution(map, html) {
+    map.attributionControl.addAttribution(html);
+  }
+
+  // Leaflet guesses its marker images' folder from its CSS, which may arrive after its script.
+  function iconImages(path) {
+    L.Icon.Default.imagePath = path;
+  }
+
+  Object.assign(assetmap, {
+    addAssets, addAreas, addLinks, addZone, fitBounds, addAttribution, iconImages,
+  });
+})(window.assetmap);

@@ -1,0 +1,119 @@
+// The map's pure parts: the payload's rows and the changes since it was made, which websites
+// become links, and which asset a pointer is on. No Leaflet and no page, so node --test runs
+// them (tests/js/); the browser loads this file before map.js, into window.assetmap.
+(function (root) {
+  "use strict";
+
+  // A website becomes a link only as a web address: never javascript:, data: or the like.
+  function isWebsite(text) {
+    return /^https?:\/\//i.test(text);
+  }
+
+  // The assets a map draws, from the payload that mapping.assets_to_map_data makes: columns,
+  // with coordinates as integer steps from a corner and labels as indexes into lists.
+  // Rows 0..baseCount-1 are the payload's; the rest are `changes`, the assets added or changed
+  // since (apply). A changed asset is hidden among the first and shown again after.
+  class AssetRows {
+    constructor(base) {
+      this.base = base;
+      this.baseCount = base.n.length;
+      this.changes = null;
+      this.hidden = new Uint8Array(this.baseCount);
+      this.hiddenCount = 0;
+      this.count = this.baseCount;
+      this._applied = {hidden: "", keys: new Set()};
+    }
+
+    // The columns that hold row i, and its index in them.
+    locate(i) {
+      return i < this.baseCount ? [this.base, i] : [this.changes, i - this.baseCount];
+    }
+
+    shown(i) {
+      return i >= this.baseCount || !this.hidden[i];
+    }
+
+    shownCount() {
+      return this.count - this.hiddenCount;
+    }
+
+    name(i) {
+      const [data, j] = this.locate(i);
+      return data.n[j];
+    }
+
+    // Index into base.kinds: changes come in the same list of kinds as the payload.
+    kind(i) {
+      const [data, j] = this.locate(i);
+      return data.k[j];
+    }
+
+    kindName(i) {
+      const [data, j] = this.locate(i);
+      return data.kinds[data.k[j]];
+    }
+
+    // [latitude, longitude]
+    latLng(i) {
+      const [data, j] = this.locate(i);
+      return [data.base[1] + data.y[j] / data.scale, data.base[0] + data.x[j] / data.scale];
+    }
+
+    // What the popup shows: the name, rows of [label, value] (kind, category, the area when
+    // there is one, then the details), and the website when it may be a link.
+    popup(i) {
+      const [data, j] = this.locate(i);
+      const rows = [[data.labels.kind, data.kl[data.k[j]]],
+                    [data.labels.category, data.cl[data.c[j]]]];
+      if (data.al[data.a[j]]) rows.push([data.labels.area, data.al[data.a[j]]]);
+      const website = data.w ? data.w[j] : "";
+      return {
+        title: data.n[j],
+        rows: rows.concat(data.d ? data.d[j] : []),
+        website: isWebsite(website) ? website : "",
+        websiteLabel: data.labels.website,
+      };
+    }
+
+    // Takes `next` (see mapping.changes_html): every change since the payload, not only the
+    // newest. Returns the rows to draw when the change only adds assets to what was applied
+    // before, or null when everything must be drawn again.
+    apply(next) {
+      const rows = next.rows && next.rows.n.length ? next.rows : null;
+      const keys = rows ? rows.keys : [], hiddenKey = next.hidden.join(",");
+      const keySet = new Set(keys), before = this._applied;
+      const onlyAdded = before.hidden === hiddenKey && [...before.keys].every(
+        (key) => keySet.has(key));
+      this.hidden = new Uint8Array(this.baseCount);
+      for (const i of next.hidden) this.hidden[i] = 1;
+      this.hiddenCount = next.hidden.length;
+      this.changes = rows;
+      this.count = this.baseCount + keys.length;
+      this._applied = {hidden: hiddenKey, keys: keySet};
+      if (!onlyAdded) return null;
+      const added = [];
+      keys.forEach((key, j) => before.keys.has(key) || added.push(this.baseCount + j));
+      return added;
+    }
+  }
+
+  // The shown row whose point in `screen` (x, y pairs) is nearest to `point`, within `reach`
+  // pixels; -1 when none is. Of two as near, the later wins: it is drawn on top.
+  function nearest(screen, count, point, reach, shown) {
+    let found = -1, best = reach * reach;
+    for (let i = 0; i < count; i++) {
+      const dx = screen[2 * i] - point.x;
+      const dy = screen[2 * i + 1] - point.y;
+      const distance = dx * dx + dy * dy;
+      if (distance <= best && shown(i)) {
+        best = distance;
+        found = i;
+      }
+    }
+    return found;
+  }
+
+  const api = {AssetRows, isWebsite, nearest};
+  if (typeof module !== "undefined" && module.exports) module.exports = api;
+  else root.assetmap = Object.assign(root.assetmap || {}, api);
+})(typeof window !== "undefined" ? window : globalThis);

@@ -1,0 +1,157 @@
+// The map's pure parts (src/assetmap/js/map_data.js), run by `node --test tests/js/`.
+"use strict";
+
+const assert = require("node:assert/strict");
+const {describe, test} = require("node:test");
+const {AssetRows, isWebsite, nearest} = require("../../src/assetmap/js/map_data.js");
+
+const LABELS = {kind: "Kind", category: "Category", area: "Area", website: "Website"};
+const KINDS = ["person", "association", "place", "institution"];
+
+// Columns as mapping.assets_to_map_data makes them; `extra` for details and websites.
+function payload(names, extra = {}) {
+  return {
+    scale: 1000000,
+    base: [24.9, 60.1],
+    x: names.map((_, i) => 40000 + i),
+    y: names.map((_, i) => 70000 + 2 * i),
+    kinds: KINDS,
+    kl: ["Person", "Association", "Place", "Institution"],
+    k: names.map((_, i) => i % 4),
+    cl: ["Park", "Library"],
+    c: names.map((_, i) => i % 2),
+    al: ["Kluuvi", ""],
+    a: names.map((_, i) => i % 2),
+    n: names,
+    labels: LABELS,
+    ...extra,
+  };
+}
+
+function changes(names, keys, hidden) {
+  return {hidden: hidden, rows: names.length ? {...payload(names), keys: keys} : null};
+}
+
+describe("decoding the payload", () => {
+  const rows = new AssetRows(payload(["Park bench", "<img src=x>", "Choir", "Hall"], {
+    d: [[["Sector", "Public"]], [], [], []],
+    w: ["https://example.org/", "", "", ""],
+  }));
+
+  test("coordinates are steps of 1e-6 degrees from the south-west corner", () => {
+    const [lat, lng] = rows.latLng(1);
+    assert.ok(Math.abs(lat - 60.170002) < 1e-9 && Math.abs(lng - 24.940001) < 1e-9);
+  });
+
+  test("kinds, categories and areas are indexes into label lists", () => {
+    assert.equal(rows.name(1), "<img src=x>");
+    assert.equal(rows.kind(2), 2);
+    assert.equal(rows.kindName(3), "institution");
+    assert.equal(rows.count, 4);
+    assert.equal(rows.shownCount(), 4);
+  });
+
+  test("a popup has kind, category, the area when there is one, then the details", () => {
+    assert.deepEqual(rows.popup(0), {
+      title: "Park bench",
+      rows: [["Kind", "Person"], ["Category", "Park"], ["Area", "Kluuvi"], ["Sector", "Public"]],
+      website: "https://example.org/",
+      websiteLabel: "Website",
+    });
+    assert.deepEqual(rows.popup(1).rows, [["Kind", "Association"], ["Category", "Library"]]);
+    assert.equal(rows.popup(1).website, "");
+  });
+
+  test("a payload without details gives name, kind, category and area only", () => {
+    const summary = new AssetRows(payload(["One"]));
+    assert.deepEqual(summary.popup(0).rows,
+                     [["Kind", "Person"], ["Category", "Park"], ["Area", "Kluuvi"]]);
+    assert.equal(summary.popup(0).website, "");
+  });
+});
+
+describe("the bookkeeping of changed assets", () => {
+  test("changed rows are hidden among the payload's and shown again after it", () => {
+    const rows = new AssetRows(payload(["a", "b", "c"]));
+    assert.equal(rows.apply(changes(["b again", "new"], ["b:2", "n:1"], [1])), null);
+    assert.equal(rows.count, 5);
+    assert.equal(rows.shownCount(), 4);
+    assert.deepEqual([0, 1, 2, 3, 4].map((i) => rows.shown(i)), [true, false, true, true, true]);
+    assert.equal(rows.name(3), "b again");
+    assert.deepEqual(rows.locate(4), [rows.changes, 1]);
+  });
+
+  test("a change that only adds assets draws only the new ones", () => {
+    const rows = new AssetRows(payload(["a", "b"]));
+    assert.deepEqual(rows.apply(changes(["x"], ["x:1"], [])), [2]);
+    assert.deepEqual(rows.apply(changes(["w", "x"], ["w:1", "x:1"], [])), [2]);
+    assert.deepEqual(rows.apply(changes(["w", "x"], ["w:1", "x:1"], [])), []);
+  });
+
+  test("a change that hides rows or drops a change draws everything again", () => {
+    const rows = new AssetRows(payload(["a", "b"]));
+    rows.apply(changes(["x"], ["x:1"], []));
+    assert.equal(rows.apply(changes(["x"], ["x:1"], [0])), null);
+    assert.equal(rows.shownCount(), 2);
+    assert.equal(rows.apply(changes(["y"], ["x:2"], [0])), null);
+    assert.equal(rows.apply(changes([], [], [])), null);
+    assert.equal(rows.count, 2);
+    assert.equal(rows.changes, null);
+    assert.ok(rows.shown(0) && rows.shown(1));
+  });
+
+  test("changes with no rows leave the payload as it is", () => {
+    const rows = new AssetRows(payload(["a"]));
+    assert.deepEqual(rows.apply({hidden: [], rows: null}), []);
+    assert.equal(rows.count, 1);
+  });
+});
+
+describe("the website check", () => {
+  test("web addresses become links", () => {
+    for (const url of ["https://example.org", "http://example.org/x?y=1", "HTTPS://EXAMPLE.ORG"]) {
+      assert.ok(isWebsite(url), url);
+    }
+  });
+
+  test("anything else stays text", () => {
+    const refused = ["javascript:alert(1)", "JavaScript://%0aalert(1)", "data:text/html,x",
+                     "//example.org", " https://example.org", "example.org", "ftp://x", "",
+                     "https:example.org"];
+    for (const url of refused) assert.ok(!isWebsite(url), url);
+  });
+
+  test("a popup leaves a script address out", () => {
+    const rows = new AssetRows(payload(["a"], {d: [[]], w: ["javascript:alert(3)"]}));
+    assert.equal(rows.popup(0).website, "");
+  });
+});
+
+describe("the hit-testing", () => {
+  const screen = new Float32Array([10, 10, 14, 10, 100, 100]);
+  const all = () => true;
+
+  test("the nearest asset within reach", () => {
+    assert.equal(nearest(screen, 3, {x: 11, y: 10}, 9, all), 0);
+    assert.equal(nearest(screen, 3, {x: 13, y: 11}, 9, all), 1);
+    assert.equal(nearest(screen, 3, {x: 100, y: 108}, 9, all), 2);
+  });
+
+  test("none when every asset is out of reach", () => {
+    assert.equal(nearest(screen, 3, {x: 100, y: 110}, 9, all), -1);
+    assert.equal(nearest(screen, 0, {x: 10, y: 10}, 9, all), -1);
+  });
+
+  test("of two as near, the one drawn last", () => {
+    assert.equal(nearest(screen, 3, {x: 12, y: 10}, 9, all), 1);
+  });
+
+  test("hidden assets are passed over", () => {
+    assert.equal(nearest(screen, 3, {x: 13, y: 10}, 9, (i) => i !== 1), 0);
+    assert.equal(nearest(screen, 3, {x: 100, y: 100}, 9, (i) => i !== 2), -1);
+  });
+
+  test("only the first `count` points are looked at", () => {
+    assert.equal(nearest(screen, 2, {x: 100, y: 100}, 9, all), -1);
+  });
+});
