@@ -89,7 +89,7 @@ def main() -> None:
     )
 
     def choropleth_map() -> str:
-        shape = indicator_choropleth(areas, values, indicator, "natural_breaks")
+        shape = indicator_choropleth(areas, values, indicator, method="natural_breaks")
         fmap = build_asset_map(
             empty_assets,
             areas,

@@ -31,7 +31,7 @@ with st.form("add_user", clear_on_submit=True):
     submitted = st.form_submit_button(_("Add account"), type="primary")
 if submitted:
     try:
-        add_user(db, actor, name.strip(), role, password, email.strip() or None)
+        add_user(db, actor, name.strip(), role, password, email=email.strip() or None)
     except AccountError as error:
         st.error(str(error))
     else:

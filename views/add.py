@@ -140,8 +140,8 @@ if submitted:
             ui.database(),
             fields,
             ui.current_actor(),
-            ui.settings().max_distance_km,
-            ui.settings().limits,
+            max_distance_km=ui.settings().max_distance_km,
+            limits=ui.settings().limits,
         )
     except LimitReachedError as error:
         st.warning(str(error))

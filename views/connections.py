@@ -63,7 +63,14 @@ with adding, st.form(f"add_link_{st.session_state.get('link_round', 0)}"):
         source, target = (other, chosen) if reverse else (chosen, other)
         try:
             made = add_link(
-                db, actor, source, target, link_type, role, start, limits=ui.settings().limits
+                db,
+                actor,
+                source,
+                target,
+                link_type,
+                role,
+                start=start,
+                limits=ui.settings().limits,
             )
         except LimitReachedError as error:
             st.warning(str(error))

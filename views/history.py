@@ -51,7 +51,7 @@ version = st.selectbox(
 )
 if st.button(_("Restore this version")):
     try:
-        restore_version(db, asset_id, version, actor, ui.settings().max_distance_km)
+        restore_version(db, asset_id, version, actor, max_distance_km=ui.settings().max_distance_km)
     except ValidationError as error:
         ui.show_problems(error.problems)
     else:

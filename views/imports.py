@@ -78,9 +78,9 @@ def check_file() -> ImportPreview:
     return preview_import(
         db,
         rows,
-        status,
-        source,
-        ui.settings().max_distance_km,
+        status=status,
+        source=source,
+        max_distance_km=ui.settings().max_distance_km,
         progress=lambda done, text: bar.progress(done, text=text),
     )
 
@@ -120,7 +120,7 @@ if st.button(_("Import"), type="primary", disabled=fresh == 0 and on_duplicate =
             db,
             preview,
             actor,
-            on_duplicate,
+            on_duplicate=on_duplicate,
             progress=lambda done, text: bar.progress(done, text=text),
         )
     except ImportRejectedError as error:

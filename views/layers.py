@@ -55,7 +55,9 @@ if upload is not None:
         crs = st.text_input(_("Coordinate system, if the file does not say (e.g. EPSG:3067)"))
         if st.button(_("Replace the areas"), type="primary"):
             try:
-                areas = areas_from_file(path, id_field, name_field, crs or None, limit)
+                areas = areas_from_file(
+                    path, id_field, name_field, crs=crs or None, max_bytes=limit
+                )
                 count = replace_areas(db, areas, actor)
             except (AreaError, ImportFileError, ValueError) as error:
                 st.error(str(error))

@@ -74,7 +74,9 @@ with choropleth_tab:
         classes = st.slider(_("Number of classes"), 3, 7, 5)
         indicator = indicators[key]
         values = indicator_values(db, key)
-        shape = indicator_choropleth(areas, values, indicator, method, palette, classes)
+        shape = indicator_choropleth(
+            areas, values, indicator, method=method, palette=palette, k=classes
+        )
         map_column, legend_column = st.columns([5, 1])
         with map_column:
             draw(

@@ -109,7 +109,7 @@ if actor.may("review"):
         due = st.date_input(_("By when (for actions)"), value=None, min_value=date(2000, 1, 1))
         if st.form_submit_button(_("Add to the log")):
             try:
-                add_entry(db, actor, area_id, step, text, owner, due)
+                add_entry(db, actor, area_id, step, text, owner, due=due)
             except ValueError as error:
                 st.error(str(error))
             else:

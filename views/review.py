@@ -43,7 +43,9 @@ def decide(
 ) -> None:
     """Decide on what this person saw on their last run; refuse if anyone changed it since."""
     try:
-        set_status(db, ids, status, actor, reason, {i: seen[i] for i in ids if i in seen})
+        set_status(
+            db, ids, status, actor, reason, seen_versions={i: seen[i] for i in ids if i in seen}
+        )
     except StaleDecisionError as stale:
         st.warning(ui.plain(stale))
         return
@@ -130,7 +132,14 @@ def edit_editor(asset_id: str) -> None:
         st.info(_("Nothing was changed."))
         return
     try:
-        update_asset(db, asset_id, changes, actor, ui.settings().max_distance_km, based_on=seen)
+        update_asset(
+            db,
+            asset_id,
+            changes,
+            actor,
+            max_distance_km=ui.settings().max_distance_km,
+            based_on=seen,
+        )
     except ValidationError as error:
         ui.show_problems(error.problems)
     except EditConflictError as conflict:

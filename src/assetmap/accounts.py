@@ -98,7 +98,7 @@ def require(actor: Actor, action: str) -> None:
 
 
 def add_user(
-    db: Database, actor: Actor, name: str, role: str, password: str, email: str | None = None
+    db: Database, actor: Actor, name: str, role: str, password: str, *, email: str | None = None
 ) -> None:
     """Create an account; the password is stored only as an argon2 hash."""
     require(actor, "manage_accounts")

@@ -35,6 +35,7 @@ def add_entry(
     step: str,
     text: str,
     owner: str = "",
+    *,
     due: date | None = None,
     asset_ids: tuple[str, ...] = (),
 ) -> str:

@@ -85,6 +85,7 @@ def areas_from_file(
     path: Path,
     id_field: str,
     name_field: str,
+    *,
     crs: str | None = None,
     max_bytes: int | None = None,
 ) -> gpd.GeoDataFrame:

@@ -198,6 +198,7 @@ def register_asset(
     db: Database,
     data: Mapping[str, Any] | Asset,
     actor: Actor,
+    *,
     max_distance_km: float = 25.0,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Asset:
@@ -303,7 +304,12 @@ def _set_status(session: Session, asset_id: str, status: str, actor: Actor, note
     current, _ = _load(session, asset_id)
     session.execute(SET_STATUS, (status, note, _now(), asset_id))
     audit.record(
-        session, asset_id, _status_action(status), actor, {"status": (current.status, status)}, note
+        session,
+        asset_id,
+        _status_action(status),
+        actor,
+        {"status": (current.status, status)},
+        reason=note,
     )
     if status == "approved":
         session.execute("DELETE FROM reports WHERE asset_id = ?", (asset_id,))
@@ -325,6 +331,7 @@ def set_status(
     status: str,
     actor: Actor,
     note: str = "",
+    *,
     seen_versions: Mapping[str, int] | None = None,
 ) -> None:
     """Approve, hide or send back to pending, all listed assets or none, keeping the reason.
@@ -373,7 +380,7 @@ def flag_asset(
         now = _now()
         count_action(session, actor, REPORT, limits, now)
         session.execute(INSERT_REPORT, (uuid.uuid4().hex, asset_id, actor.name, reason, now))
-        audit.record(session, asset_id, "flag", actor, {"flag": (None, reason)}, reason)
+        audit.record(session, asset_id, "flag", actor, {"flag": (None, reason)}, reason=reason)
         reporters = session.scalar(
             "SELECT count(DISTINCT reporter) FROM reports WHERE asset_id = ?", (asset_id,)
         )
@@ -382,7 +389,7 @@ def flag_asset(
             note = gettext("Hidden after {n} reports; a team member decides.").format(n=reporters)
             session.execute(SET_STATUS, ("hidden", note, _now(), asset_id))
             audit.record(
-                session, asset_id, "hide", SYSTEM, {"status": ("approved", "hidden")}, note
+                session, asset_id, "hide", SYSTEM, {"status": ("approved", "hidden")}, reason=note
             )
         bump_data_version(session)
     return bool(hidden)
@@ -397,6 +404,7 @@ def update_asset(
     asset_id: str,
     changes: Mapping[str, Any],
     actor: Actor,
+    *,
     max_distance_km: float = 25.0,
     action: str = "update",
     based_on: Asset | None = None,
@@ -452,12 +460,14 @@ def _store_edit(
 
 
 def restore_version(
-    db: Database, asset_id: str, audit_id: int, actor: Actor, max_distance_km: float = 25.0
+    db: Database, asset_id: str, audit_id: int, actor: Actor, *, max_distance_km: float = 25.0
 ) -> Asset:
     """Bring back the asset's content as it was after audit row `audit_id`."""
     state = audit.state_at(db, asset_id, audit_id)
     content = {name: state.get(name) for name in CONTENT_FIELDS}
-    return update_asset(db, asset_id, content, actor, max_distance_km, action="restore")
+    return update_asset(
+        db, asset_id, content, actor, max_distance_km=max_distance_km, action="restore"
+    )
 
 
 def renew_consent(db: Database, asset_id: str, actor: Actor) -> None:

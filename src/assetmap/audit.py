@@ -70,6 +70,7 @@ def entries(
     action: str,
     actor: Actor,
     changes: Mapping[str, tuple[str | None, str | None]],
+    *,
     reason: str = "",
     resource_type: str = "asset",
 ) -> list[AuditRow]:
@@ -91,10 +92,14 @@ def record(
     action: str,
     actor: Actor,
     changes: Mapping[str, tuple[str | None, str | None]],
+    *,
     reason: str = "",
     resource_type: str = "asset",
 ) -> None:
-    write(session, entries(resource_id, action, actor, changes, reason, resource_type))
+    write(
+        session,
+        entries(resource_id, action, actor, changes, reason=reason, resource_type=resource_type),
+    )
 
 
 def history(db: Database, resource_id: str) -> pd.DataFrame:

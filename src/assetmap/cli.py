@@ -76,12 +76,12 @@ def cmd_import_assets(args: argparse.Namespace) -> int:
             db,
             Path(args.file),
             console_actor(),
-            args.status,
-            settings.max_distance_km,
-            settings.max_upload_bytes,
-            args.on_duplicate,
-            args.lon_column,
-            args.lat_column,
+            status=args.status,
+            max_distance_km=settings.max_distance_km,
+            max_bytes=settings.max_upload_bytes,
+            on_duplicate=args.on_duplicate,
+            lon_column=args.lon_column,
+            lat_column=args.lat_column,
         )
     print(
         f"Imported {report.added} assets as {args.status}; merged {report.merged} into assets "
@@ -93,7 +93,11 @@ def cmd_import_assets(args: argparse.Namespace) -> int:
 def cmd_import_areas(args: argparse.Namespace) -> int:
     settings = _settings(args)
     areas = areas_from_file(
-        Path(args.file), args.id_field, args.name_field, args.crs, settings.max_upload_bytes
+        Path(args.file),
+        args.id_field,
+        args.name_field,
+        crs=args.crs,
+        max_bytes=settings.max_upload_bytes,
     )
     with connect(settings.db) as db:
         count = replace_areas(db, areas, console_actor())
@@ -109,11 +113,11 @@ def cmd_import_indicators(args: argparse.Namespace) -> int:
             console_actor(),
             Path(args.file),
             args.area_field,
-            args.year,
-            args.source or "",
-            tuple(args.less_need or ()),
-            args.population,
-            settings.max_upload_bytes,
+            year=args.year,
+            source=args.source or "",
+            less_need=tuple(args.less_need or ()),
+            population=args.population,
+            max_bytes=settings.max_upload_bytes,
         )
     print(f"Imported {', '.join(report.indicators)} for {report.matched_areas} areas.")
     if report.unmatched_keys:
@@ -200,7 +204,7 @@ def _read_password() -> str:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     with _open(args) as db:
-        add_user(db, console_actor(), args.name, args.role, _read_password(), args.email)
+        add_user(db, console_actor(), args.name, args.role, _read_password(), email=args.email)
     print(f"Added {args.role} {args.name}.")
     return 0
 

@@ -149,6 +149,7 @@ def import_indicators(
     actor: Actor,
     path: Path,
     area_field: str,
+    *,
     year: int | None = None,
     source: str = "",
     less_need: tuple[str, ...] = (),

@@ -128,6 +128,7 @@ def add_link(
     to_id: str,
     link_type: str,
     role: str = "",
+    *,
     start: date | None = None,
     end: date | None = None,
     limits: Limits = DEFAULT_LIMITS,
@@ -234,7 +235,7 @@ def set_link_status(
                 STATUS_ACTIONS[status],
                 actor,
                 {"status": (before, status)},
-                note,
+                reason=note,
                 resource_type="link",
             )
         bump_data_version(session)

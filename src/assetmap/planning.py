@@ -51,6 +51,7 @@ def indicator_choropleth(
     areas_gdf: gpd.GeoDataFrame,
     values: pd.Series,
     indicator: Indicator,
+    *,
     method: str = "quantiles",
     palette: str = "YlGnBu",
     k: int = 5,

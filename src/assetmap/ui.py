@@ -393,7 +393,7 @@ def _map_base(db: Database, view: _View, key: _MapKey) -> _MapBase:
         _areas(db, view.location, view.version),
         settings().tiles,
         map_scripts(),
-        key.height,
+        height=key.height,
         link_lines=lines,
         assets_json=slot,
         watch=str(slot),

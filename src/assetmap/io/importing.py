@@ -143,6 +143,7 @@ class _Known:
 def preview_import(
     db: Database,
     rows: Sequence[Mapping[str, Any]],
+    *,
     status: str = "pending",
     source: str = "import",
     max_distance_km: float = 25.0,
@@ -177,6 +178,7 @@ def commit_import(
     db: Database,
     preview: ImportPreview,
     actor: Actor,
+    *,
     on_duplicate: str = "skip",
     progress: Progress | None = None,
 ) -> ImportReport:
@@ -208,20 +210,24 @@ def import_rows(
     db: Database,
     rows: Sequence[Mapping[str, Any]],
     actor: Actor,
+    *,
     status: str = "pending",
     source: str = "import",
     max_distance_km: float = 25.0,
     on_duplicate: str = "skip",
 ) -> ImportReport:
     """Check and import raw rows in one go (all or nothing)."""
-    preview = preview_import(db, rows, status, source, max_distance_km)
-    return commit_import(db, preview, actor, on_duplicate)
+    preview = preview_import(
+        db, rows, status=status, source=source, max_distance_km=max_distance_km
+    )
+    return commit_import(db, preview, actor, on_duplicate=on_duplicate)
 
 
 def import_assets_file(
     db: Database,
     path: Path,
     actor: Actor,
+    *,
     status: str = "pending",
     max_distance_km: float = 25.0,
     max_bytes: int | None = None,
@@ -231,5 +237,12 @@ def import_assets_file(
 ) -> ImportReport:
     rows = rows_from_file(path, max_bytes, lon_column, lat_column)
     source = "osm" if path.name.lower().endswith((".osm.pbf", ".osm")) else "import"
-    preview = preview_import(db, rows, status, source, max_distance_km)
-    return commit_import(db, preview, actor, on_duplicate)
+    return import_rows(
+        db,
+        rows,
+        actor,
+        status=status,
+        source=source,
+        max_distance_km=max_distance_km,
+        on_duplicate=on_duplicate,
+    )
