@@ -20,10 +20,11 @@ from assetmap.assets import AssetFilter, approve_assets, hide_assets, list_asset
 from assetmap.cli import main
 from assetmap.db import Database, connect, utc_now
 from assetmap.disclosure import exact_assets, exact_exports, released_assets
+from assetmap.documents import profile_html
 from assetmap.io.exports import EXACT_MARK, FORMATS, SUFFIXES, export_file_name, write_assets
 from assetmap.planning import service_coverage
 from assetmap.privacy import generalise_points, released
-from assetmap.profile import area_profile, profile_html
+from assetmap.profile import area_profile
 
 from .conftest import ADMIN, DEMO_ASSET_COUNT, TEAM, VISITOR
 

@@ -18,9 +18,10 @@ from assetmap.assets import (
 )
 from assetmap.audit import history
 from assetmap.connections import key_connectors, key_person_risks, link_graph, orphans
+from assetmap.documents import profile_html
 from assetmap.links import LinkError, add_link, end_link, list_links, public_links
 from assetmap.privacy import public_assets
-from assetmap.profile import area_profile, profile_html
+from assetmap.profile import area_profile
 from assetmap.snapshots import changes_since, diff_states, save_snapshot
 
 from .conftest import TEAM, VISITOR
@@ -190,7 +191,7 @@ def test_profile_has_every_section_and_escapes_text(demo_db):
 
 
 def test_network_drawing_is_labelled_and_escaped():
-    from assetmap.connections import graph_svg
+    from assetmap.documents import graph_svg
 
     graph = small_graph()
     graph.nodes["a"]["name"] = "<script>x</script>"

@@ -7,7 +7,8 @@ import streamlit as st
 
 from assetmap import ui
 from assetmap.assets import AssetFilter
-from assetmap.connections import graph_svg, key_connectors, key_person_risks, link_graph, orphans
+from assetmap.connections import key_connectors, key_person_risks, link_graph, orphans
+from assetmap.documents import graph_svg
 from assetmap.i18n import gettext as _
 from assetmap.limits import LimitReachedError
 from assetmap.links import LINK_TYPES, LinkError, add_link, end_link, link_label

@@ -8,6 +8,7 @@ from streamlit_folium import st_folium
 
 from assetmap import ui
 from assetmap.assets import AssetFilter
+from assetmap.documents import style_element
 from assetmap.i18n import gettext as _
 from assetmap.links import links_to_lines
 from assetmap.mapping import assets_to_table, build_asset_map
@@ -16,11 +17,7 @@ from assetmap.snapshots import changes_since, list_snapshots, save_snapshot
 
 actor = ui.current_actor()
 db = ui.database()
-LARGE_TYPE = """<style>
-[data-testid="stMain"] p, [data-testid="stMain"] label { font-size: 1.3rem; }
-[data-testid="stMain"] h1 { font-size: 2.6rem !important; }
-</style>"""
-st.markdown(LARGE_TYPE, unsafe_allow_html=True)
+st.markdown(style_element("meeting.css"), unsafe_allow_html=True)
 st.title(_("Meeting"))
 kinds = st.multiselect(
     _("Show"),

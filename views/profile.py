@@ -8,9 +8,10 @@ from assetmap import ui
 from assetmap.actions import ACTION_STATUSES, STEPS, add_entry, set_entry_status
 from assetmap.assets import AssetFilter
 from assetmap.db import utc_now
+from assetmap.documents import profile_html
 from assetmap.i18n import format_share
 from assetmap.i18n import gettext as _
-from assetmap.profile import area_profile, profile_html
+from assetmap.profile import area_profile
 
 actor = ui.current_actor()
 db = ui.database()

@@ -1,10 +1,9 @@
 """Connector figures on the relationship graph (networkx): orphans, key connectors, and areas
-whose links all run through one person or association (key-person risk). Pure functions.
+whose links all run through one person or association (key-person risk). Pure functions;
+documents.py draws the graph.
 """
 
 from __future__ import annotations
-
-import html
 
 import networkx as nx
 import pandas as pd
@@ -68,45 +67,3 @@ def key_person_risks(graph: nx.Graph, min_links: int = 2) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows, columns=["area_id", "hub_id", "hub_name", "hub_kind", "links"])
-
-
-def graph_svg(
-    graph: nx.Graph, colours: dict[str, str], title: str, width: int = 720, height: int = 480
-) -> str:
-    """The linked part of the graph as an SVG drawing (spring layout), labels escaped."""
-    linked = graph.subgraph([n for n, d in graph.degree() if d > 0])
-    if linked.number_of_nodes() == 0:
-        return ""
-    layout = nx.spring_layout(linked, seed=7)
-    xs = [p[0] for p in layout.values()]
-    ys = [p[1] for p in layout.values()]
-    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-
-    def at(node: str) -> tuple[float, float]:
-        x, y = layout[node]
-        return 40 + (x - min(xs)) / span_x * (width - 80), 30 + (y - min(ys)) / span_y * (
-            height - 60
-        )
-
-    parts = []
-    for a, b in linked.edges():
-        (x1, y1), (x2, y2) = at(a), at(b)
-        parts.append(
-            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-            'stroke="#999" stroke-width="1.5"/>'
-        )
-    for node, data in linked.nodes(data=True):
-        x, y = at(node)
-        fill = colours.get(data["kind"], "#777")
-        label = html.escape(str(data["name"]))
-        parts.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{fill}" stroke="#1a1a1a"/>'
-            f'<text x="{x + 9:.1f}" y="{y + 4:.1f}" font-size="12" font-family="sans-serif">'
-            f"{label}</text>"
-        )
-    label = html.escape(title)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{label}" width="100%" style="max-width:{width}px">'
-        f"<title>{label}</title>{''.join(parts)}</svg>"
-    )

@@ -1,0 +1,241 @@
+"""Documents a browser receives whole: the neighbourhood profile as one self-contained HTML file
+(it opens and prints offline) and the relationship network as an SVG drawing, rendered from the
+Jinja templates in templates/; and the style sheets in css/ that documents and pages use.
+
+The templates escape every value (autoescape). User text reaches them only as data, never as
+template source, so a name such as `{{7*7}}` stays those characters.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import geopandas as gpd
+import networkx as nx
+import pandas as pd
+import shapely
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from assetmap.accounts import Actor
+from assetmap.actions import STEPS
+from assetmap.i18n import gettext, language
+from assetmap.mapping import KIND_COLOURS
+from assetmap.models import KINDS
+from assetmap.privacy import ANYONE, released
+from assetmap.profile import AreaProfile
+
+_HERE = Path(__file__).parent
+_CSS = _HERE / "css"
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(_HERE / "templates"),
+    autoescape=True,  # HTML and SVG alike, whatever a template's file name
+    undefined=StrictUndefined,  # a value the code forgot fails here, not as a blank in a file
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def stylesheet(name: str) -> str:
+    """The style sheet css/`name`, to inline into a document or a page."""
+    return (_CSS / name).read_text(encoding="utf-8")
+
+
+def style_element(name: str) -> str:
+    """The style sheet css/`name` as a `<style>` element, for a page's markdown."""
+    return f"<style>\n{stylesheet(name)}</style>"
+
+
+@dataclass(frozen=True)
+class _Table:
+    headings: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class _Dot:
+    x: str
+    y: str
+    colour: str
+    name: str
+
+
+@dataclass(frozen=True)
+class _AreaMap:
+    width: int
+    height: int
+    label: str
+    polygons: list[str]
+    dots: list[_Dot]
+
+
+def _area_map(profile: AreaProfile, drawn: gpd.GeoDataFrame, width: int, height: int) -> _AreaMap:
+    """The area and the `drawn` assets in view-box coordinates: equirectangular, scaled by
+    latitude."""
+    min_lon, min_lat, max_lon, max_lat = profile.geometry.bounds
+    scale_x = math.cos(math.radians((min_lat + max_lat) / 2))
+    span = max((max_lon - min_lon) * scale_x, max_lat - min_lat) or 1e-6
+    size = min(width, height) - 20
+
+    def point(lon: float, lat: float) -> tuple[float, float]:
+        return (10 + (lon - min_lon) * scale_x / span * size, 10 + (max_lat - lat) / span * size)
+
+    polygons = [
+        " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(*c) for c in polygon.exterior.coords))
+        for polygon in shapely.get_parts(profile.geometry)
+    ]
+    dots = []
+    for row in drawn.itertuples():
+        x, y = point(row.lon, row.lat)
+        dots.append(_Dot(f"{x:.1f}", f"{y:.1f}", KIND_COLOURS[row.kind], str(row.name)))
+    return _AreaMap(width, height, gettext("Map of the area and its assets"), polygons, dots)
+
+
+def profile_map_svg(
+    profile: AreaProfile, drawn: gpd.GeoDataFrame, width: int = 640, height: int = 420
+) -> str:
+    """The area and the `drawn` assets as inline SVG, as the profile file draws them."""
+    template = _TEMPLATES.get_template("area_map.svg")
+    return template.render(map=_area_map(profile, drawn, width, height))
+
+
+def _cell(value: object) -> str:
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.1f}".replace(",", "\u202f")
+    if isinstance(value, pd.Timestamp | datetime):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+def _table(frame: pd.DataFrame, headings: dict[str, str]) -> _Table:
+    rows = [[_cell(row[key]) for key in headings] for _, row in frame.iterrows()]
+    return _Table(list(headings.values()), rows)
+
+
+def _coverage_sentence(share: float | None) -> str:
+    if share is None:
+        return ""
+    return gettext(
+        "{share:.0%} of the area is within 800 m of a library, community hall or health centre."
+    ).format(share=share)
+
+
+def profile_html(profile: AreaProfile, generated: datetime, reader: Actor = ANYONE) -> str:
+    """The profile as one HTML file with everything inline: it opens and prints offline.
+
+    The file leaves the app, so its map draws the assets as `reader` may take them out
+    (privacy.released): people at the centre of their block, whatever the page showed.
+    """
+    steps = [gettext(STEPS[s]) if s in STEPS else str(s) for s in profile.actions["step"]]
+    text = {
+        "nothing": gettext("Nothing yet."),
+        "made": gettext("Made"),
+        "assets": gettext("Assets"),
+        "indicators": gettext("Indicators"),
+        "coverage_and_gaps": gettext("Coverage and gaps"),
+        "connectors": gettext("Who connects whom"),
+        "recent": gettext("Recent changes"),
+        "action_log": gettext("Action log"),
+    }
+    return _TEMPLATES.get_template("profile.html").render(
+        lang=language(),
+        title=gettext("Neighbourhood profile: {name}").format(name=profile.name),
+        # Our own file, not user text: inlined as it is (escaping would break quotes in CSS).
+        css=Markup(stylesheet("profile.css")),
+        text=text,
+        name=profile.name,
+        note=profile.note,
+        generated=f"{generated:%Y-%m-%d %H:%M}",
+        map=_area_map(profile, released(profile.assets, reader, generated), 640, 420),
+        legend=[(colour, gettext(KINDS[kind])) for kind, colour in KIND_COLOURS.items()],
+        counts=_table(
+            profile.counts,
+            {"kind": gettext("Kind"), "category": gettext("Category"), "n": gettext("Number")},
+        ),
+        indicators=_table(
+            profile.indicators,
+            {
+                "indicator": gettext("Indicator"),
+                "value": gettext("Value"),
+                "unit": gettext("Unit"),
+                "rank": gettext("Rank by need"),
+            },
+        ),
+        coverage=_coverage_sentence(profile.coverage_share),
+        gap=profile.gap,
+        connectors=_table(
+            profile.connectors, {"name": gettext("Asset"), "links": gettext("Links")}
+        ),
+        recent=_table(
+            profile.recent,
+            {"changed": gettext("Date"), "name": gettext("Asset"), "actions": gettext("What")},
+        ),
+        actions=_table(
+            profile.actions.assign(step=steps),
+            {
+                "step": gettext("Step"),
+                "text": gettext("Text"),
+                "owner": gettext("Owner"),
+                "due_date": gettext("Due"),
+                "status": gettext("Status"),
+            },
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class _Line:
+    x1: str
+    y1: str
+    x2: str
+    y2: str
+
+
+@dataclass(frozen=True)
+class _Node:
+    x: str
+    y: str
+    label_x: str
+    label_y: str
+    colour: str
+    name: str
+
+
+def graph_svg(
+    graph: nx.Graph, colours: dict[str, str], title: str, width: int = 720, height: int = 480
+) -> str:
+    """The linked part of the graph as an SVG drawing (spring layout), labels escaped; empty
+    when nothing is linked."""
+    linked = graph.subgraph([n for n, d in graph.degree() if d > 0])
+    if linked.number_of_nodes() == 0:
+        return ""
+    layout = nx.spring_layout(linked, seed=7)
+    xs = [p[0] for p in layout.values()]
+    ys = [p[1] for p in layout.values()]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+
+    def at(node: str) -> tuple[float, float]:
+        x, y = layout[node]
+        return 40 + (x - min(xs)) / span_x * (width - 80), 30 + (y - min(ys)) / span_y * (
+            height - 60
+        )
+
+    lines = []
+    for a, b in linked.edges():
+        (x1, y1), (x2, y2) = at(a), at(b)
+        lines.append(_Line(f"{x1:.1f}", f"{y1:.1f}", f"{x2:.1f}", f"{y2:.1f}"))
+    nodes = []
+    for node, data in linked.nodes(data=True):
+        x, y = at(node)
+        colour = colours.get(data["kind"], "#777")
+        nodes.append(
+            _Node(f"{x:.1f}", f"{y:.1f}", f"{x + 9:.1f}", f"{y + 4:.1f}", colour, str(data["name"]))
+        )
+    return _TEMPLATES.get_template("network.svg").render(
+        width=width, height=height, title=title, lines=lines, nodes=nodes
+    )
