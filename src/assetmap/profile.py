@@ -102,6 +102,7 @@ def area_profile(
     area_id: str,
     visible: gpd.GeoDataFrame,
     now: datetime,
+    *,
     coverage_of: Coverage | None = None,
 ) -> AreaProfile:
     """Everything about one area that the viewer may see (`visible` is what they may see)."""
