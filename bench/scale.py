@@ -88,6 +88,15 @@ def our_map(assets: gpd.GeoDataFrame, scripts: MapScripts) -> folium.Map:
     return build_asset_map(assets, areas, tiles_from_setting("none"), scripts)
 
 
+MapBuilder = Callable[[gpd.GeoDataFrame, MapScripts], folium.Map]
+Row = tuple[int, str, float | None, float | None, float | None, float | None]
+"""Assets, approach, build seconds, bytes per asset, seconds to ready and to a popup."""
+
+
+def rendered(builder: MapBuilder, assets: gpd.GeoDataFrame, scripts: MapScripts) -> str:
+    return builder(assets, scripts).get_root().render()
+
+
 def median(work: Callable[[], object], runs: int = RUNS) -> float:
     timings = []
     for _ in range(runs):
@@ -143,23 +152,24 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    rows = []
+    rows: list[Row] = []
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder)
         shutil.copyfile(JQUERY, install_map_scripts(site) / JQUERY.name)
         scripts = MapScripts("/vendor")
         server, port = serve(site)
+        builders: list[tuple[str, MapBuilder]] = [("Assetmap", our_map), ("usual", usual_map)]
         for count in args.sizes:
             assets = synthetic(count)
-            for name, builder in (("Assetmap", our_map), ("usual", usual_map)):
+            for name, builder in builders:
                 if name == "usual" and count > args.usual_up_to:
                     rows.append((count, name, None, None, None, None))
                     continue
                 build = median(
-                    lambda b=builder, a=assets: b(a, scripts).get_root().render(),
+                    functools.partial(rendered, builder, assets, scripts),
                     runs=RUNS if count <= 10_000 else 3,
                 )
-                page = builder(assets, scripts).get_root().render()
+                page = rendered(builder, assets, scripts)
                 (site / f"{name}-{count}.html").write_text(page, encoding="utf-8")
                 ready, popup = browser_times(
                     f"http://127.0.0.1:{port}/{name}-{count}.html", name == "Assetmap", count
@@ -288,7 +298,7 @@ def storage_figures(count: int, folder: Path) -> list[tuple[str, str]]:
     ]
 
 
-def write(rows: list[tuple], extra: list[tuple[str, str]], output: Path) -> None:
+def write(rows: list[Row], extra: list[tuple[str, str]], output: Path) -> None:
     def cell(value: float | None, fmt: str, unit: str) -> str:
         return "skipped (minutes)" if value is None else f"{format(value, fmt)} {unit}"
 

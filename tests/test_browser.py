@@ -394,8 +394,8 @@ def test_printable_profile_opens_offline(browser: Browser, tmp_path: Path):
     from assetmap.assets import list_assets
     from assetmap.db import connect
     from assetmap.demo import load_demo
-    from assetmap.privacy import public_assets
     from assetmap.documents import profile_html
+    from assetmap.privacy import public_assets
     from assetmap.profile import area_profile
 
     moment = datetime.now(UTC).replace(tzinfo=None)

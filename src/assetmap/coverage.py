@@ -19,7 +19,7 @@ BUFFER_SEGMENTS = 16
 
 
 def metric_crs(areas_gdf: gpd.GeoDataFrame) -> CRS:
-    crs = areas_gdf.estimate_utm_crs()
+    crs: CRS | None = areas_gdf.estimate_utm_crs()
     if crs is None:  # pragma: no cover - estimate_utm_crs always answers for valid bounds
         raise ValueError("No metric CRS found for these areas.")
     return crs

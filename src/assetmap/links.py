@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -286,7 +287,7 @@ def public_links(
     return links[keep]
 
 
-def links_to_lines(links: pd.DataFrame, assets_gdf: gpd.GeoDataFrame) -> dict:
+def links_to_lines(links: pd.DataFrame, assets_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     """GeoJSON lines between the (already public) positions of linked assets."""
     position = assets_gdf.set_index("id")[["lon", "lat"]]
     features = [

@@ -194,7 +194,7 @@ class _Call(MacroElement):
     already safe JSON, so they stay data through both of folium's Jinja passes."""
 
     def __init__(self, function: str, *arguments: Any, on_map: bool = True):
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # folium's is not annotated
         self._name = "AssetmapCall"
         names = [f"argument{i}" for i in range(len(arguments))]
         passed = ["{{ this._parent.get_name() }}"] if on_map else []
@@ -237,10 +237,12 @@ def _shown_column(frame: pd.DataFrame, field: str) -> np.ndarray:
     if field not in frame:
         return np.full(len(frame), "", dtype=object)
     if field not in TRANSLATED_FIELDS:
-        return frame[field].fillna("").astype(str).to_numpy(dtype=object)
+        values: np.ndarray = frame[field].fillna("").astype(str).to_numpy(dtype=object)
+        return values
     grouped = frame.groupby(["kind", field], dropna=False, sort=False)
     shown = [_shown_value(field, str(kind), value) for kind, value in grouped.size().index]
-    return np.asarray(shown, dtype=object)[grouped.ngroup().to_numpy()]
+    labels: np.ndarray = np.asarray(shown, dtype=object)[grouped.ngroup().to_numpy()]
+    return labels
 
 
 def _lookup(values: np.ndarray) -> tuple[list[str], list[int]]:
@@ -336,7 +338,7 @@ def areas_to_map_features(
     areas_gdf: gpd.GeoDataFrame, styles: pd.DataFrame | None = None
 ) -> dict[str, Any]:
     """Area outlines, or with `styles` (indexed by area id: `fill`, `lines`) a choropleth."""
-    collection = areas_gdf[["id", "name", "geometry"]].to_geo_dict(drop_id=True)
+    collection: dict[str, Any] = areas_gdf[["id", "name", "geometry"]].to_geo_dict(drop_id=True)
     if styles is not None:
         for feature in collection["features"]:
             area_id = feature["properties"]["id"]
@@ -391,7 +393,7 @@ def build_asset_map(
     """
     shown = areas_gdf if not areas_gdf.empty else assets_gdf
     extent = None if shown.empty else tuple(shown.total_bounds)
-    fmap = base_map(extent, tiles, scripts, height)  # type: ignore[arg-type]
+    fmap = base_map(extent, tiles, scripts, height)
     if not areas_gdf.empty:
         features = areas_to_map_features(areas_gdf, area_styles)
         _Call("addAreas", features, NO_DATA_COLOUR).add_to(fmap)

@@ -84,7 +84,7 @@ def areas_to_geojson(areas_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     rounded = shapely.set_precision(areas_gdf.geometry.to_numpy(), 10**-COORDINATE_DECIMALS)
     geometry = gpd.GeoSeries(shapely.orient_polygons(rounded), index=areas_gdf.index, crs=WGS84)
     oriented = areas_gdf.set_geometry(geometry)
-    collection = json.loads(oriented.to_json(na="null", drop_id=True))
+    collection: dict[str, Any] = json.loads(oriented.to_json(na="null", drop_id=True))
     for feature, area_id in zip(collection["features"], areas_gdf["id"], strict=True):
         feature["id"] = str(area_id)
     return collection

@@ -48,7 +48,10 @@ def parse_other_tags(text: object) -> dict[str, str]:
     """GDAL puts tags without a column of their own in an hstore string: read it."""
     if not isinstance(text, str):
         return {}
-    unescape = lambda s: s.replace('\\"', '"').replace("\\\\", "\\")  # noqa: E731
+
+    def unescape(escaped: str) -> str:
+        return escaped.replace('\\"', '"').replace("\\\\", "\\")
+
     return {unescape(k): unescape(v) for k, v in _HSTORE_PAIR.findall(text)}
 
 
