@@ -2,20 +2,11 @@
 
 import streamlit as st
 
-from assetmap import ui
+from assetmap import asset_form, ui
 from assetmap.assets import AssetFilter, register_asset
 from assetmap.i18n import gettext as _
 from assetmap.limits import LimitReachedError
-from assetmap.models import (
-    DEFAULT_SECTOR,
-    KINDS,
-    SECTORS,
-    WHEELCHAIR,
-    ValidationError,
-    categories_for,
-    kind_label,
-    typed_location,
-)
+from assetmap.models import ValidationError, typed_location
 
 st.title(_("Add an asset"))
 st.write(
@@ -63,77 +54,21 @@ st.selectbox(
     on_change=use_place,
     placeholder=_("Type to search"),
 )
-lon_column, lat_column = st.columns(2)
-lon_column.text_input(_("Longitude (east–west)"), key="lon", placeholder="24.9384")
-lat_column.text_input(_("Latitude (north–south)"), key="lat", placeholder="60.1699")
-
-kind = st.selectbox(
-    _("What kind of asset is it?"),
-    list(KINDS),
-    index=list(KINDS).index("place"),
-    format_func=kind_label,
-    placeholder=_("Choose an option"),
-)
-category_labels = categories_for([kind])
-category = st.selectbox(
-    _("Category"),
-    list(category_labels),
-    format_func=category_labels.__getitem__,
-    placeholder=_("Choose an option"),
-)
+asset_form.location_fields(keys=("lon", "lat"))
+kind = asset_form.kind_field()
+category = asset_form.category_field(kind)
 
 with st.form(f"asset_form_{st.session_state.get('form_round', 0)}"):
-    name = st.text_input(_("Name"), max_chars=120)
-    description = st.text_area(
-        _("Description"), max_chars=2000, help=_("What does it offer? Who is it for?")
-    )
-    sectors = list(SECTORS)
-    sector = st.selectbox(
-        _("Sector"),
-        sectors,
-        index=sectors.index(DEFAULT_SECTOR[kind]),
-        format_func=lambda s: _(SECTORS[s]),
-        placeholder=_("Choose an option"),
-    )
-    address = st.text_input(_("Address"), max_chars=200)
-    website = st.text_input(_("Website"), max_chars=300, placeholder="https://")
-    phone_column, email_column = st.columns(2)
-    phone = phone_column.text_input(_("Phone"), max_chars=40)
-    email = email_column.text_input(_("E-mail"), max_chars=200)
-    opening_hours = st.text_input(
-        _("Opening hours"), max_chars=200, placeholder=_("e.g. Mo-Fr 09:00-17:00")
-    )
-    wheelchair = st.selectbox(
-        _("Wheelchair access"),
-        list(WHEELCHAIR),
-        format_func=lambda w: _(WHEELCHAIR[w]),
-        placeholder=_("Choose an option"),
-    )
-    languages = st.text_input(_("Languages spoken"), help=_("Separate with commas."))
-    tags = st.text_input(_("Tags"), help=_("Separate with commas."))
-    consent = kind == "person" and st.checkbox(
-        _("This person has agreed to be on the map with what is written here.")
-    )
+    entered = asset_form.asset_fields(kind, asset_form.ADD_FIELDS)
     submitted = st.form_submit_button(_("Send for review"), type="primary")
 
 if submitted:
     fields = {
         "kind": kind,
         "category": category,
-        "sector": sector,
-        "name": name,
-        "description": description,
+        **entered,
         "lon": st.session_state.get("lon"),
         "lat": st.session_state.get("lat"),
-        "address": address,
-        "website": website,
-        "phone": phone,
-        "email": email,
-        "opening_hours": opening_hours,
-        "wheelchair": wheelchair,
-        "languages": languages,
-        "tags": tags,
-        "consent": consent,
     }
     try:
         asset = register_asset(

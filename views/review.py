@@ -5,7 +5,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from assetmap import ui
+from assetmap import asset_form, ui
 from assetmap.assets import (
     AssetFilter,
     EditConflictError,
@@ -24,14 +24,7 @@ from assetmap.links import (
     set_link_status,
 )
 from assetmap.mapping import assets_to_table
-from assetmap.models import (
-    WHEELCHAIR,
-    Asset,
-    ValidationError,
-    categories_for,
-    field_label,
-    text_or_empty,
-)
+from assetmap.models import Asset, ValidationError, field_label, text_or_empty
 
 actor = ui.require("review")
 db = ui.database()
@@ -61,17 +54,9 @@ def versions_seen(key: str, shown: pd.DataFrame) -> dict[str, int]:
 
 
 def edit_form_defaults(asset: Asset) -> dict[str, Any]:
-    return {
-        "name": asset.name,
-        "category": asset.category,
-        "description": asset.description,
-        "address": asset.address,
-        "website": asset.website,
-        "opening_hours": asset.opening_hours,
-        "wheelchair": asset.wheelchair,
-        "lon": f"{asset.lon:.6f}",
-        "lat": f"{asset.lat:.6f}",
-    }
+    """The editor's fields as the asset has them (coordinates as the text a person types)."""
+    values = {name: getattr(asset, name) for name in asset_form.EDIT_FIELDS}
+    return {**values, "lon": f"{asset.lon:.6f}", "lat": f"{asset.lat:.6f}"}
 
 
 def shown_value(value: Any) -> str:
@@ -101,30 +86,7 @@ def edit_editor(asset_id: str) -> None:
     st.caption(_("Location: {lat:.6f}, {lon:.6f}").format(lat=seen.lat, lon=seen.lon))
     defaults = edit_form_defaults(seen)
     with st.form(f"edit_{asset_id}"):
-        labels = categories_for([seen.kind])
-        values = {
-            "name": st.text_input(_("Name"), defaults["name"], max_chars=120),
-            "category": st.selectbox(
-                _("Category"),
-                list(labels),
-                index=list(labels).index(defaults["category"]),
-                format_func=labels.__getitem__,
-                placeholder=_("Choose an option"),
-            ),
-            "description": st.text_area(_("Description"), defaults["description"], max_chars=2000),
-            "address": st.text_input(_("Address"), defaults["address"], max_chars=200),
-            "website": st.text_input(_("Website"), defaults["website"], max_chars=300),
-            "opening_hours": st.text_input(_("Opening hours"), defaults["opening_hours"]),
-            "wheelchair": st.selectbox(
-                _("Wheelchair access"),
-                list(WHEELCHAIR),
-                index=list(WHEELCHAIR).index(defaults["wheelchair"]),
-                format_func=lambda w: _(WHEELCHAIR[w]),
-                placeholder=_("Choose an option"),
-            ),
-            "lon": st.text_input(_("Longitude"), defaults["lon"]),
-            "lat": st.text_input(_("Latitude"), defaults["lat"]),
-        }
+        values = asset_form.asset_fields(seen.kind, asset_form.EDIT_FIELDS, defaults)
         if not st.form_submit_button(_("Save changes")):
             return
     changes = {name: value for name, value in values.items() if value != defaults[name]}
