@@ -4,17 +4,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from assetmap import ui
 from assetmap.i18n import gettext as _
+from assetmap.web import language, login, widgets
 
 st.set_page_config(
     page_title="Assetmap",
     page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
     layout="wide",
 )
-ui.accessible_styles()
-ui.choose_language()
-actor = ui.current_actor()
+widgets.accessible_styles()
+language.choose_language()
+actor = login.current_actor()
 pages = [
     st.Page("views/map.py", title=_("Map"), icon=":material/map:", default=True),
     st.Page("views/add.py", title=_("Add an asset"), icon=":material/add_location_alt:"),

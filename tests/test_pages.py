@@ -129,9 +129,9 @@ def test_add_form_with_typed_coordinates_stores_a_pending_asset(app_db):
 
 
 def test_add_page_of_a_large_map_finds_places_by_searched_name(app_db, monkeypatch):
-    from assetmap import ui
+    from assetmap.web import widgets
 
-    monkeypatch.setattr(ui, "LAZY_SECTIONS_ABOVE", 10)  # the demo's 66 assets count as large
+    monkeypatch.setattr(widgets, "LAZY_SECTIONS_ABOVE", 10)  # the demo's 66 assets count as large
     app = open_page("views/add.py")
     label = "Or choose a nearby place by name (an area or an asset on the map)"
     assert all(option.startswith("Area: ") for option in selectbox(app, label).options)

@@ -2,18 +2,18 @@
 
 import streamlit as st
 
-from assetmap import ui
 from assetmap.accounts import ROLES
 from assetmap.i18n import gettext as _
+from assetmap.web import login, widgets
 
-actor = ui.current_actor()
+actor = login.current_actor()
 st.title(_("Your account"))
-ui.login_cookie()
+login.login_cookie()
 
 if actor.may("review"):
     st.write(
         _("Logged in as {name} ({role}).").format(
-            name=ui.plain(actor.name), role=_(ROLES[actor.role])
+            name=widgets.plain(actor.name), role=_(ROLES[actor.role])
         )
     )
     st.caption(
@@ -23,10 +23,10 @@ if actor.may("review"):
         )
     )
     if st.button(_("Log out")):
-        ui.log_out()
+        login.log_out()
         st.rerun()
     if st.button(_("Log me out on every device")):
-        ui.log_out(everywhere=True)
+        login.log_out(everywhere=True)
         st.rerun()
     st.stop()
 
@@ -36,7 +36,7 @@ st.write(
         "the map, add an asset or report a problem."
     )
 )
-if ui.uses_oidc():
+if login.uses_oidc():
     if st.button(_("Log in with your organisation's account"), type="primary"):
         st.login()
     if st.user.is_logged_in:
@@ -48,7 +48,7 @@ with st.form("login"):
     password = st.text_input(_("Password"), type="password", autocomplete="current-password")
     submitted = st.form_submit_button(_("Log in"), type="primary")
 if submitted:
-    problem = ui.log_in(name, password)
+    problem = login.log_in(name, password)
     if problem:
         st.error(problem)
     else:

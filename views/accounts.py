@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from assetmap import ui
 from assetmap.accounts import (
     ROLES,
     AccountError,
@@ -12,9 +11,10 @@ from assetmap.accounts import (
     set_role,
 )
 from assetmap.i18n import gettext as _
+from assetmap.web import login, resources, widgets
 
-actor = ui.require("manage_accounts")
-db = ui.database()
+actor = login.require("manage_accounts")
+db = resources.database()
 st.title(_("Accounts"))
 
 with st.form("add_user", clear_on_submit=True):
@@ -35,7 +35,7 @@ if submitted:
     except AccountError as error:
         st.error(str(error))
     else:
-        st.success(_("Added {name}.").format(name=ui.plain(name)))
+        st.success(_("Added {name}.").format(name=widgets.plain(name)))
 
 users = list_users(db)
 st.dataframe(users, hide_index=True, width="stretch")
@@ -61,11 +61,13 @@ if (change or remove) and chosen:
         if change:
             set_role(db, actor, chosen, new_role)
             message = _("{name} is now: {role}.").format(
-                name=ui.plain(chosen), role=_(ROLES[new_role])
+                name=widgets.plain(chosen), role=_(ROLES[new_role])
             )
         elif sure:
             remove_user(db, actor, chosen)
-            message = _("Removed {name}. Their logins have ended.").format(name=ui.plain(chosen))
+            message = _("Removed {name}. Their logins have ended.").format(
+                name=widgets.plain(chosen)
+            )
         else:
             raise AccountError(_("Tick the box to confirm that the account should go."))
     except AccountError as error:

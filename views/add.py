@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from assetmap import asset_form, ui
+from assetmap import asset_form
 from assetmap.assets import AssetFilter, register_asset
 from assetmap.i18n import gettext as _
 from assetmap.limits import LimitReachedError
 from assetmap.models import ValidationError, typed_location
+from assetmap.web import caches, live_map, login, place_search, resources, widgets
 
 st.title(_("Add an asset"))
 st.write(
@@ -19,25 +20,25 @@ st.write(
 if saved := st.session_state.pop("saved_asset_name", None):
     st.success(
         _("Thank you! \u201c{name}\u201d is saved and waits for review.").format(
-            name=ui.plain(saved)
+            name=widgets.plain(saved)
         )
     )
 
 picked = typed_location(st.session_state.get("lon"), st.session_state.get("lat"))
-click = ui.pick_map(picked)
+click = live_map.pick_map(picked)
 if click and click != st.session_state.get("last_click"):
     st.session_state["last_click"] = click
     st.session_state["lon"], st.session_state["lat"] = (f"{c:.6f}" for c in click)
     st.rerun()
 
 search = None
-if ui.asset_count(AssetFilter()) > ui.LAZY_SECTIONS_ABOVE:
+if caches.asset_count(AssetFilter()) > widgets.LAZY_SECTIONS_ABOVE:
     search = st.text_input(
         _("Find a place by name"),
         key="place_search",
         placeholder=_("Type part of a name, then press Enter"),
     )
-places = ui.named_places(search)
+places = place_search.named_places(search)
 
 
 def use_place() -> None:
@@ -72,16 +73,16 @@ if submitted:
     }
     try:
         asset = register_asset(
-            ui.database(),
+            resources.database(),
             fields,
-            ui.current_actor(),
-            max_distance_km=ui.settings().max_distance_km,
-            limits=ui.settings().limits,
+            login.current_actor(),
+            max_distance_km=resources.settings().max_distance_km,
+            limits=resources.settings().limits,
         )
     except LimitReachedError as error:
         st.warning(str(error))
     except ValidationError as error:
-        ui.show_problems(error.problems)
+        widgets.show_problems(error.problems)
     else:
         st.session_state["saved_asset_name"] = asset.name
         st.session_state["form_round"] = st.session_state.get("form_round", 0) + 1

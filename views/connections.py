@@ -5,7 +5,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from assetmap import ui
 from assetmap.assets import AssetFilter
 from assetmap.connections import key_connectors, key_person_risks, link_graph, orphans
 from assetmap.documents import graph_svg
@@ -13,15 +12,16 @@ from assetmap.i18n import gettext as _
 from assetmap.limits import LimitReachedError
 from assetmap.links import LINK_TYPES, LinkError, add_link, end_link, link_label
 from assetmap.mapping import KIND_COLOURS
+from assetmap.web import caches, login, resources, widgets
 
-actor = ui.current_actor()
-db = ui.database()
+actor = login.current_actor()
+db = resources.database()
 st.title(_("Who connects whom"))
-assets = ui.assets(AssetFilter())
+assets = caches.assets(AssetFilter())
 if assets.empty:
     st.info(_("There are no assets on the map yet."))
     st.stop()
-links = ui.visible_links(assets)
+links = caches.visible_links(assets)
 names = dict(zip(assets["id"], assets["name"], strict=True))
 
 chosen = st.selectbox(
@@ -37,7 +37,7 @@ for row in mine.itertuples():
     left, right = st.columns([4, 1])
     text = f"{row.from_name} {link_label(row.type)} {row.to_name}"
     details = " · ".join(str(d) for d in (row.role, row.start_date) if d and str(d) != "NaT")
-    left.markdown(ui.plain(text) + (f"  \n{ui.plain(details)}" if details else ""))
+    left.markdown(widgets.plain(text) + (f"  \n{widgets.plain(details)}" if details else ""))
     if actor.may("edit") and right.button(_("End today"), key=f"end_{row.id}"):
         end_link(db, actor, row.id, date.today())
         st.rerun()
@@ -71,7 +71,7 @@ with adding, st.form(f"add_link_{st.session_state.get('link_round', 0)}"):
                 link_type,
                 role,
                 start=start,
-                limits=ui.settings().limits,
+                limits=resources.settings().limits,
             )
         except LimitReachedError as error:
             st.warning(str(error))

@@ -8,7 +8,6 @@ import functools
 
 import streamlit as st
 
-from assetmap import ui
 from assetmap.assets import AssetFilter
 from assetmap.db import utc_now
 from assetmap.disclosure import exact_export_bytes
@@ -23,6 +22,7 @@ from assetmap.io.exports import (
 )
 from assetmap.models import KINDS, STATUSES, categories_for, kind_label
 from assetmap.planning import areas_with_indicators
+from assetmap.web import caches, login, resources
 
 FORMAT_LABELS = {
     "geojson": _("GeoJSON (for GIS and web maps)"),
@@ -36,7 +36,7 @@ PROTECTION = _(
     "People whose consent has lapsed are left out."
 )
 
-actor = ui.current_actor()
+actor = login.current_actor()
 st.title(_("Export"))
 if actor.may("review"):
     st.write(
@@ -63,7 +63,7 @@ if what == "areas":
         format_func=FORMAT_LABELS.__getitem__,
         placeholder=_("Choose an option"),
     )
-    frame, writer = areas_with_indicators(ui.database()), write_areas
+    frame, writer = areas_with_indicators(resources.database()), write_areas
 else:
     fmt = st.selectbox(
         _("Format"),
@@ -71,7 +71,7 @@ else:
         format_func=FORMAT_LABELS.__getitem__,
         placeholder=_("Choose an option"),
     )
-    areas = ui.areas()
+    areas = caches.areas()
     names = dict(zip(areas["id"], areas["name"], strict=True))
     left, middle, right = st.columns(3)
     every = _("All")  # what an empty filter shows
@@ -100,7 +100,7 @@ else:
         categories=tuple(categories),
         area_ids=tuple(area_ids),
     )
-    frame, writer = ui.released_assets(asset_filter), write_assets
+    frame, writer = caches.released_assets(asset_filter), write_assets
 
 st.caption(_("{n} rows will be exported.").format(n=len(frame)))
 today = utc_now()
@@ -129,7 +129,9 @@ if asset_filter is not None and actor.may("export_exact"):
         exact_name = export_file_name(what, fmt, today, exact=True)
         st.download_button(
             _("Download {file}").format(file=exact_name),
-            data=functools.partial(exact_export_bytes, ui.database(), actor, asset_filter, fmt),
+            data=functools.partial(
+                exact_export_bytes, resources.database(), actor, asset_filter, fmt
+            ),
             file_name=exact_name,
             mime=MEDIA_TYPES[fmt],
             disabled=frame.empty,

@@ -2,19 +2,19 @@
 
 import streamlit as st
 
-from assetmap import ui
 from assetmap.assets import AssetFilter, erase_asset, renew_consent, restore_version
 from assetmap.audit import history, versions
 from assetmap.db import utc_now
 from assetmap.i18n import gettext as _
 from assetmap.models import STATUSES, ValidationError
 from assetmap.privacy import consent_lapsed
+from assetmap.web import caches, login, resources, widgets
 
-actor = ui.require("review")
-db = ui.database()
+actor = login.require("review")
+db = resources.database()
 st.title(_("History and erasure"))
 
-everything = ui.assets(AssetFilter(statuses=tuple(STATUSES)))
+everything = caches.assets(AssetFilter(statuses=tuple(STATUSES)))
 lapsed = everything[consent_lapsed(everything, utc_now())]
 if not lapsed.empty:
     st.warning(
@@ -25,7 +25,7 @@ if not lapsed.empty:
     )
 
 search = st.text_input(_("Find an asset by name"))
-found = ui.assets(AssetFilter(statuses=tuple(STATUSES), text=search)) if search else lapsed
+found = caches.assets(AssetFilter(statuses=tuple(STATUSES), text=search)) if search else lapsed
 if found.empty:
     st.info(_("Type part of a name to find an asset, whatever its status."))
     st.stop()
@@ -51,9 +51,11 @@ version = st.selectbox(
 )
 if st.button(_("Restore this version")):
     try:
-        restore_version(db, asset_id, version, actor, max_distance_km=ui.settings().max_distance_km)
+        restore_version(
+            db, asset_id, version, actor, max_distance_km=resources.settings().max_distance_km
+        )
     except ValidationError as error:
-        ui.show_problems(error.problems)
+        widgets.show_problems(error.problems)
     else:
         st.success(_("Restored. The restore is in the history too, so it can be undone."))
 

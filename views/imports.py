@@ -5,14 +5,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from assetmap import ui
 from assetmap.db import data_version
 from assetmap.i18n import gettext as _
 from assetmap.io.importing import ImportPreview, ImportRejectedError, commit_import, preview_import
 from assetmap.io.readers import ImportFileError, csv_columns, rows_from_file
+from assetmap.web import login, memo, resources
 
-actor = ui.require("import")
-db = ui.database()
+actor = login.require("import")
+db = resources.database()
 st.title(_("Import assets"))
 st.write(
     _(
@@ -73,14 +73,14 @@ bar = st.progress(0.0, text=_("Checking the file"))
 
 
 def check_file() -> ImportPreview:
-    rows = rows_from_file(path, ui.settings().max_upload_bytes, lon_column, lat_column)
+    rows = rows_from_file(path, resources.settings().max_upload_bytes, lon_column, lat_column)
     source = "osm" if path.name.lower().endswith((".osm.pbf", ".osm")) else "import"
     return preview_import(
         db,
         rows,
         status=status,
         source=source,
-        max_distance_km=ui.settings().max_distance_km,
+        max_distance_km=resources.settings().max_distance_km,
         progress=lambda done, text: bar.progress(done, text=text),
     )
 
@@ -88,7 +88,7 @@ def check_file() -> ImportPreview:
 try:
     # Checked again only when the file, its options or the data change (an import changes them).
     checked_for = (upload.file_id, lon_column, lat_column, status, data_version(db))
-    preview = ui.remembered("import_preview", checked_for, check_file)
+    preview = memo.remembered("import_preview", checked_for, check_file)
 except ImportFileError as error:
     bar.empty()
     st.error(str(error))

@@ -7,16 +7,16 @@ from pathlib import Path
 import pyogrio
 import streamlit as st
 
-from assetmap import ui
 from assetmap.areas import AreaError, areas_from_file, replace_areas
 from assetmap.i18n import gettext as _
 from assetmap.indicators import IndicatorError, import_indicators, list_indicators, save_indicator
 from assetmap.io.readers import ImportFileError
 from assetmap.network import replace_walk_network, walkable_lines
+from assetmap.web import login, resources, widgets
 
-actor = ui.require("manage_layers")
-db = ui.database()
-limit = ui.settings().max_upload_bytes
+actor = login.require("manage_layers")
+db = resources.database()
+limit = resources.settings().max_upload_bytes
 st.title(_("Layers"))
 
 
@@ -42,7 +42,9 @@ if upload is not None:
         fields = [f for f in pyogrio.read_info(path)["fields"]]
     except Exception:
         fields = []
-        st.error(_("{name} could not be read as a map file.").format(name=ui.plain(upload.name)))
+        st.error(
+            _("{name} could not be read as a map file.").format(name=widgets.plain(upload.name))
+        )
     if fields:
         choose = _("Choose an option")
         id_field = st.selectbox(_("Field with the area id"), fields, placeholder=choose)
@@ -80,16 +82,18 @@ if upload is not None:
         except (IndicatorError, ImportFileError) as error:
             st.error(str(error))
         else:
-            st.success(_("Imported: {names}.").format(names=ui.plain(", ".join(report.indicators))))
+            st.success(
+                _("Imported: {names}.").format(names=widgets.plain(", ".join(report.indicators)))
+            )
             if report.unmatched_keys:
                 st.warning(
                     _("These rows match no area: {keys}.").format(
-                        keys=ui.plain(", ".join(report.unmatched_keys))
+                        keys=widgets.plain(", ".join(report.unmatched_keys))
                     )
                 )
 
 for indicator in list_indicators(db):
-    with st.expander(ui.plain(f"{indicator.label} ({indicator.key})")), st.form(indicator.key):
+    with st.expander(widgets.plain(f"{indicator.label} ({indicator.key})")), st.form(indicator.key):
         label = st.text_input(_("Label"), indicator.label)
         unit = st.text_input(_("Unit"), indicator.unit)
         # Empty when unknown: saving a label must not make up a year.

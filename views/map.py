@@ -2,16 +2,17 @@
 
 import streamlit as st
 
-from assetmap import ui
 from assetmap.areas import shown_note
 from assetmap.assets import AssetFilter, flag_asset
 from assetmap.i18n import gettext as _
 from assetmap.limits import LimitReachedError
 from assetmap.mapping import assets_to_table
 from assetmap.models import KINDS, SECTORS, ValidationError, categories_for, kind_label
+from assetmap.web import caches, login, resources, widgets
+from assetmap.web.live_map import LIVE_MAP_SECONDS, asset_map
 
 st.title(_("Community assets"))
-areas = ui.areas()
+areas = caches.areas()
 area_names = dict(zip(areas["id"], areas["name"], strict=True))
 
 with st.sidebar:
@@ -43,12 +44,12 @@ asset_filter = AssetFilter(
 show_links = st.toggle(_("Show who connects whom"))
 
 
-@st.fragment(run_every=ui.LIVE_MAP_SECONDS)
+@st.fragment(run_every=LIVE_MAP_SECONDS)
 def live_map() -> int:
     """The count and the map, which bring themselves up to date every few moments when
     anyone adds or changes an asset; returns how many assets are shown."""
-    total = ui.status_counts()["approved"]
-    shown = ui.asset_count(asset_filter)
+    total = caches.status_counts()["approved"]
+    shown = caches.asset_count(asset_filter)
     if total == 0:
         st.info(
             _(
@@ -65,9 +66,9 @@ def live_map() -> int:
             st.warning(_("No asset matches these filters. Clear some filters to see more."))
     map_column, legend_column = st.columns([5, 1])
     with map_column:
-        ui.asset_map(asset_filter, with_links=show_links)
+        asset_map(asset_filter, with_links=show_links)
     with legend_column:
-        ui.legend()
+        widgets.legend()
     return shown
 
 
@@ -75,20 +76,22 @@ shown_count = live_map()
 
 notes = sorted(set(areas["note"]) - {""})
 for note in notes:
-    st.caption(ui.plain(shown_note(note)))
+    st.caption(widgets.plain(shown_note(note)))
 
 if shown_count:
-    lazy = shown_count > ui.LAZY_SECTIONS_ABOVE
-    table = ui.section(_("The assets on the map, as a table"), "table", lazy)
+    lazy = shown_count > widgets.LAZY_SECTIONS_ABOVE
+    table = widgets.section(_("The assets on the map, as a table"), "table", lazy)
     if table.open is not False:
-        table.dataframe(assets_to_table(ui.assets(asset_filter)), hide_index=True, width="stretch")
-    report = ui.section(_("Report a problem with an asset"), "report", lazy)
+        table.dataframe(
+            assets_to_table(caches.assets(asset_filter)), hide_index=True, width="stretch"
+        )
+    report = widgets.section(_("Report a problem with an asset"), "report", lazy)
     if report.open is not False:
         if st.session_state.pop("report_sent", False):
             report.success(_("Thank you. The neighbourhood team will look at it."))
         # A new form after each report sent; a refused one keeps what was typed.
         with report, st.form(f"report_{st.session_state.get('report_round', 0)}"):
-            shown = ui.assets(asset_filter)
+            shown = caches.assets(asset_filter)
             names = dict(zip(shown["id"], shown["name"], strict=True))
             reported = st.selectbox(
                 _("Asset"),
@@ -100,12 +103,16 @@ if shown_count:
             if st.form_submit_button(_("Send report")):
                 try:
                     flag_asset(
-                        ui.database(), reported, ui.current_actor(), reason, ui.settings().limits
+                        resources.database(),
+                        reported,
+                        login.current_actor(),
+                        reason,
+                        resources.settings().limits,
                     )
                 except LimitReachedError as error:
                     st.warning(str(error))
                 except ValidationError as error:
-                    ui.show_problems(error.problems)
+                    widgets.show_problems(error.problems)
                 else:
                     st.session_state["report_sent"] = True
                     st.session_state["report_round"] = st.session_state.get("report_round", 0) + 1

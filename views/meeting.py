@@ -4,9 +4,7 @@ changed since the last one."""
 import json
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from assetmap import ui
 from assetmap.assets import AssetFilter
 from assetmap.documents import style_element
 from assetmap.i18n import gettext as _
@@ -14,9 +12,10 @@ from assetmap.links import links_to_lines
 from assetmap.mapping import assets_to_table, build_asset_map
 from assetmap.models import KINDS, kind_label
 from assetmap.snapshots import changes_since, list_snapshots, save_snapshot
+from assetmap.web import caches, folium_bridge, login, resources, widgets
 
-actor = ui.current_actor()
-db = ui.database()
+actor = login.current_actor()
+db = resources.database()
 st.markdown(style_element("meeting.css"), unsafe_allow_html=True)
 st.title(_("Meeting"))
 kinds = st.multiselect(
@@ -26,24 +25,25 @@ kinds = st.multiselect(
     format_func=kind_label,
     placeholder=_("Choose one or more"),
 )
-shown = ui.assets(AssetFilter(kinds=tuple(kinds)))
+shown = caches.assets(AssetFilter(kinds=tuple(kinds)))
 lines = (
-    links_to_lines(ui.visible_links(shown), shown) if st.toggle(_("Who connects whom")) else None
+    links_to_lines(caches.visible_links(shown), shown)
+    if st.toggle(_("Who connects whom"))
+    else None
 )
 map_column, legend_column = st.columns([6, 1])
 with map_column:
     fmap = build_asset_map(
-        shown, ui.areas(), ui.settings().tiles, ui.map_scripts(), height=760, link_lines=lines
-    )
-    state = st_folium(
-        fmap,
-        key="meeting_map",
-        returned_objects=["center", "zoom"],
-        use_container_width=True,
+        shown,
+        caches.areas(),
+        resources.settings().tiles,
+        resources.map_scripts(),
         height=760,
+        link_lines=lines,
     )
+    state = folium_bridge.show_folium_map(fmap, "meeting_map", 760, ["center", "zoom"])
 with legend_column:
-    ui.legend()
+    widgets.legend()
     st.metric(_("Assets shown"), len(shown))
 with st.expander(_("The assets on the map, as a table")):
     st.dataframe(assets_to_table(shown), hide_index=True, width="stretch")
@@ -68,7 +68,9 @@ if not snapshots.empty:
             (_("Removed"), changes.removed),
         ):
             if items:
-                st.markdown(f"**{label}**: " + ", ".join(ui.plain(name) for _id, name in items))
+                st.markdown(
+                    f"**{label}**: " + ", ".join(widgets.plain(name) for _id, name in items)
+                )
 if actor.may("review"):
     with st.form("snapshot", clear_on_submit=True):
         name = st.text_input(_("Save this view as"), placeholder=_("e.g. Kallio team, 3 March"))

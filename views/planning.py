@@ -2,9 +2,7 @@
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from assetmap import ui
 from assetmap.areas import shown_note
 from assetmap.assets import AssetFilter
 from assetmap.choropleth import METHODS, PALETTE_LABELS, PALETTES
@@ -21,10 +19,11 @@ from assetmap.planning import (
     indicator_choropleth,
     need_and_supply,
 )
+from assetmap.web import caches, folium_bridge, resources, widgets
 
 st.title(_("Planning"))
-db = ui.database()
-areas = ui.areas()
+db = resources.database()
+areas = caches.areas()
 if areas.empty:
     st.info(
         _(
@@ -34,16 +33,18 @@ if areas.empty:
     )
     st.stop()
 indicators = {i.key: i for i in list_indicators(db)}
-settings, scripts, assets = ui.settings(), ui.map_scripts(), ui.assets(AssetFilter())
+settings = resources.settings()
+scripts = resources.map_scripts()
+assets = caches.assets(AssetFilter())
 if areas["note"].ne("").any():
-    st.caption(ui.plain(" ".join(shown_note(n) for n in sorted(set(areas["note"]) - {""}))))
+    st.caption(widgets.plain(" ".join(shown_note(n) for n in sorted(set(areas["note"]) - {""}))))
 
 
 def draw(key: str, **layers: object) -> None:
     fmap = build_asset_map(
         layers.pop("assets", assets.iloc[0:0]), areas, settings.tiles, scripts, height=520, **layers
     )  # type: ignore[arg-type]
-    st_folium(fmap, key=key, returned_objects=[], use_container_width=True, height=520)
+    folium_bridge.show_folium_map(fmap, key, 520, [])
 
 
 choropleth_tab, coverage_tab, gaps_tab = st.tabs(
@@ -85,11 +86,11 @@ with choropleth_tab:
                 assets=assets if st.checkbox(_("Show assets"), value=True) else assets.iloc[0:0],
             )
         with legend_column:
-            ui.colour_legend(_(indicator.label), shape.legend)
+            widgets.colour_legend(_(indicator.label), shape.legend)
         direction = (
             _("higher means more need") if indicator.higher_is_need else _("higher means less need")
         )
-        st.caption(f"{ui.plain(indicator.source)} {indicator.year or ''} · {direction}")
+        st.caption(f"{widgets.plain(indicator.source)} {indicator.year or ''} · {direction}")
         st.dataframe(
             pd.DataFrame(
                 {
@@ -115,7 +116,7 @@ with coverage_tab:
         _("Along paths and streets (the walking network) instead of as the crow flies")
     )
     try:
-        coverage, zone = ui.coverage(tuple(categories), float(distance), network)
+        coverage, zone = caches.coverage(tuple(categories), float(distance), network)
     except PlanningError as error:
         st.warning(str(error))
         coverage = None
@@ -180,7 +181,7 @@ with gaps_tab:
     with map_column:
         draw("gaps_map", area_styles=styles)
     with legend_column:
-        ui.colour_legend(
+        widgets.colour_legend(
             _("Need (rows) and supply (columns)"),
             [
                 (

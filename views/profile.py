@@ -4,7 +4,6 @@ from datetime import date
 
 import streamlit as st
 
-from assetmap import ui
 from assetmap.actions import ACTION_STATUSES, STEPS, add_entry, set_entry_status
 from assetmap.assets import AssetFilter
 from assetmap.db import utc_now
@@ -12,10 +11,11 @@ from assetmap.documents import profile_html
 from assetmap.i18n import format_share
 from assetmap.i18n import gettext as _
 from assetmap.profile import area_profile
+from assetmap.web import caches, login, resources, widgets
 
-actor = ui.current_actor()
-db = ui.database()
-areas = ui.areas()
+actor = login.current_actor()
+db = resources.database()
+areas = caches.areas()
 st.title(_("Neighbourhood profile"))
 if areas.empty:
     st.info(_("There are no neighbourhood areas yet."))
@@ -29,9 +29,9 @@ profile = area_profile(
     db,
     area_id,
     # The page and its download show the same: what may leave the app (privacy.released).
-    ui.released_assets(AssetFilter()),
+    caches.released_assets(AssetFilter()),
     now,
-    coverage_of=lambda categories, distance: ui.coverage(categories, distance, False)[0],
+    coverage_of=lambda categories, distance: caches.coverage(categories, distance, False)[0],
 )
 page = profile_html(profile, now, actor)
 
@@ -44,7 +44,7 @@ st.download_button(
     type="primary",
     on_click="ignore",
 )
-st.caption(ui.plain(profile.note))
+st.caption(widgets.plain(profile.note))
 left, right = st.columns(2)
 with left:
     st.subheader(_("Assets"))
@@ -79,7 +79,7 @@ with right:
     if not profile.risks.empty:
         st.warning(
             _("Every link here runs through {name}.").format(
-                name=ui.plain(profile.risks["hub_name"].iloc[0])
+                name=widgets.plain(profile.risks["hub_name"].iloc[0])
             )
         )
 st.subheader(_("Recent changes (30 days)"))
@@ -87,10 +87,10 @@ st.dataframe(profile.recent, hide_index=True)
 
 st.subheader(_("Action log"))
 for entry in profile.actions.itertuples():
-    text = f"**{_(STEPS[entry.step])}**: {ui.plain(entry.text)}"
+    text = f"**{_(STEPS[entry.step])}**: {widgets.plain(entry.text)}"
     if entry.step == "action":
         status = _(ACTION_STATUSES[entry.status])
-        text += f" · {ui.plain(entry.owner)} · {entry.due_date or ''} · {status}"
+        text += f" · {widgets.plain(entry.owner)} · {entry.due_date or ''} · {status}"
     left, right = st.columns([5, 1])
     left.markdown(text)
     can_close = entry.step == "action" and entry.status == "open" and actor.may("review")

@@ -5,7 +5,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from assetmap import asset_form, ui
+from assetmap import asset_form
 from assetmap.assets import (
     AssetFilter,
     EditConflictError,
@@ -25,9 +25,10 @@ from assetmap.links import (
 )
 from assetmap.mapping import assets_to_table
 from assetmap.models import Asset, ValidationError, field_label, text_or_empty
+from assetmap.web import caches, login, resources, widgets
 
-actor = ui.require("review")
-db = ui.database()
+actor = login.require("review")
+db = resources.database()
 st.title(_("Review"))
 
 
@@ -40,7 +41,7 @@ def decide(
             db, ids, status, actor, reason, seen_versions={i: seen[i] for i in ids if i in seen}
         )
     except StaleDecisionError as stale:
-        st.warning(ui.plain(stale))
+        st.warning(widgets.plain(stale))
         return
     st.session_state["last_decision"] = (ids, before, done)
     st.rerun()
@@ -99,11 +100,11 @@ def edit_editor(asset_id: str) -> None:
             asset_id,
             changes,
             actor,
-            max_distance_km=ui.settings().max_distance_km,
+            max_distance_km=resources.settings().max_distance_km,
             based_on=seen,
         )
     except ValidationError as error:
-        ui.show_problems(error.problems)
+        widgets.show_problems(error.problems)
     except EditConflictError as conflict:
         st.session_state[base_key] = seen.with_changes(version=conflict.current.version)
         show_conflict(conflict)
@@ -144,7 +145,7 @@ def decide_links(
     try:
         set_link_status(db, actor, ids, status, reason, seen)
     except StaleLinkDecisionError as stale:
-        st.warning(ui.plain(stale))
+        st.warning(widgets.plain(stale))
         forget_offered(stale.link_ids)
         return
     forget_offered(ids)
@@ -167,7 +168,7 @@ pending_tab, reported_tab, links_tab = st.tabs(
 )
 
 with pending_tab:
-    pending = ui.assets(AssetFilter(statuses=("pending",)))
+    pending = caches.assets(AssetFilter(statuses=("pending",)))
     if pending.empty:
         st.success(_("Nothing waits for review. New assets from residents will appear here."))
     else:
@@ -217,13 +218,13 @@ with pending_tab:
         edit_editor(asset_id)
 
 with reported_tab:
-    reported = ui.assets(AssetFilter(statuses=("approved", "hidden"), flagged_only=True))
+    reported = caches.assets(AssetFilter(statuses=("approved", "hidden"), flagged_only=True))
     if reported.empty:
         st.success(_("No visitor has reported a problem."))
     reported_seen = versions_seen("reported_versions", reported)
     for record in reported.itertuples():
         with st.container(border=True):
-            st.markdown(f"**{ui.plain(record.name)}** · {ui.plain(record.review_note)}")
+            st.markdown(f"**{widgets.plain(record.name)}** · {widgets.plain(record.review_note)}")
             st.dataframe(flags_for(db, record.id)[["reason", "created_at"]], hide_index=True)
             note = st.text_input(_("Reason for your decision"), key=f"flag_note_{record.id}")
             choices = (
@@ -232,7 +233,7 @@ with reported_tab:
             )
             for column, (label, status, done) in zip(st.columns(2), choices, strict=True):
                 if column.button(label, key=f"{status}_{record.id}"):
-                    name = ui.plain(record.name)
+                    name = widgets.plain(record.name)
                     decide(
                         [record.id],
                         status,

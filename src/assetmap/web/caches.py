@@ -1,0 +1,215 @@
+"""The data pages show, as the current person may see it, cached on the data version.
+
+Every write bumps the data version, so a page never shows stale data after an edit and never
+queries again when nothing changed. Frames cached with st.cache_resource are shared by every
+session: callers derive new frames from them, never change them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from assetmap.accounts import Actor
+from assetmap.areas import list_areas
+from assetmap.assets import STORED_FIELDS, AssetFilter, asset_versions, count_by_status, list_assets
+from assetmap.db import Database, data_version, utc_now
+from assetmap.links import list_links, public_links
+from assetmap.planning import service_coverage
+from assetmap.privacy import consent_lapsed, public_assets, released
+from assetmap.web.login import current_actor
+from assetmap.web.resources import database
+
+ALL_COLUMNS = tuple(STORED_FIELDS)
+
+
+class _Cache(Protocol):
+    def clear(self) -> None: ...
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _assets(
+    _db: Database,
+    location: str,
+    version: int,
+    asset_filter: AssetFilter,
+    columns: tuple[str, ...] = ALL_COLUMNS,
+) -> gpd.GeoDataFrame:
+    """One frame per filter, columns and data version, shared by every session: callers
+    never change it."""
+    return list_assets(_db, asset_filter, columns)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _public_assets(
+    _db: Database,
+    location: str,
+    version: int,
+    asset_filter: AssetFilter,
+    lapsed: int,
+    columns: tuple[str, ...] = ALL_COLUMNS,
+) -> gpd.GeoDataFrame:
+    """The visitors' view, worked out again only when the data change or a consent lapses."""
+    return public_assets(_assets(_db, location, version, asset_filter, columns), utc_now())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def areas_at(_db: Database, location: str, version: int) -> gpd.GeoDataFrame:
+    """The neighbourhood areas at data version `version`."""
+    return list_areas(_db)
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything that decides which assets someone sees, and so what may be cached for them."""
+
+    location: str
+    version: int
+    asset_filter: AssetFilter
+    private: bool
+    lapsed: int
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def asset_versions_at(
+    _db: Database, location: str, version: int, asset_filter: AssetFilter
+) -> pd.DataFrame:
+    """Version by asset id of the matching assets, and whether each is a lapsed person."""
+    found = asset_versions(_db, asset_filter)
+    lapsed = consent_lapsed(found, utc_now()).to_numpy()
+    return pd.DataFrame(
+        {"version": found["version"].to_numpy(), "lapsed": lapsed}, index=id_index(found["id"])
+    )
+
+
+def id_index(ids: pd.Series) -> pd.Index:
+    """Asset ids as an index of Python strings: looked up twice as fast as Arrow strings."""
+    return pd.Index(ids.to_numpy(dtype=object), dtype=object)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _released_assets(
+    _db: Database,
+    location: str,
+    version: int,
+    asset_filter: AssetFilter,
+    _reader: Actor,
+    role: str,
+    lapsed: int,
+) -> gpd.GeoDataFrame:
+    """What a reader of `role` may take out (privacy.released depends on the role only),
+    worked out again when the data change or a consent lapses."""
+    return released(_assets(_db, location, version, asset_filter), _reader, utc_now())
+
+
+_newest_version: dict[str, int] = {}
+_version_keyed: list[_Cache] = [_assets, _public_assets, _released_assets, asset_versions_at]
+
+
+def clear_with_each_version(cache: _Cache) -> None:
+    """Have `cache` dropped, like this module's own, by the first run that sees a new data
+    version: it holds frames of a version nobody asks for again."""
+    _version_keyed.append(cache)
+
+
+def _version(db: Database) -> int:
+    """The data version; the first run that sees a new one drops what older ones cached."""
+    version = data_version(db)
+    if _newest_version.get(db.location) != version:
+        _newest_version[db.location] = version
+        for cached in _version_keyed:
+            cached.clear()
+    return version
+
+
+def current_view(asset_filter: AssetFilter) -> View:
+    """What the current person sees of the matching assets at the current data version."""
+    db = database()
+    version = _version(db)
+    private = current_actor().may("see_private")
+    lapsed = 0
+    if not private:
+        lapsed = int(asset_versions_at(db, db.location, version, asset_filter)["lapsed"].sum())
+    return View(db.location, version, asset_filter, private, lapsed)
+
+
+def shown_count(db: Database, view: View) -> int:
+    return len(asset_versions_at(db, view.location, view.version, view.asset_filter)) - view.lapsed
+
+
+def asset_count(asset_filter: AssetFilter) -> int:
+    """How many assets match, as the current person may see them, without loading them."""
+    return shown_count(database(), current_view(asset_filter))
+
+
+def view_assets(
+    db: Database, view: View, columns: tuple[str, ...] = ALL_COLUMNS
+) -> gpd.GeoDataFrame:
+    """The view's assets with `columns`; shared with other sessions: never change it."""
+    if view.private:
+        return _assets(db, view.location, view.version, view.asset_filter, columns)
+    return _public_assets(db, view.location, view.version, view.asset_filter, view.lapsed, columns)
+
+
+def assets(asset_filter: AssetFilter) -> gpd.GeoDataFrame:
+    """The matching assets as the current person may see them (people protected for visitors).
+
+    The frame is shared with other sessions: derive new frames from it, never change it.
+    """
+    return view_assets(database(), current_view(asset_filter))
+
+
+def released_assets(asset_filter: AssetFilter) -> gpd.GeoDataFrame:
+    """The matching assets as the current person may take them out of the app: for every
+    download, whatever their role (see privacy.released). Shared: never change it."""
+    db = database()
+    version = _version(db)
+    reader = current_actor()
+    lapsed = int(asset_versions_at(db, db.location, version, asset_filter)["lapsed"].sum())
+    return _released_assets(db, db.location, version, asset_filter, reader, reader.role, lapsed)
+
+
+def areas() -> gpd.GeoDataFrame:
+    db = database()
+    return areas_at(db, db.location, data_version(db))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _coverage(
+    _db: Database,
+    location: str,
+    version: int,
+    categories: tuple[str, ...],
+    distance: float,
+    network: bool,
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    return service_coverage(_db, categories, distance, network)
+
+
+def coverage(
+    categories: tuple[str, ...], distance: float, network: bool
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """Service coverage, computed once per question and data version."""
+    db = database()
+    return _coverage(db, db.location, data_version(db), categories, distance, network)
+
+
+def visible_links(visible_assets: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The links the current person may see, between the assets they may see."""
+    today = utc_now().date()
+    return public_links(list_links(database()), visible_assets, today)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _status_counts(_db: Database, location: str, version: int) -> dict[str, int]:
+    return count_by_status(_db)
+
+
+def status_counts() -> dict[str, int]:
+    """Assets by status, counted once per data version (an open map asks twice a second)."""
+    db = database()
+    return _status_counts(db, db.location, data_version(db))

@@ -1,0 +1,228 @@
+"""The live asset map: one payload per map, made once and shared by every session, kept up
+to date by sending what changed instead of the whole map again."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from assetmap.assets import AssetFilter, list_assets
+from assetmap.db import Database, utc_now
+from assetmap.i18n import language
+from assetmap.links import links_to_lines, list_links, public_links
+from assetmap.mapping import (
+    DETAIL_LIMIT,
+    SUMMARY_FIELDS,
+    SafeJson,
+    assets_to_map_json,
+    build_asset_map,
+    changes_html,
+    location_from_click,
+    map_changes,
+    picked_point_layer,
+)
+from assetmap.privacy import public_assets
+from assetmap.web.caches import (
+    ALL_COLUMNS,
+    View,
+    areas_at,
+    asset_versions_at,
+    clear_with_each_version,
+    current_view,
+    id_index,
+    shown_count,
+    view_assets,
+)
+from assetmap.web.folium_bridge import component_arguments, layer_script, show_component
+from assetmap.web.resources import database, map_scripts, settings
+
+LIVE_MAP_SECONDS = 0.5
+"""How often an open map looks for new data: an asset added anywhere shows within about this.
+A look that finds nothing new costs one small query and sends nothing but a reference."""
+
+MAX_MAP_CHANGES = 2_000
+"""Beyond this many changed assets, a map's payload is made anew instead of updated."""
+
+
+@dataclass(frozen=True)
+class _MapKey:
+    """Everything a map's payload depends on besides the assets' data."""
+
+    location: str
+    asset_filter: AssetFilter
+    private: bool
+    lapsed: int
+    areas: str
+    language: str
+    links_on: date | None
+    height: int
+
+
+@dataclass(frozen=True)
+class _MapBase:
+    """A map's component arguments as made at `version`, and what it drew: the version of
+    each asset by id, in payload order."""
+
+    version: int
+    name: str
+    arguments: dict[str, Any]
+    drawn: pd.Series
+    details: bool
+
+
+class _MapBases:
+    """The newest payload of each map, kept while the data change.
+
+    Remaking a map of 100,000 assets takes a second and sends megabytes; a change is sent
+    as itself instead (_map_update), until there are too many.
+    """
+
+    KEPT = 8
+
+    def __init__(self) -> None:
+        self._bases: dict[_MapKey, _MapBase] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: _MapKey) -> _MapBase | None:
+        return self._bases.get(key)
+
+    def make(self, key: _MapKey, version: int, build: Callable[[], _MapBase]) -> _MapBase:
+        """The base for `key` at `version`, built once even when sessions ask together."""
+        with self._lock:
+            base = self._bases.get(key)
+            if base is None or base.version != version:
+                base = build()
+                self._bases.pop(key, None)
+                self._bases[key] = base
+                while len(self._bases) > self.KEPT:
+                    del self._bases[next(iter(self._bases))]
+            return base
+
+
+@st.cache_resource
+def _map_bases() -> _MapBases:
+    return _MapBases()
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _areas_digest(_db: Database, location: str, version: int) -> str:
+    found = areas_at(_db, location, version)
+    shapes = b"".join(found.geometry.to_wkb())
+    named = "\n".join(f"{row.id}\t{row.name}" for row in found.itertuples())
+    return hashlib.sha256(named.encode() + shapes).hexdigest()
+
+
+def _map_base(db: Database, view: View, key: _MapKey) -> _MapBase:
+    """The map's component arguments for the view's data.
+
+    The payload waits outside as a placeholder named by its digest (so the component's key
+    still changes with the data) while folium and st_folium render and rework the script;
+    the map watches for changes under that name.
+    """
+    details = shown_count(db, view) <= DETAIL_LIMIT
+    shown = view_assets(db, view, ALL_COLUMNS if details else SUMMARY_FIELDS)
+    lines = None
+    if key.links_on is not None:
+        lines = links_to_lines(public_links(list_links(db), shown, key.links_on), shown)
+    payload = assets_to_map_json(shown, details)
+    slot = SafeJson("assetmapData" + hashlib.sha256(payload.encode()).hexdigest()[:24])
+    fmap = build_asset_map(
+        shown,
+        areas_at(db, view.location, view.version),
+        settings().tiles,
+        map_scripts(),
+        height=key.height,
+        link_lines=lines,
+        assets_json=slot,
+        watch=str(slot),
+    )
+    arguments = component_arguments(fmap, "asset_map", key.height)
+    arguments["script"] = arguments["script"].replace(slot, payload, 1)
+    drawn = pd.Series(shown["version"].to_numpy(), index=id_index(shown["id"]))
+    return _MapBase(view.version, slot, arguments, drawn, details)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _map_update(
+    _db: Database, _base: _MapBase, key: _MapKey, base_version: int, version: int
+) -> str | None:
+    """What brings a map made at `base_version` up to `version` (changes_html); None when
+    so much changed that a new payload is better."""
+    found = asset_versions_at(_db, key.location, version, key.asset_filter)
+    if not key.private:
+        found = found[~found["lapsed"]]
+    changes = map_changes(_base.drawn, found["version"])
+    if len(changes) > MAX_MAP_CHANGES:
+        return None
+    columns = ALL_COLUMNS if _base.details else SUMMARY_FIELDS
+    fresh = list_assets(_db, replace(key.asset_filter, ids=tuple(changes.fresh)), columns)
+    if not key.private:
+        fresh = public_assets(fresh, utc_now())
+    return changes_html(_base.name, changes.hidden, fresh, _base.details)
+
+
+clear_with_each_version(_map_update)
+
+
+def _drawn_map(db: Database, view: View, key: _MapKey) -> tuple[_MapBase, str | None]:
+    """The map's base arguments, and what brings them up to the view's data if needed."""
+    base = _map_bases().get(key)
+    if base is not None and base.version != view.version and key.links_on is None:
+        update = _map_update(db, base, key, base.version, view.version)
+        if update is not None:
+            return base, update
+    return _map_bases().make(key, view.version, lambda: _map_base(db, view, key)), None
+
+
+def _show_map(asset_filter: AssetFilter, with_links: bool, height: int, **interaction: Any) -> Any:
+    """The map of the matching assets, with `interaction` in place of what the base arguments
+    say (what it reports, what it draws on top); returns what the map reports."""
+    db = database()
+    view = current_view(asset_filter)
+    key = _MapKey(
+        view.location,
+        asset_filter,
+        view.private,
+        view.lapsed,
+        _areas_digest(db, view.location, view.version),
+        language(),
+        utc_now().date() if with_links else None,
+        height,
+    )
+    base, update = _drawn_map(db, view, key)
+    reported = show_component({**base.arguments, **interaction})
+    if update is not None:
+        st.html(update)
+    return reported
+
+
+def asset_map(asset_filter: AssetFilter, with_links: bool, height: int = 600) -> None:
+    """The map of the matching assets. A run with nothing changed sends the same map again;
+    after a change, an open map updates where it is (pan and zoom kept) unless links are
+    shown, which are drawn anew."""
+    _show_map(asset_filter, with_links, height)
+
+
+def pick_map(picked: tuple[float, float] | None, height: int = 420) -> tuple[float, float] | None:
+    """The approved assets' map for choosing a spot: (lon, lat) of the last click, if any.
+
+    It shares the map page's payload and updates; the picked spot is drawn on top of it
+    without remaking the map.
+    """
+    marker = None if picked is None else layer_script(picked_point_layer(*picked))
+    reported = _show_map(
+        AssetFilter(),
+        False,
+        height,
+        returned_objects=["last_clicked"],
+        default={"last_clicked": None},
+        feature_group=marker,
+    )
+    return location_from_click(reported)
