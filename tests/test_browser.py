@@ -418,3 +418,24 @@ def test_printable_profile_opens_offline(browser: Browser, tmp_path: Path):
     finally:
         context.close()
     assert requests == [path.as_uri()]
+
+
+def test_a_pending_asset_leaves_an_open_map_as_it_was(page: Page, server: Server):
+    """A write that changes nothing drawn (a new pending asset) sends no asset to open maps."""
+    page.goto(server.url)
+    frame = map_frame(page)
+    browser = page.context.browser
+    assert browser is not None
+    adder = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    adder.goto(server.url + "/add")
+    adder.get_by_label("Longitude (east–west)").fill("24.9440")
+    adder.get_by_label("Latitude (north–south)").fill("60.1690")
+    adder.get_by_role("textbox", name="Name", exact=True).fill("Pending reading circle")
+    adder.get_by_role("button", name="Send for review").click()
+    expect(adder.get_by_text("waits for review")).to_be_visible()
+    page.wait_for_selector("[data-assetmap-changes]", state="attached")
+    page.wait_for_timeout(1_500)  # the map handles a change as soon as it sees it
+    assert frame.locator(".leaflet-container").get_attribute("data-asset-count") == str(
+        DEMO_ASSET_COUNT
+    )
+    assert frame.evaluate("() => window.assetmap.assets.getLayers().length") == DEMO_ASSET_COUNT

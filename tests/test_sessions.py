@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from http.cookies import SimpleCookie
 from typing import Any
@@ -355,7 +356,10 @@ def post(
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(Router(login_routes(lambda: db, prefix))(scope, receive, send))
+    # On a thread of its own: Playwright's sync fixtures keep an event loop on the main thread.
+    route = Router(login_routes(lambda: db, prefix))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, route(scope, receive, send)).result()
     cookies = [value.decode() for name, value in sent[0]["headers"] if name == b"set-cookie"]
     return sent[0]["status"], cookies
 

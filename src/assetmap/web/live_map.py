@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
@@ -162,9 +163,13 @@ def _map_update(
     if len(changes) > MAX_MAP_CHANGES:
         return None
     columns = ALL_COLUMNS if _base.details else SUMMARY_FIELDS
-    fresh = list_assets(_db, replace(key.asset_filter, ids=tuple(changes.fresh)), columns)
-    if not key.private:
-        fresh = public_assets(fresh, utc_now())
+    fresh = gpd.GeoDataFrame()
+    # No ids would be no filter at all: a write that changed nothing drawn (a pending asset)
+    # would send every asset again, and the map would draw each twice.
+    if len(changes.fresh):
+        fresh = list_assets(_db, replace(key.asset_filter, ids=tuple(changes.fresh)), columns)
+        if not key.private:
+            fresh = public_assets(fresh, utc_now())
     return changes_html(_base.name, changes.hidden, fresh, _base.details)
 
 
