@@ -17,12 +17,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from assetmap.choropleth import classify
+from assetmap.analysis.choropleth import classify
+from assetmap.analysis.coverage import straight_line_coverage
 from assetmap.config import tiles_from_setting
-from assetmap.coverage import straight_line_coverage
-from assetmap.indicators import Indicator
-from assetmap.mapping import MapScripts, build_asset_map
-from assetmap.planning import indicator_choropleth
+from assetmap.register.indicators import Indicator
+from assetmap.register.planning import indicator_choropleth
+from assetmap.render.mapping import MapScripts, build_asset_map
 
 RUNS = 5
 EXTENT = (24.78, 60.13, 25.25, 60.30)  # Helsinki, lon/lat

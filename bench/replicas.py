@@ -32,11 +32,11 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
 from assetmap.accounts import SYSTEM, visitor
-from assetmap.assets import AssetFilter, list_assets, register_asset
-from assetmap.audit import history
-from assetmap.db import connect, data_version
 from assetmap.demo import load_demo
-from assetmap.postgres import with_schema
+from assetmap.register.assets import AssetFilter, list_assets, register_asset
+from assetmap.register.audit import history
+from assetmap.storage import connect, data_version
+from assetmap.storage.postgres import with_schema
 
 RESULTS = Path(__file__).with_name("replicas.md")
 NAME_PREFIX = "Load writer"

@@ -29,12 +29,12 @@ from browsing import CHROMIUM, CHROMIUM_ARGS, Server
 from playwright.sync_api import Page, sync_playwright
 
 from assetmap.accounts import SYSTEM
-from assetmap.assets import add_assets, list_assets
 from assetmap.config import tiles_from_setting
-from assetmap.db import connect
 from assetmap.io.exports import write_assets
-from assetmap.mapping import MapScripts, build_asset_map, install_map_scripts
 from assetmap.models import CATEGORIES, KINDS, validate_asset
+from assetmap.register.assets import add_assets, list_assets
+from assetmap.render.mapping import MapScripts, build_asset_map, install_map_scripts
+from assetmap.storage import connect
 
 RUNS = 5
 EXTENT = (24.78, 60.13, 25.25, 60.30)
@@ -208,8 +208,8 @@ def app_figures(db_path: Path) -> list[tuple[str, str]]:
     """Through the real app: map ready, an approved asset reaching an open map and a newly
     opened one, and the server's peak memory."""
     from assetmap.accounts import add_user
-    from assetmap.assets import register_asset
     from assetmap.models import validate_asset as check
+    from assetmap.register.assets import register_asset
 
     password = "benchmark password"
     with connect(str(db_path)) as db:

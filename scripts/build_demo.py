@@ -24,10 +24,10 @@ import pyogrio
 import shapely
 
 from assetmap.config import DEMO_DIR
-from assetmap.io.importing import DUPLICATE_METRES
 from assetmap.io.osm import assets_from_osm
 from assetmap.models import ValidationError, distance_km, validate_asset
-from assetmap.network import walkable_lines
+from assetmap.register.importing import DUPLICATE_METRES
+from assetmap.register.network import walkable_lines
 
 NEIGHBOURHOODS = ("Kluuvi", "Kaartinkaupunki", "Kaisaniemi", "Hakaniemi", "Siltasaari", "Keskusta")
 AREA_NOTE = "Approximate boundary: Voronoi cell of the OSM place node, clipped to the extract."

@@ -20,9 +20,9 @@ from browsing import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from assetmap.accounts import Actor, visitor
-from assetmap.db import Database, connect
 from assetmap.demo import load_demo
-from assetmap.postgres import with_schema
+from assetmap.storage import Database, connect
+from assetmap.storage.postgres import with_schema
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DEMO_ASSET_COUNT = 66

@@ -17,8 +17,8 @@ import axe_playwright_python
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from assetmap.assets import AssetFilter, list_assets
-from assetmap.db import connect
+from assetmap.register.assets import AssetFilter, list_assets
+from assetmap.storage import connect
 
 from .test_browser import (
     ASSETMAP,

@@ -3,8 +3,14 @@ import pandas as pd
 import pytest
 from shapely.geometry import Polygon, box
 
-from assetmap.areas import AreaError, area_ids_for_points, clean_areas, list_areas, replace_areas
-from assetmap.assets import get_asset, register_asset
+from assetmap.register.areas import (
+    AreaError,
+    area_ids_for_points,
+    clean_areas,
+    list_areas,
+    replace_areas,
+)
+from assetmap.register.assets import get_asset, register_asset
 
 from .conftest import ADMIN, VISITOR
 

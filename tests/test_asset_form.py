@@ -5,9 +5,9 @@ from typing import Any
 from streamlit.testing.v1 import AppTest
 
 from assetmap.accounts import add_user
-from assetmap.assets import AssetFilter, list_assets
-from assetmap.db import connect
 from assetmap.models import TEXT_LIMITS, field_label
+from assetmap.register.assets import AssetFilter, list_assets
+from assetmap.storage import connect
 
 from .conftest import ADMIN
 from .test_pages import TEAM_PASSWORD, open_page, selectbox, submit_and_open_review

@@ -4,15 +4,21 @@ import json
 from datetime import date
 
 from assetmap.accounts import add_user
-from assetmap.actions import add_entry
-from assetmap.assets import AssetFilter, approve_assets, flag_asset, list_assets, register_asset
 from assetmap.cli import main
 from assetmap.config import Limits
-from assetmap.db import Database, connect
-from assetmap.links import add_link
+from assetmap.register.actions import add_entry
+from assetmap.register.assets import (
+    AssetFilter,
+    approve_assets,
+    flag_asset,
+    list_assets,
+    register_asset,
+)
+from assetmap.register.links import add_link
+from assetmap.register.snapshots import save_snapshot
 from assetmap.sessions import start_session
-from assetmap.snapshots import save_snapshot
-from assetmap.transfer import tables
+from assetmap.storage import Database, connect
+from assetmap.storage.transfer import tables
 
 from .conftest import ADMIN, TEAM, VISITOR, duckdb_only
 from .test_relations import CHOIR, PERSON

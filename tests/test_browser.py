@@ -391,12 +391,12 @@ def test_printable_profile_opens_offline(browser: Browser, tmp_path: Path):
     from datetime import UTC, datetime
 
     from assetmap.accounts import SYSTEM
-    from assetmap.assets import list_assets
-    from assetmap.db import connect
     from assetmap.demo import load_demo
-    from assetmap.documents import profile_html
-    from assetmap.privacy import public_assets
-    from assetmap.profile import area_profile
+    from assetmap.register.assets import list_assets
+    from assetmap.register.privacy import public_assets
+    from assetmap.register.profile import area_profile
+    from assetmap.render.documents import profile_html
+    from assetmap.storage import connect
 
     moment = datetime.now(UTC).replace(tzinfo=None)
     with connect(str(tmp_path / "p.duckdb")) as db:

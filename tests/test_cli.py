@@ -10,9 +10,9 @@ import pyogrio
 import pytest
 from shapely.geometry import Point
 
-from assetmap.assets import AssetFilter, list_assets, register_asset
 from assetmap.cli import main
-from assetmap.db import connect
+from assetmap.register.assets import AssetFilter, list_assets, register_asset
+from assetmap.storage import connect
 
 from .conftest import DEMO_ASSET_COUNT, VISITOR
 

@@ -2,13 +2,13 @@
 
 import networkx as nx
 
-from assetmap.assets import approve_assets, list_assets, register_asset
-from assetmap.db import utc_now
-from assetmap.documents import graph_svg, profile_html, style_element, stylesheet
 from assetmap.i18n import set_language
-from assetmap.links import add_link
-from assetmap.privacy import public_assets
-from assetmap.profile import area_profile
+from assetmap.register.assets import approve_assets, list_assets, register_asset
+from assetmap.register.links import add_link
+from assetmap.register.privacy import public_assets
+from assetmap.register.profile import area_profile
+from assetmap.render.documents import graph_svg, profile_html, style_element, stylesheet
+from assetmap.storage import utc_now
 
 from .conftest import TEAM
 

@@ -20,12 +20,12 @@ import shapely
 from playwright.sync_api import Browser, Page, expect
 
 from assetmap.accounts import add_user
-from assetmap.areas import list_areas
-from assetmap.db import connect
 from assetmap.demo import load_demo
-from assetmap.disclosure import exact_exports
-from assetmap.documents import profile_map_svg as _svg_map
 from assetmap.io.exports import EXACT_MARK, SUFFIXES
+from assetmap.register.areas import list_areas
+from assetmap.register.disclosure import exact_exports
+from assetmap.render.documents import profile_map_svg as _svg_map
+from assetmap.storage import connect
 
 from .conftest import ADMIN
 from .test_browser import TEAM_PASSWORD, WAIT_MS, Server, add_team_member, log_in

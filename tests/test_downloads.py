@@ -16,15 +16,21 @@ import pytest
 from pyproj import Geod
 
 from assetmap.accounts import PermissionDeniedError, add_user
-from assetmap.assets import AssetFilter, approve_assets, hide_assets, list_assets, register_asset
 from assetmap.cli import main
-from assetmap.db import Database, connect, utc_now
-from assetmap.disclosure import exact_assets, exact_exports, released_assets
-from assetmap.documents import profile_html
 from assetmap.io.exports import EXACT_MARK, FORMATS, SUFFIXES, export_file_name, write_assets
-from assetmap.planning import service_coverage
-from assetmap.privacy import generalise_points, released
-from assetmap.profile import area_profile
+from assetmap.register.assets import (
+    AssetFilter,
+    approve_assets,
+    hide_assets,
+    list_assets,
+    register_asset,
+)
+from assetmap.register.disclosure import exact_assets, exact_exports, released_assets
+from assetmap.register.planning import service_coverage
+from assetmap.register.privacy import generalise_points, released
+from assetmap.register.profile import area_profile
+from assetmap.render.documents import profile_html
+from assetmap.storage import Database, connect, utc_now
 
 from .conftest import ADMIN, DEMO_ASSET_COUNT, TEAM, VISITOR
 

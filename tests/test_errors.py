@@ -13,7 +13,7 @@ import pytest
 import assetmap
 from assetmap import cli
 from assetmap.errors import AssetmapError
-from assetmap.limits import LimitReachedError
+from assetmap.register.limits import LimitReachedError
 
 
 def _package_errors() -> list[type[BaseException]]:
@@ -34,8 +34,8 @@ def test_every_error_of_the_package_is_an_assetmap_error() -> None:
 
 def test_errors_keep_the_builtin_bases_callers_rely_on() -> None:
     from assetmap.accounts import PermissionDeniedError
-    from assetmap.assets import AssetNotFoundError
     from assetmap.models import ValidationError
+    from assetmap.register.assets import AssetNotFoundError
 
     assert issubclass(PermissionDeniedError, PermissionError)
     assert issubclass(AssetNotFoundError, LookupError)

@@ -18,7 +18,7 @@ from shapely.geometry import Point, box
 from streamlit.components.v1.custom_component import CustomComponent
 
 from assetmap.config import tiles_from_setting
-from assetmap.mapping import MapScripts, build_asset_map, picked_point_layer
+from assetmap.render.mapping import MapScripts, build_asset_map, picked_point_layer
 from assetmap.web.folium_bridge import component_arguments, layer_script, show_folium_map
 
 PRIVATE_PARAMETERS = {

@@ -9,12 +9,17 @@ import pytest
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from assetmap.assets import AssetFilter, approve_assets, list_assets, register_asset
 from assetmap.cli import main
 from assetmap.config import DEMO_DIR
-from assetmap.db import connect
-from assetmap.io.importing import ImportRejectedError, commit_import, import_rows, preview_import
 from assetmap.io.readers import rows_from_file
+from assetmap.register.assets import AssetFilter, approve_assets, list_assets, register_asset
+from assetmap.register.importing import (
+    ImportRejectedError,
+    commit_import,
+    import_rows,
+    preview_import,
+)
+from assetmap.storage import connect
 
 from .conftest import ADMIN, DEMO_ASSET_COUNT, PROJECT_DIR, TEAM, VISITOR
 

@@ -9,7 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from assetmap.accounts import visitor
-from assetmap.assets import (
+from assetmap.config import Limits
+from assetmap.models import ValidationError
+from assetmap.register.assets import (
     FLAGS_TO_HIDE,
     AssetFilter,
     flag_asset,
@@ -18,11 +20,9 @@ from assetmap.assets import (
     list_assets,
     register_asset,
 )
-from assetmap.config import Limits
-from assetmap.db import Database, connect, utc_now
-from assetmap.limits import SUBMISSION, LimitReachedError, count_action
-from assetmap.links import add_link
-from assetmap.models import ValidationError
+from assetmap.register.limits import SUBMISSION, LimitReachedError, count_action
+from assetmap.register.links import add_link
+from assetmap.storage import Database, connect, utc_now
 
 from .conftest import ADMIN, TEAM
 from .test_pages import fill_add_form, open_page

@@ -12,9 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from assetmap.accounts import PermissionDeniedError, add_user
-from assetmap.assets import approve_assets, erase_asset, register_asset
-from assetmap.db import Database, connect
-from assetmap.links import (
+from assetmap.register.assets import approve_assets, erase_asset, register_asset
+from assetmap.register.links import (
     StaleLinkDecisionError,
     add_link,
     links_to_table,
@@ -22,6 +21,7 @@ from assetmap.links import (
     pending_links,
     set_link_status,
 )
+from assetmap.storage import Database, connect
 
 from .conftest import ADMIN, TEAM, VISITOR
 from .test_pages import TEAM_PASSWORD, log_in, open_page, selectbox

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from assetmap.config import Limits
-from assetmap.db import connect, utc_now
 from assetmap.sessions import COOKIE_NAME, cookie_value, end_session, start_session
+from assetmap.storage import connect, utc_now
 
 from .test_browser import TEAM_PASSWORD, WAIT_MS, Server, add_team_member, log_in
 

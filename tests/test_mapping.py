@@ -14,7 +14,7 @@ import xstatic.pkg.leaflet
 from shapely.geometry import Point
 
 from assetmap.config import tiles_from_setting
-from assetmap.mapping import (
+from assetmap.render.mapping import (
     DETAIL_LIMIT,
     MapScripts,
     SafeJson,

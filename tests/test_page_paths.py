@@ -17,8 +17,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from assetmap.accounts import add_user, list_users, visitor
-from assetmap.areas import list_areas
-from assetmap.assets import (
+from assetmap.analysis.choropleth import PALETTES
+from assetmap.register.areas import list_areas
+from assetmap.register.assets import (
     FLAGS_TO_HIDE,
     AssetFilter,
     approve_assets,
@@ -29,11 +30,10 @@ from assetmap.assets import (
     register_asset,
     update_asset,
 )
-from assetmap.audit import history
-from assetmap.choropleth import PALETTES
-from assetmap.db import Database, bump_data_version, connect, utc_now
-from assetmap.indicators import Indicator, indicator_values, list_indicators
-from assetmap.links import add_link, list_links
+from assetmap.register.audit import history
+from assetmap.register.indicators import Indicator, indicator_values, list_indicators
+from assetmap.register.links import add_link, list_links
+from assetmap.storage import Database, bump_data_version, connect, utc_now
 
 from .conftest import ADMIN, TEAM
 from .test_pages import TEAM_PASSWORD, log_in, open_page, selectbox

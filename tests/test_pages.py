@@ -5,8 +5,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from assetmap.accounts import add_user
-from assetmap.assets import AssetFilter, get_asset, list_assets, update_asset
-from assetmap.db import connect
+from assetmap.register.assets import AssetFilter, get_asset, list_assets, update_asset
+from assetmap.storage import connect
 
 from .conftest import ADMIN, DEMO_ASSET_COUNT, PROJECT_DIR, TEAM
 

@@ -12,19 +12,24 @@ import pytest
 from libpysal import examples
 from shapely.geometry import LineString, Point, box
 
-from assetmap.areas import AreaError, areas_from_file, list_areas, replace_areas
-from assetmap.assets import add_assets
-from assetmap.choropleth import classify
+from assetmap.analysis.choropleth import classify
+from assetmap.analysis.coverage import coverage_by_area, reach_zone, straight_line_coverage
+from assetmap.analysis.gaps import gap_table, need_score, thirds
+from assetmap.analysis.walking import network_graph, walk_zone
 from assetmap.cli import main
-from assetmap.coverage import coverage_by_area, reach_zone, straight_line_coverage
-from assetmap.db import connect
-from assetmap.gaps import gap_table, need_score, thirds
 from assetmap.i18n import format_number
-from assetmap.indicators import IndicatorError, import_indicators, indicator_values, list_indicators
-from assetmap.mapping import areas_to_map_features
 from assetmap.models import validate_asset
-from assetmap.network import network_graph, walk_zone
-from assetmap.planning import indicator_choropleth, need_and_supply, service_coverage
+from assetmap.register.areas import AreaError, areas_from_file, list_areas, replace_areas
+from assetmap.register.assets import add_assets
+from assetmap.register.indicators import (
+    IndicatorError,
+    import_indicators,
+    indicator_values,
+    list_indicators,
+)
+from assetmap.register.planning import indicator_choropleth, need_and_supply, service_coverage
+from assetmap.render.mapping import areas_to_map_features
+from assetmap.storage import connect
 
 from .conftest import ADMIN
 

@@ -6,8 +6,9 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from assetmap.actions import add_entry, entries_for, set_entry_status
-from assetmap.assets import (
+from assetmap.analysis.connections import key_connectors, key_person_risks, link_graph, orphans
+from assetmap.register.actions import add_entry, entries_for, set_entry_status
+from assetmap.register.assets import (
     AssetFilter,
     approve_assets,
     erase_asset,
@@ -16,13 +17,12 @@ from assetmap.assets import (
     register_asset,
     update_asset,
 )
-from assetmap.audit import history
-from assetmap.connections import key_connectors, key_person_risks, link_graph, orphans
-from assetmap.documents import profile_html
-from assetmap.links import LinkError, add_link, end_link, list_links, public_links
-from assetmap.privacy import public_assets
-from assetmap.profile import area_profile
-from assetmap.snapshots import changes_since, diff_states, save_snapshot
+from assetmap.register.audit import history
+from assetmap.register.links import LinkError, add_link, end_link, list_links, public_links
+from assetmap.register.privacy import public_assets
+from assetmap.register.profile import area_profile
+from assetmap.register.snapshots import changes_since, diff_states, save_snapshot
+from assetmap.render.documents import profile_html
 
 from .conftest import TEAM, VISITOR
 
@@ -191,7 +191,7 @@ def test_profile_has_every_section_and_escapes_text(demo_db):
 
 
 def test_network_drawing_is_labelled_and_escaped():
-    from assetmap.documents import graph_svg
+    from assetmap.render.documents import graph_svg
 
     graph = small_graph()
     graph.nodes["a"]["name"] = "<script>x</script>"

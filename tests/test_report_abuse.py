@@ -20,8 +20,8 @@ import pytest
 from browsing import free_port
 from playwright.sync_api import Browser, Page, expect
 
-from assetmap.assets import FLAGS_TO_HIDE
-from assetmap.db import connect
+from assetmap.register.assets import FLAGS_TO_HIDE
+from assetmap.storage import connect
 
 from .test_browser import WAIT_MS, Server, map_frame
 

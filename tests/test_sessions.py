@@ -20,7 +20,6 @@ from assetmap.accounts import AccountError, Actor, add_user, remove_user, set_ro
 from assetmap.api.login import login_routes
 from assetmap.cli import main
 from assetmap.config import Limits
-from assetmap.db import Database, connect, data_version, utc_now
 from assetmap.sessions import (
     COOKIE_NAME,
     TICKET_LIFETIME,
@@ -33,6 +32,7 @@ from assetmap.sessions import (
     session_from_cookie,
     start_session,
 )
+from assetmap.storage import Database, connect, data_version, utc_now
 
 from .conftest import ADMIN, TEAM
 from .test_pages import log_in, open_page, selectbox

@@ -7,7 +7,8 @@ import pyogrio
 import pytest
 from shapely.geometry import Point
 
-from assetmap.assets import (
+from assetmap.config import DEMO_DIR
+from assetmap.register.assets import (
     AssetFilter,
     AssetNotFoundError,
     EditConflictError,
@@ -21,10 +22,9 @@ from assetmap.assets import (
     set_status,
     update_asset,
 )
-from assetmap.config import DEMO_DIR
-from assetmap.db import DatabaseError, DatabaseLockedError, backup, connect, data_version
-from assetmap.io.importing import ImportRejectedError, import_rows
-from assetmap.migrations import MIGRATIONS, applied_migrations, apply_migrations
+from assetmap.register.importing import ImportRejectedError, import_rows
+from assetmap.storage import DatabaseError, DatabaseLockedError, backup, connect, data_version
+from assetmap.storage.migrations import MIGRATIONS, applied_migrations, apply_migrations
 
 from .conftest import ADMIN, DEMO_AREA_COUNT, DEMO_ASSET_COUNT, TEAM, VISITOR, duckdb_only
 
@@ -212,7 +212,7 @@ def test_demo_loads_once(demo_db):
 @duckdb_only
 def test_second_process_on_the_same_file_fails_clearly(db, db_path):
     script = (
-        "import sys\nfrom assetmap.db import connect, DatabaseLockedError\n"
+        "import sys\nfrom assetmap.storage import connect, DatabaseLockedError\n"
         f"try:\n    connect({str(db_path)!r})\nexcept DatabaseLockedError as e:\n"
         "    print(e); sys.exit(3)\n"
     )

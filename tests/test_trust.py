@@ -21,7 +21,9 @@ from assetmap.accounts import (
     list_users,
     visitor,
 )
-from assetmap.assets import (
+from assetmap.cli import main
+from assetmap.models import ValidationError, distance_km
+from assetmap.register.assets import (
     FLAGS_TO_HIDE,
     AssetFilter,
     approve_assets,
@@ -35,13 +37,11 @@ from assetmap.assets import (
     restore_version,
     update_asset,
 )
-from assetmap.audit import history, versions
-from assetmap.cli import main
-from assetmap.db import backup, connect, restore
-from assetmap.io.importing import import_rows
-from assetmap.mapping import SUMMARY_FIELDS
-from assetmap.models import ValidationError, distance_km
-from assetmap.privacy import GRID_METRES, consent_lapsed, public_assets
+from assetmap.register.audit import history, versions
+from assetmap.register.importing import import_rows
+from assetmap.register.privacy import GRID_METRES, consent_lapsed, public_assets
+from assetmap.render.mapping import SUMMARY_FIELDS
+from assetmap.storage import backup, connect, restore
 
 from .conftest import ADMIN, TEAM, VISITOR, duckdb_only
 
@@ -380,8 +380,8 @@ def test_cli_backup_and_restore(db_path, tmp_path):
 
 WRITER = """
 import sys
-from assetmap.db import connect
-from assetmap.assets import register_asset
+from assetmap.storage import connect
+from assetmap.register.assets import register_asset
 from assetmap.accounts import visitor
 from assetmap.config import Limits
 db = connect(sys.argv[1])

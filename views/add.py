@@ -2,12 +2,11 @@
 
 import streamlit as st
 
-from assetmap import asset_form
-from assetmap.assets import AssetFilter, register_asset
 from assetmap.i18n import gettext as _
-from assetmap.limits import LimitReachedError
 from assetmap.models import ValidationError, typed_location
-from assetmap.web import caches, live_map, login, place_search, resources, widgets
+from assetmap.register.assets import AssetFilter, register_asset
+from assetmap.register.limits import LimitReachedError
+from assetmap.web import asset_form, caches, live_map, login, place_search, resources, widgets
 
 st.title(_("Add an asset"))
 st.write(

@@ -5,13 +5,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from assetmap.assets import AssetFilter
-from assetmap.connections import key_connectors, key_person_risks, link_graph, orphans
-from assetmap.documents import graph_svg
+from assetmap.analysis.connections import key_connectors, key_person_risks, link_graph, orphans
 from assetmap.i18n import gettext as _
-from assetmap.limits import LimitReachedError
-from assetmap.links import LINK_TYPES, LinkError, add_link, end_link, link_label
-from assetmap.mapping import KIND_COLOURS
+from assetmap.register.assets import AssetFilter
+from assetmap.register.limits import LimitReachedError
+from assetmap.register.links import LINK_TYPES, LinkError, add_link, end_link, link_label
+from assetmap.render.documents import graph_svg
+from assetmap.render.mapping import KIND_COLOURS
 from assetmap.web import caches, login, resources, widgets
 
 actor = login.current_actor()

@@ -8,9 +8,6 @@ import functools
 
 import streamlit as st
 
-from assetmap.assets import AssetFilter
-from assetmap.db import utc_now
-from assetmap.disclosure import exact_export_bytes
 from assetmap.i18n import gettext as _
 from assetmap.io.exports import (
     FORMATS,
@@ -21,7 +18,10 @@ from assetmap.io.exports import (
     write_assets,
 )
 from assetmap.models import KINDS, STATUSES, categories_for, kind_label
-from assetmap.planning import areas_with_indicators
+from assetmap.register.assets import AssetFilter
+from assetmap.register.disclosure import exact_export_bytes
+from assetmap.register.planning import areas_with_indicators
+from assetmap.storage import utc_now
 from assetmap.web import caches, login, resources
 
 FORMAT_LABELS = {

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from assetmap.assets import AssetFilter, erase_asset, renew_consent, restore_version
-from assetmap.audit import history, versions
-from assetmap.db import utc_now
 from assetmap.i18n import gettext as _
 from assetmap.models import STATUSES, ValidationError
-from assetmap.privacy import consent_lapsed
+from assetmap.register.assets import AssetFilter, erase_asset, renew_consent, restore_version
+from assetmap.register.audit import history, versions
+from assetmap.register.privacy import consent_lapsed
+from assetmap.storage import utc_now
 from assetmap.web import caches, login, resources, widgets
 
 actor = login.require("review")

@@ -5,10 +5,16 @@ from pathlib import Path
 
 import streamlit as st
 
-from assetmap.db import data_version
 from assetmap.i18n import gettext as _
-from assetmap.io.importing import ImportPreview, ImportRejectedError, commit_import, preview_import
-from assetmap.io.readers import ImportFileError, csv_columns, rows_from_file
+from assetmap.io.files import ImportFileError
+from assetmap.io.readers import csv_columns, rows_from_file
+from assetmap.register.importing import (
+    ImportPreview,
+    ImportRejectedError,
+    commit_import,
+    preview_import,
+)
+from assetmap.storage import data_version
 from assetmap.web import login, memo, resources
 
 actor = login.require("import")

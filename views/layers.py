@@ -7,11 +7,16 @@ from pathlib import Path
 import pyogrio
 import streamlit as st
 
-from assetmap.areas import AreaError, areas_from_file, replace_areas
 from assetmap.i18n import gettext as _
-from assetmap.indicators import IndicatorError, import_indicators, list_indicators, save_indicator
-from assetmap.io.readers import ImportFileError
-from assetmap.network import replace_walk_network, walkable_lines
+from assetmap.io.files import ImportFileError
+from assetmap.register.areas import AreaError, areas_from_file, replace_areas
+from assetmap.register.indicators import (
+    IndicatorError,
+    import_indicators,
+    list_indicators,
+    save_indicator,
+)
+from assetmap.register.network import replace_walk_network, walkable_lines
 from assetmap.web import login, resources, widgets
 
 actor = login.require("manage_layers")

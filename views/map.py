@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from assetmap.areas import shown_note
-from assetmap.assets import AssetFilter, flag_asset
 from assetmap.i18n import gettext as _
-from assetmap.limits import LimitReachedError
-from assetmap.mapping import assets_to_table
 from assetmap.models import KINDS, SECTORS, ValidationError, categories_for, kind_label
+from assetmap.register.areas import shown_note
+from assetmap.register.assets import AssetFilter, flag_asset
+from assetmap.register.limits import LimitReachedError
+from assetmap.render.mapping import assets_to_table
 from assetmap.web import caches, login, resources, widgets
 from assetmap.web.live_map import LIVE_MAP_SECONDS, asset_map
 

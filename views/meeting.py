@@ -5,13 +5,13 @@ import json
 
 import streamlit as st
 
-from assetmap.assets import AssetFilter
-from assetmap.documents import style_element
 from assetmap.i18n import gettext as _
-from assetmap.links import links_to_lines
-from assetmap.mapping import assets_to_table, build_asset_map
 from assetmap.models import KINDS, kind_label
-from assetmap.snapshots import changes_since, list_snapshots, save_snapshot
+from assetmap.register.assets import AssetFilter
+from assetmap.register.links import links_to_lines
+from assetmap.register.snapshots import changes_since, list_snapshots, save_snapshot
+from assetmap.render.documents import style_element
+from assetmap.render.mapping import assets_to_table, build_asset_map
 from assetmap.web import caches, folium_bridge, login, resources, widgets
 
 actor = login.current_actor()

@@ -3,22 +3,22 @@
 import pandas as pd
 import streamlit as st
 
-from assetmap.areas import shown_note
-from assetmap.assets import AssetFilter
-from assetmap.choropleth import METHODS, PALETTE_LABELS, PALETTES
-from assetmap.coverage import population_share
-from assetmap.gaps import BIVARIATE_COLOURS, METHOD, SUPPLY_MEASURES, THIRDS
+from assetmap.analysis.choropleth import METHODS, PALETTE_LABELS, PALETTES
+from assetmap.analysis.coverage import population_share
+from assetmap.analysis.gaps import BIVARIATE_COLOURS, METHOD, SUPPLY_MEASURES, THIRDS
 from assetmap.i18n import format_share
 from assetmap.i18n import gettext as _
-from assetmap.indicators import indicator_values, list_indicators
-from assetmap.mapping import build_asset_map
 from assetmap.models import CATEGORIES, categories_for
-from assetmap.planning import (
+from assetmap.register.areas import shown_note
+from assetmap.register.assets import AssetFilter
+from assetmap.register.indicators import indicator_values, list_indicators
+from assetmap.register.planning import (
     DEFAULT_DISTANCE_M,
     PlanningError,
     indicator_choropleth,
     need_and_supply,
 )
+from assetmap.render.mapping import build_asset_map
 from assetmap.web import caches, folium_bridge, resources, widgets
 
 st.title(_("Planning"))

@@ -4,13 +4,13 @@ from datetime import date
 
 import streamlit as st
 
-from assetmap.actions import ACTION_STATUSES, STEPS, add_entry, set_entry_status
-from assetmap.assets import AssetFilter
-from assetmap.db import utc_now
-from assetmap.documents import profile_html
 from assetmap.i18n import format_share
 from assetmap.i18n import gettext as _
-from assetmap.profile import area_profile
+from assetmap.register.actions import ACTION_STATUSES, STEPS, add_entry, set_entry_status
+from assetmap.register.assets import AssetFilter
+from assetmap.register.profile import area_profile
+from assetmap.render.documents import profile_html
+from assetmap.storage import utc_now
 from assetmap.web import caches, login, resources, widgets
 
 actor = login.current_actor()

@@ -5,8 +5,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from assetmap import asset_form
-from assetmap.assets import (
+from assetmap.i18n import gettext as _
+from assetmap.models import Asset, ValidationError, field_label, text_or_empty
+from assetmap.register.assets import (
     AssetFilter,
     EditConflictError,
     StaleDecisionError,
@@ -15,17 +16,15 @@ from assetmap.assets import (
     set_status,
     update_asset,
 )
-from assetmap.i18n import gettext as _
-from assetmap.links import (
+from assetmap.register.links import (
     StaleLinkDecisionError,
     describe_link,
     links_to_table,
     pending_links,
     set_link_status,
 )
-from assetmap.mapping import assets_to_table
-from assetmap.models import Asset, ValidationError, field_label, text_or_empty
-from assetmap.web import caches, login, resources, widgets
+from assetmap.render.mapping import assets_to_table
+from assetmap.web import asset_form, caches, login, resources, widgets
 
 actor = login.require("review")
 db = resources.database()

@@ -18,9 +18,9 @@ from datetime import datetime, timedelta
 import argon2
 import pandas as pd
 
-from assetmap.db import Database, Session, utc_now
 from assetmap.errors import AssetmapError
 from assetmap.i18n import N_, gettext
+from assetmap.storage import Database, Session, utc_now
 
 ROLES: dict[str, str] = {"visitor": N_("Visitor"), "team": N_("Team member"), "admin": N_("Admin")}
 _RANK = {"visitor": 0, "team": 1, "admin": 2}

@@ -22,14 +22,9 @@ from assetmap.accounts import (
     remove_user,
     set_role,
 )
-from assetmap.areas import areas_from_file, replace_areas
-from assetmap.assets import AssetFilter, erase_asset
 from assetmap.config import PROJECT_DIR, Settings
-from assetmap.db import Database, backup, connect, restore, utc_now
 from assetmap.demo import is_empty, load_demo
-from assetmap.disclosure import exact_assets, released_assets
 from assetmap.errors import AssetmapError
-from assetmap.indicators import import_indicators
 from assetmap.io.exports import (
     EXACT_MARK,
     FORMATS,
@@ -39,16 +34,21 @@ from assetmap.io.exports import (
     write_areas,
     write_assets,
 )
-from assetmap.io.importing import import_assets_file
-from assetmap.mapping import install_map_scripts
 from assetmap.models import KINDS, STATUSES
-from assetmap.network import replace_walk_network, walkable_lines
-from assetmap.planning import (
+from assetmap.register.areas import areas_from_file, replace_areas
+from assetmap.register.assets import AssetFilter, erase_asset
+from assetmap.register.disclosure import exact_assets, released_assets
+from assetmap.register.importing import import_assets_file
+from assetmap.register.indicators import import_indicators
+from assetmap.register.network import replace_walk_network, walkable_lines
+from assetmap.register.planning import (
     DEFAULT_DISTANCE_M,
     areas_with_indicators,
     service_coverage,
 )
-from assetmap.transfer import copy_database
+from assetmap.render.mapping import install_map_scripts
+from assetmap.storage import Database, backup, connect, restore, utc_now
+from assetmap.storage.transfer import copy_database
 
 SERVER_SCRIPT = PROJECT_DIR / "server.py"
 """The pages and the app's own routes (st.App): what `assetmap serve` runs."""

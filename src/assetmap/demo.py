@@ -6,14 +6,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assetmap.accounts import Actor
-from assetmap.areas import replace_areas
-from assetmap.assets import count_by_status
 from assetmap.config import DEMO_DIR
-from assetmap.db import Database
-from assetmap.indicators import import_indicators, list_indicators, save_indicator
-from assetmap.io.importing import import_rows
-from assetmap.io.readers import read_layer, rows_from_file
-from assetmap.network import replace_walk_network
+from assetmap.io.files import read_layer
+from assetmap.io.readers import rows_from_file
+from assetmap.register.areas import replace_areas
+from assetmap.register.assets import count_by_status
+from assetmap.register.importing import import_rows
+from assetmap.register.indicators import import_indicators, list_indicators, save_indicator
+from assetmap.register.network import replace_walk_network
+from assetmap.storage import Database
 
 AREAS_FILE = "areas.geojson"
 ASSETS_FILE = "assets.geojson"

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from assetmap.accounts import Actor
 from assetmap.config import Limits
-from assetmap.db import Database, utc_now
+from assetmap.storage import Database, utc_now
 
 COOKIE_NAME = "assetmap_login"
 TICKET_LIFETIME = timedelta(seconds=60)

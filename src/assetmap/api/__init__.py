@@ -7,7 +7,7 @@ from starlette.routing import BaseRoute
 from assetmap.api.database import shared_database
 from assetmap.api.login import login_routes
 from assetmap.config import Settings
-from assetmap.db import Database
+from assetmap.storage import Database
 
 
 def url_prefix(base_url_path: str) -> str:

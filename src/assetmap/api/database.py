@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from assetmap.db import Database, connect
+from assetmap.storage import Database, connect
 
 _open: dict[str, Database] = {}
 _lock = threading.Lock()

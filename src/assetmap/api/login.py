@@ -19,7 +19,6 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from assetmap.config import ConfigError, Settings
-from assetmap.db import Database, DatabaseError
 from assetmap.sessions import (
     COOKIE_NAME,
     cookie_value,
@@ -27,6 +26,7 @@ from assetmap.sessions import (
     exchange_ticket,
     session_from_cookie,
 )
+from assetmap.storage import Database, DatabaseError
 
 SESSION_PATH = "/auth/session"
 LOGOUT_PATH = "/auth/logout"

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from assetmap.i18n import gettext
-from assetmap.io.readers import ImportFileError, read_layer
+from assetmap.io.files import ImportFileError, read_layer
 from assetmap.models import CATEGORIES, DEFAULT_SECTOR, TEXT_LIMITS
 
 OSM_CATEGORIES: dict[tuple[str, str], tuple[str, str]] = {

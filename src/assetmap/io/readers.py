@@ -9,14 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import math
-import warnings
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 
-from assetmap.errors import AssetmapError
 from assetmap.i18n import gettext
+from assetmap.io.files import ImportFileError, check_size, read_layer
+from assetmap.io.osm import assets_from_osm
 
 SPATIAL_SUFFIXES = {".geojson", ".json", ".gpkg", ".zip", ".shp"}
 OSM_SUFFIXES = (".osm.pbf", ".osm")
@@ -24,20 +24,6 @@ CSV_SUFFIXES = {".csv", ".txt"}
 LON_NAMES = ("lon", "lng", "longitude", "x")
 LAT_NAMES = ("lat", "latitude", "y")
 CSV_ENCODINGS = ("utf-8-sig", "cp1252")
-
-
-class ImportFileError(AssetmapError, ValueError):
-    """A file that cannot be read as assets, with the reason in plain words."""
-
-
-def check_size(name: str, size: int, max_bytes: int | None) -> None:
-    """Refuse a file over the upload cap before anything reads it."""
-    if max_bytes is not None and size > max_bytes:
-        raise ImportFileError(
-            gettext("{name} is {size:.1f} MB; files may be at most {limit:.0f} MB.").format(
-                name=name, size=size / 1_000_000, limit=max_bytes / 1_000_000
-            )
-        )
 
 
 def rows_from_file(
@@ -56,8 +42,6 @@ def rows_from_file(
     check_size(path.name, path.stat().st_size, max_bytes)
     suffix = path.suffix.lower()
     if path.name.lower().endswith(OSM_SUFFIXES):
-        from assetmap.io.osm import assets_from_osm
-
         return assets_from_osm(path)
     if suffix in SPATIAL_SUFFIXES:
         return _rows_from_spatial(path)
@@ -69,18 +53,6 @@ def rows_from_file(
             "OpenStreetMap (.osm.pbf) or CSV (.csv) file."
         ).format(name=path.name)
     )
-
-
-def read_layer(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
-    """One layer of a spatial file through GDAL, broken geometries read as missing.
-
-    GDAL is loaded on first use: it adds about 30 MB to a server that may only show maps.
-    """
-    import pyogrio
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return pyogrio.read_dataframe(path, layer=layer, on_invalid="ignore")
 
 
 def read_map_file(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:

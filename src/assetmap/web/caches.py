@@ -15,12 +15,18 @@ import pandas as pd
 import streamlit as st
 
 from assetmap.accounts import Actor
-from assetmap.areas import list_areas
-from assetmap.assets import STORED_FIELDS, AssetFilter, asset_versions, count_by_status, list_assets
-from assetmap.db import Database, data_version, utc_now
-from assetmap.links import list_links, public_links
-from assetmap.planning import service_coverage
-from assetmap.privacy import consent_lapsed, public_assets, released
+from assetmap.register.areas import list_areas
+from assetmap.register.assets import (
+    STORED_FIELDS,
+    AssetFilter,
+    asset_versions,
+    count_by_status,
+    list_assets,
+)
+from assetmap.register.links import list_links, public_links
+from assetmap.register.planning import service_coverage
+from assetmap.register.privacy import consent_lapsed, public_assets, released
+from assetmap.storage import Database, data_version, utc_now
 from assetmap.web.login import current_actor
 from assetmap.web.resources import database
 

@@ -10,7 +10,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext, set_language
 
-_LANGUAGE_SCRIPT = Path(__file__).parents[1] / "js" / "page_language.js"
+_LANGUAGE_SCRIPT = Path(__file__).parents[1] / "render" / "js" / "page_language.js"
 
 
 def session_language() -> str | None:

@@ -14,11 +14,11 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from assetmap.assets import AssetFilter, list_assets
-from assetmap.db import Database, utc_now
 from assetmap.i18n import language
-from assetmap.links import links_to_lines, list_links, public_links
-from assetmap.mapping import (
+from assetmap.register.assets import AssetFilter, list_assets
+from assetmap.register.links import links_to_lines, list_links, public_links
+from assetmap.register.privacy import public_assets
+from assetmap.render.mapping import (
     DETAIL_LIMIT,
     SUMMARY_FIELDS,
     SafeJson,
@@ -29,7 +29,7 @@ from assetmap.mapping import (
     map_changes,
     picked_point_layer,
 )
-from assetmap.privacy import public_assets
+from assetmap.storage import Database, utc_now
 from assetmap.web.caches import (
     ALL_COLUMNS,
     View,

@@ -11,7 +11,6 @@ import streamlit as st
 from assetmap import clients
 from assetmap.accounts import AccountError, Actor, actor_for_email, authenticate, visitor
 from assetmap.api.login import LOGOUT_PATH, SESSION_PATH
-from assetmap.db import Database
 from assetmap.i18n import gettext
 from assetmap.sessions import (
     COOKIE_NAME,
@@ -22,13 +21,14 @@ from assetmap.sessions import (
     session_from_cookie,
     start_session,
 )
+from assetmap.storage import Database
 from assetmap.web.resources import database, settings, url_prefix
 
 LOGIN_KEY = "login_session"
 """The login session this Streamlit session runs under, by id, in st.session_state."""
 
 _COOKIE_CHANGE = "login_cookie_change"
-_COOKIE_SCRIPT = Path(__file__).parents[1] / "js" / "login_cookie.js"
+_COOKIE_SCRIPT = Path(__file__).parents[1] / "render" / "js" / "login_cookie.js"
 
 
 def _oidc_configured() -> bool:

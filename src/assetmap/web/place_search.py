@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import geopandas as gpd
 
-from assetmap.assets import AssetFilter, list_assets
-from assetmap.db import utc_now
 from assetmap.i18n import gettext
-from assetmap.mapping import SUMMARY_FIELDS
-from assetmap.privacy import public_assets
+from assetmap.register.assets import AssetFilter, list_assets
+from assetmap.register.privacy import public_assets
+from assetmap.render.mapping import SUMMARY_FIELDS
+from assetmap.storage import utc_now
 from assetmap.web.caches import areas, assets
 from assetmap.web.login import current_actor
 from assetmap.web.resources import database

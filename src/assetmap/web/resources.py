@@ -11,8 +11,8 @@ import streamlit as st
 from assetmap.api import url_prefix as api_url_prefix
 from assetmap.api.database import close_shared_database, shared_database
 from assetmap.config import PROJECT_DIR, ConfigError, Settings
-from assetmap.db import Database, DatabaseError
-from assetmap.mapping import MapScripts, install_map_scripts
+from assetmap.render.mapping import MapScripts, install_map_scripts
+from assetmap.storage import Database, DatabaseError
 
 STATIC_DIR = PROJECT_DIR / "static"
 

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assetmap.documents import style_element
 from assetmap.i18n import gettext
-from assetmap.mapping import LEGEND_TITLE, legend_entries
 from assetmap.models import Problem
+from assetmap.render.documents import style_element
+from assetmap.render.mapping import LEGEND_TITLE, legend_entries
 
 if TYPE_CHECKING:
     from streamlit.elements.lib.mutable_expander_container import ExpanderContainer

@@ -26,8 +26,8 @@ import pandas as pd
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from assetmap.db import Database, DatabaseError, Params, Session
 from assetmap.i18n import gettext
+from assetmap.storage.base import Database, DatabaseError, Params, Session
 
 POOL_SIZE = 8
 """Connections per app process; each Streamlit session borrows one per unit of work."""

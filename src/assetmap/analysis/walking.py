@@ -1,15 +1,13 @@
-"""Walking-network service areas: how far one can walk from a service along paths and streets.
+"""Walking distances: how far one can walk from a service along paths and streets.
 
-The network is a set of line strings (footways, paths, streets) in WGS84. Service areas
-are found with Dijkstra from every service at once (networkx) and drawn as the walked
-lines, widened by a strip on each side.
+Pure maths on lines in a metric CRS: service areas are found with Dijkstra from every
+service at once (networkx) and drawn as the walked lines, widened by a strip on each side.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from pathlib import Path
 
 import geopandas as gpd
 import networkx as nx
@@ -19,18 +17,6 @@ from pyproj import CRS
 from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
-
-from assetmap.accounts import Actor, require
-from assetmap.db import Database, bump_data_version
-from assetmap.i18n import gettext
-from assetmap.io.readers import ImportFileError, read_map_file
-
-WALKABLE = (
-    "footway", "path", "pedestrian", "residential", "living_street", "service", "tertiary",
-    "secondary", "primary", "unclassified", "steps", "cycleway", "track", "primary_link",
-    "secondary_link", "tertiary_link",
-)  # fmt: skip
-"""OSM highway values a person can walk along."""
 
 STRIP_METRES = 50.0
 """How far either side of a walked path counts as reached (front doors, small squares)."""
@@ -100,31 +86,3 @@ def walk_zone(graph: nx.Graph, services_m: gpd.GeoSeries, distance_m: float) -> 
 
 def lines_to_metric(lines_gdf: gpd.GeoDataFrame, crs: CRS) -> list[LineString]:
     return [part for geom in lines_gdf.to_crs(crs).geometry for part in shapely.get_parts(geom)]
-
-
-def walkable_lines(path: Path) -> gpd.GeoDataFrame:
-    """The walkable lines of an OSM extract (.osm.pbf, .osm) or of any line file, in WGS84."""
-    osm = path.name.endswith((".osm.pbf", ".osm"))
-    lines = read_map_file(path, layer="lines" if osm else None)
-    if osm:
-        lines = lines[lines["highway"].isin(WALKABLE)]
-    lines = lines[lines.geometry.geom_type.isin(["LineString", "MultiLineString"])]
-    if lines.empty or lines.crs is None:
-        raise ImportFileError(gettext("{name} has no walkable lines.").format(name=path.name))
-    return lines[["geometry"]].to_crs("EPSG:4326").reset_index(drop=True)
-
-
-def replace_walk_network(db: Database, actor: Actor, lines_gdf: gpd.GeoDataFrame) -> int:
-    require(actor, "manage_layers")
-    rows = [(n, shapely.to_wkb(g)) for n, g in enumerate(lines_gdf.geometry)]
-    with db.transaction() as session:
-        session.execute("DELETE FROM walk_edges")
-        session.insert_rows("walk_edges", ("id", "geometry"), rows)
-        bump_data_version(session)
-    return len(rows)
-
-
-def walk_network(db: Database) -> gpd.GeoDataFrame:
-    frame = db.frame("SELECT geometry FROM walk_edges ORDER BY id")
-    geometry = shapely.from_wkb([bytes(wkb) for wkb in frame["geometry"]])
-    return gpd.GeoDataFrame(geometry=geometry, crs="EPSG:4326")

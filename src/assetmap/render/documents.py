@@ -21,12 +21,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from assetmap.accounts import Actor
-from assetmap.actions import STEPS
 from assetmap.i18n import gettext, language
-from assetmap.mapping import KIND_COLOURS
 from assetmap.models import KINDS
-from assetmap.privacy import ANYONE, released
-from assetmap.profile import AreaProfile
+from assetmap.register.actions import STEPS
+from assetmap.register.privacy import ANYONE, released
+from assetmap.register.profile import AreaProfile
+from assetmap.render.mapping import KIND_COLOURS
 
 _HERE = Path(__file__).parent
 _CSS = _HERE / "css"

@@ -16,16 +16,16 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from assetmap import audit
 from assetmap.accounts import SYSTEM, Actor, require
-from assetmap.areas import WGS84, area_id_at, area_ids_for_points, areas_extent, list_areas
 from assetmap.config import Limits
-from assetmap.db import Database, Session, bump_data_version, utc_now
 from assetmap.errors import AssetmapError
 from assetmap.i18n import gettext
-from assetmap.limits import DEFAULT_LIMITS, REPORT, SUBMISSION, count_action
 from assetmap.models import Asset, Problem, ValidationError, validate_asset
-from assetmap.privacy import CONSENT_VALID_FOR, CONSENT_VERSION
+from assetmap.register import audit
+from assetmap.register.areas import WGS84, area_id_at, area_ids_for_points, areas_extent, list_areas
+from assetmap.register.limits import DEFAULT_LIMITS, REPORT, SUBMISSION, count_action
+from assetmap.register.privacy import CONSENT_VALID_FOR, CONSENT_VERSION
+from assetmap.storage import Database, Session, bump_data_version, utc_now
 
 STORED_FIELDS = [f.name for f in fields(Asset)] + ["review_note"]
 AUDITED_FIELDS = tuple(

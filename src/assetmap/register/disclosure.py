@@ -15,12 +15,12 @@ from datetime import datetime
 
 import geopandas as gpd
 
-from assetmap import audit
 from assetmap.accounts import Actor
-from assetmap.assets import AssetFilter, list_assets
-from assetmap.db import Database, utc_now
 from assetmap.io.exports import export_bytes, write_assets
-from assetmap.privacy import released
+from assetmap.register import audit
+from assetmap.register.assets import AssetFilter, list_assets
+from assetmap.register.privacy import released
+from assetmap.storage import Database, utc_now
 
 EXPORT_RESOURCE = "export"
 EXACT_EXPORT_ACTION = "export_exact"

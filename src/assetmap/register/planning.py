@@ -9,24 +9,25 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from assetmap.areas import list_areas
-from assetmap.assets import AssetFilter, list_assets
-from assetmap.choropleth import NO_DATA_COLOUR, class_colours, classify, colours, ranks
-from assetmap.coverage import (
+from assetmap.analysis.choropleth import NO_DATA_COLOUR, class_colours, classify, colours, ranks
+from assetmap.analysis.coverage import (
     coverage_by_area,
     metric_crs,
     reach_zone,
     with_population,
     zone_to_wgs84,
 )
-from assetmap.db import Database
-from assetmap.disclosure import released_assets
+from assetmap.analysis.gaps import gap_table, need_score, supply_score
+from assetmap.analysis.walking import lines_to_metric, network_graph, walk_zone
 from assetmap.errors import AssetmapError
-from assetmap.gaps import gap_table, need_score, supply_score
 from assetmap.i18n import format_number, gettext
-from assetmap.indicators import Indicator, indicator_values, list_indicators
-from assetmap.network import lines_to_metric, network_graph, walk_network, walk_zone
-from assetmap.privacy import ANYONE
+from assetmap.register.areas import list_areas
+from assetmap.register.assets import AssetFilter, list_assets
+from assetmap.register.disclosure import released_assets
+from assetmap.register.indicators import Indicator, indicator_values, list_indicators
+from assetmap.register.network import walk_network
+from assetmap.register.privacy import ANYONE
+from assetmap.storage import Database
 
 DEFAULT_DISTANCE_M = 800.0
 

@@ -10,9 +10,9 @@ from datetime import date
 import pandas as pd
 
 from assetmap.accounts import Actor, require
-from assetmap.db import Database, bump_data_version, utc_now
 from assetmap.errors import AssetmapError
 from assetmap.i18n import N_, gettext
+from assetmap.storage import Database, bump_data_version, utc_now
 
 STEPS: dict[str, str] = {
     "values": N_("Shared values and aims"),

@@ -13,16 +13,16 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from assetmap.actions import entries_for
-from assetmap.areas import list_areas, shown_note
-from assetmap.choropleth import ranks
-from assetmap.connections import key_connectors, key_person_risks, link_graph
-from assetmap.db import Database
+from assetmap.analysis.choropleth import ranks
+from assetmap.analysis.connections import key_connectors, key_person_risks, link_graph
 from assetmap.i18n import gettext
-from assetmap.indicators import indicator_values, list_indicators
-from assetmap.links import list_links, public_links
 from assetmap.models import CATEGORIES, KINDS
-from assetmap.planning import PlanningError, need_and_supply, service_coverage
+from assetmap.register.actions import entries_for
+from assetmap.register.areas import list_areas, shown_note
+from assetmap.register.indicators import indicator_values, list_indicators
+from assetmap.register.links import list_links, public_links
+from assetmap.register.planning import PlanningError, need_and_supply, service_coverage
+from assetmap.storage import Database
 
 RECENT_DAYS = 30
 PROFILE_SERVICES = ("library", "community_hall", "health_centre")

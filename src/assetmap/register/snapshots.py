@@ -14,10 +14,10 @@ from typing import Any
 import pandas as pd
 
 from assetmap.accounts import Actor, require
-from assetmap.assets import list_assets
-from assetmap.db import Database, utc_now
 from assetmap.errors import AssetmapError
 from assetmap.i18n import gettext
+from assetmap.register.assets import list_assets
+from assetmap.storage import Database, utc_now
 
 State = dict[str, list[str]]
 """id -> [last change, name]."""

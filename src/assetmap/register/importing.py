@@ -12,13 +12,13 @@ from typing import Any
 import pandas as pd
 
 from assetmap.accounts import Actor
-from assetmap.areas import areas_extent
-from assetmap.assets import AssetFilter, add_assets, list_assets
-from assetmap.db import Database
 from assetmap.errors import AssetmapError
 from assetmap.i18n import gettext
 from assetmap.io.readers import rows_from_file
 from assetmap.models import Asset, Problem, ValidationError, distance_km, validate_asset
+from assetmap.register.areas import areas_extent
+from assetmap.register.assets import AssetFilter, add_assets, list_assets
+from assetmap.storage import Database
 
 MAX_PROBLEMS_IN_MESSAGE = 5
 DUPLICATE_METRES = 50.0

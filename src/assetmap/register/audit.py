@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from assetmap.accounts import Actor
-from assetmap.db import Database, Session, utc_now
+from assetmap.storage import Database, Session, utc_now
 
 ACTIONS = ("create", "update", "approve", "hide", "pending", "flag", "restore", "erase", "consent")
 

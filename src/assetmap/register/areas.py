@@ -15,11 +15,12 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from assetmap.accounts import Actor, require
-from assetmap.db import Database, Session, bump_data_version
 from assetmap.errors import AssetmapError
 from assetmap.i18n import N_, gettext
-from assetmap.io.readers import check_size, read_map_file
+from assetmap.io.files import check_size
+from assetmap.io.readers import read_map_file
 from assetmap.models import Extent
+from assetmap.storage import Database, Session, bump_data_version
 
 WGS84 = "EPSG:4326"
 DEMO_NOTE = N_("Approximate boundary: Voronoi cell of the OSM place node, clipped to the extract.")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assetmap.db import Database, DatabaseError, Session
 from assetmap.i18n import gettext
+from assetmap.storage.base import Database, DatabaseError, Session
 
 SKIPPED_TABLES = ("migrations", "data_version")
 """Each database keeps its own migration record; the data version is carried over below."""

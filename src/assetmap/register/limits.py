@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 
 from assetmap.accounts import Actor
 from assetmap.config import Limits
-from assetmap.db import Session
 from assetmap.i18n import gettext
 from assetmap.models import Problem, ValidationError
+from assetmap.storage import Session
 
 REPORT = "report"
 SUBMISSION = "submission"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-from assetmap.db import Database, Session, utc_now
+from assetmap.storage.base import Database, Session, utc_now
 
 Migration = Callable[[Session], None]
 MIGRATIONS: list[Migration] = []

@@ -16,15 +16,15 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from assetmap import audit
 from assetmap.accounts import Actor, require
-from assetmap.assets import AssetNotFoundError, get_asset
 from assetmap.config import Limits
-from assetmap.db import Database, Session, bump_data_version, utc_now
 from assetmap.errors import AssetmapError
 from assetmap.i18n import N_, gettext
-from assetmap.limits import DEFAULT_LIMITS, SUBMISSION, count_action
 from assetmap.models import KINDS
+from assetmap.register import audit
+from assetmap.register.assets import AssetNotFoundError, get_asset
+from assetmap.register.limits import DEFAULT_LIMITS, SUBMISSION, count_action
+from assetmap.storage import Database, Session, bump_data_version, utc_now
 
 ANY = frozenset(KINDS)
 LINK_TYPES: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {

@@ -28,7 +28,7 @@ import xstatic.pkg.leaflet
 from branca.element import MacroElement
 from jinja2 import Template
 
-from assetmap.choropleth import NO_DATA_COLOUR
+from assetmap.analysis.choropleth import NO_DATA_COLOUR
 from assetmap.config import TileSettings
 from assetmap.i18n import N_, gettext
 from assetmap.models import (

@@ -17,10 +17,11 @@ from pathlib import Path
 import pandas as pd
 
 from assetmap.accounts import Actor, require
-from assetmap.db import Database, bump_data_version
 from assetmap.errors import AssetmapError
 from assetmap.i18n import gettext
-from assetmap.io.readers import check_size, read_text, sniff_delimiter
+from assetmap.io.files import check_size
+from assetmap.io.readers import read_text, sniff_delimiter
+from assetmap.storage import Database, bump_data_version
 
 SELECT_INDICATORS = """
     SELECT key, label, unit, year, source, higher_is_need, is_population
