@@ -1,9 +1,9 @@
-// The map's pure parts (src/assetmap/js/map_data.js), run by `node --test tests/js/`.
+// The map's pure parts (src/assetmap/render/js/map_data.js), run by `node --test tests/js/`.
 "use strict";
 
 const assert = require("node:assert/strict");
 const {describe, test} = require("node:test");
-const {AssetRows, isWebsite, nearest} = require("../../src/assetmap/js/map_data.js");
+const {AssetRows, isWebsite, nearest} = require("../../src/assetmap/render/js/map_data.js");
 
 const LABELS = {kind: "Kind", category: "Category", area: "Area", website: "Website"};
 const KINDS = ["person", "association", "place", "institution"];
