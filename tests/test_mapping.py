@@ -30,7 +30,7 @@ from assetmap.render.mapping import (
     safe_json,
 )
 
-JS_DIR = Path(__file__).parents[1] / "src" / "assetmap" / "js"
+JS_DIR = Path(__file__).parents[1] / "src" / "assetmap" / "render" / "js"
 PAYLOAD = "<img src=x onerror=alert(1)></script><script>alert(2)</script> {{ 7*1913 }} ${x}"
 
 
