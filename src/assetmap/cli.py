@@ -22,6 +22,7 @@ from assetmap.accounts import (
     remove_user,
     set_role,
 )
+from assetmap.api.database import close_shared_database, shared_database
 from assetmap.config import PROJECT_DIR, Settings
 from assetmap.demo import is_empty, load_demo
 from assetmap.errors import AssetmapError
@@ -277,7 +278,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     _fewer_malloc_arenas()
-    db = connect(settings.db)
+    # The pages and routes of this process take this same database (one per location).
+    db = shared_database(settings.db)
     if args.demo and is_empty(db):
         report = load_demo(db, console_actor())
         print(f"First run: loaded the demo ({report.assets_added} assets).")
@@ -298,7 +300,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     streamlit_config._main_script_path = str(SERVER_SCRIPT)
     bootstrap.load_config_options(flag_options=options)
     bootstrap.run_asgi_app(str(SERVER_SCRIPT), f"{SERVER_SCRIPT.stem}:app", [], options)
-    db.close()
+    close_shared_database(db)
     return 0
 
 

@@ -29,7 +29,6 @@ from assetmap.storage.base import (
 )
 from assetmap.storage.duckdb_file import DuckDBDatabase, connect_duckdb, duckdb_path
 from assetmap.storage.migrations import apply_migrations
-from assetmap.storage.postgres import connect_postgres
 
 __all__ = [
     "Database",
@@ -103,7 +102,13 @@ def connect(url: str) -> Database:
 
     `url` is a DuckDB file path (or duckdb://PATH) or a postgresql:// URL.
     """
-    db = connect_postgres(url) if is_postgres(url) else connect_duckdb(url)
+    if is_postgres(url):
+        # Only a PostgreSQL deployment pays for loading psycopg and its pool.
+        from assetmap.storage.postgres import connect_postgres
+
+        db = connect_postgres(url)
+    else:
+        db = connect_duckdb(url)
     try:
         apply_migrations(db)
     except BaseException:
