@@ -28,6 +28,7 @@ LOGIN_KEY = "login_session"
 """The login session this Streamlit session runs under, by id, in st.session_state."""
 
 _COOKIE_CHANGE = "login_cookie_change"
+_COOKIE_CHECKED = "login_cookie_checked"
 _COOKIE_SCRIPT = Path(__file__).parents[1] / "render" / "js" / "login_cookie.js"
 
 
@@ -99,6 +100,11 @@ def _logged_in_actor() -> Actor | None:
         if actor is not None:
             return actor
         del st.session_state[LOGIN_KEY]
+    # The cookies are those the page was loaded with: a session they name is worth looking up
+    # once per Streamlit session (a live one is then held; an ended one never comes back).
+    if st.session_state.get(_COOKIE_CHECKED):
+        return None
+    st.session_state[_COOKIE_CHECKED] = True
     session_id = _cookie_session(db)
     if session_id is None or session_id == held:
         return None
