@@ -45,11 +45,14 @@ show_links = st.toggle(_("Show who connects whom"))
 
 
 @st.fragment(run_every=LIVE_MAP_SECONDS)
-def live_map() -> int:
+def live_map() -> tuple[int, caches.View]:
     """The count and the map, which bring themselves up to date every few moments when
-    anyone adds or changes an asset; returns how many assets are shown."""
-    total = caches.status_counts()["approved"]
-    shown = caches.asset_count(asset_filter)
+    anyone adds or changes an asset; returns how many assets are shown, and the view.
+
+    One view per run: who is looking and the data version are read once for both."""
+    view = caches.current_view(asset_filter)
+    total = caches.status_counts(view)["approved"]
+    shown = caches.shown_count(resources.database(), view)
     if total == 0:
         st.info(
             _(
@@ -66,13 +69,13 @@ def live_map() -> int:
             st.warning(_("No asset matches these filters. Clear some filters to see more."))
     map_column, legend_column = st.columns([5, 1])
     with map_column:
-        asset_map(asset_filter, with_links=show_links)
+        asset_map(view, with_links=show_links)
     with legend_column:
         widgets.legend()
-    return shown
+    return shown, view
 
 
-shown_count = live_map()
+shown_count, view = live_map()
 
 notes = sorted(set(areas["note"]) - {""})
 for note in notes:
@@ -83,7 +86,9 @@ if shown_count:
     table = widgets.section(_("The assets on the map, as a table"), "table", lazy)
     if table.open is not False:
         table.dataframe(
-            assets_to_table(caches.assets(asset_filter)), hide_index=True, width="stretch"
+            assets_to_table(caches.view_assets(resources.database(), view)),
+            hide_index=True,
+            width="stretch",
         )
     report = widgets.section(_("Report a problem with an asset"), "report", lazy)
     if report.open is not False:
@@ -91,7 +96,7 @@ if shown_count:
             report.success(_("Thank you. The neighbourhood team will look at it."))
         # A new form after each report sent; a refused one keeps what was typed.
         with report, st.form(f"report_{st.session_state.get('report_round', 0)}"):
-            shown = caches.assets(asset_filter)
+            shown = caches.view_assets(resources.database(), view)
             names = dict(zip(shown["id"], shown["name"], strict=True))
             reported = st.selectbox(
                 _("Asset"),

@@ -215,7 +215,7 @@ def _status_counts(_db: Database, location: str, version: int) -> dict[str, int]
     return count_by_status(_db)
 
 
-def status_counts() -> dict[str, int]:
-    """Assets by status, counted once per data version (an open map asks twice a second)."""
-    db = database()
-    return _status_counts(db, db.location, data_version(db))
+def status_counts(view: View) -> dict[str, int]:
+    """Assets by status at the view's data version, counted once per version (an open map
+    asks twice a second)."""
+    return _status_counts(database(), view.location, view.version)

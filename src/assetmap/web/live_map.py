@@ -46,7 +46,8 @@ from assetmap.web.resources import database, map_scripts, settings
 
 LIVE_MAP_SECONDS = 0.5
 """How often an open map looks for new data: an asset added anywhere shows within about this.
-A look that finds nothing new costs one small query and sends nothing but a reference."""
+A look that finds nothing new reads the data version (and checks a logged-in person's login),
+once each, and sends nothing but a reference."""
 
 MAX_MAP_CHANGES = 2_000
 """Beyond this many changed assets, a map's payload is made anew instead of updated."""
@@ -186,14 +187,13 @@ def _drawn_map(db: Database, view: View, key: _MapKey) -> tuple[_MapBase, str | 
     return _map_bases().make(key, view.version, lambda: _map_base(db, view, key)), None
 
 
-def _show_map(asset_filter: AssetFilter, with_links: bool, height: int, **interaction: Any) -> Any:
-    """The map of the matching assets, with `interaction` in place of what the base arguments
+def _show_map(view: View, with_links: bool, height: int, **interaction: Any) -> Any:
+    """The map of the view's assets, with `interaction` in place of what the base arguments
     say (what it reports, what it draws on top); returns what the map reports."""
     db = database()
-    view = current_view(asset_filter)
     key = _MapKey(
         view.location,
-        asset_filter,
+        view.asset_filter,
         view.private,
         view.lapsed,
         _areas_digest(db, view.location, view.version),
@@ -208,11 +208,11 @@ def _show_map(asset_filter: AssetFilter, with_links: bool, height: int, **intera
     return reported
 
 
-def asset_map(asset_filter: AssetFilter, with_links: bool, height: int = 600) -> None:
-    """The map of the matching assets. A run with nothing changed sends the same map again;
-    after a change, an open map updates where it is (pan and zoom kept) unless links are
-    shown, which are drawn anew."""
-    _show_map(asset_filter, with_links, height)
+def asset_map(view: View, with_links: bool, height: int = 600) -> None:
+    """The map of the view's assets (caches.current_view). A run with nothing changed sends
+    the same map again; after a change, an open map updates where it is (pan and zoom kept)
+    unless links are shown, which are drawn anew."""
+    _show_map(view, with_links, height)
 
 
 def pick_map(picked: tuple[float, float] | None, height: int = 420) -> tuple[float, float] | None:
@@ -223,7 +223,7 @@ def pick_map(picked: tuple[float, float] | None, height: int = 420) -> tuple[flo
     """
     marker = None if picked is None else layer_script(picked_point_layer(*picked))
     reported = _show_map(
-        AssetFilter(),
+        current_view(AssetFilter()),
         False,
         height,
         returned_objects=["last_clicked"],
