@@ -70,6 +70,12 @@ def _is_trusted(address: Address, networks: tuple[Network, ...]) -> bool:
     return any(address in network for network in networks)
 
 
+def is_trusted_peer(peer: str, networks: tuple[Network, ...]) -> bool:
+    """Whether the direct peer (as a server reports it) is one of the trusted proxies."""
+    address = _parsed(peer)
+    return address is not None and _is_trusted(address, networks)
+
+
 def _parsed(text: str) -> Address | None:
     """An address as proxies write it ("203.0.113.7", "203.0.113.7:4711", "[2001:db8::1]:443"),
     or None for anything else."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from ipaddress import ip_address
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -18,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from assetmap.clients import is_trusted_peer
 from assetmap.config import ConfigError, Settings
 from assetmap.sessions import (
     COOKIE_NAME,
@@ -137,11 +137,8 @@ def _over_https(request: Request, settings: Settings) -> bool:
     says so (X-Forwarded-Proto)."""
     if request.url.scheme == "https":
         return True
-    try:
-        peer = ip_address(request.client.host if request.client else "")
-    except ValueError:
-        return False
-    if not any(peer in network for network in settings.trusted_proxies):
+    peer = request.client.host if request.client else ""
+    if not is_trusted_peer(peer, settings.trusted_proxies):
         return False
     forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0]
     return forwarded.strip().lower() == "https"
