@@ -218,17 +218,6 @@ def _shown_value(field: str, kind: str, value: Any) -> str:
     return text
 
 
-def _popup_rows(record: dict[str, Any]) -> list[list[str]]:
-    """The popup's rows after kind, category and area."""
-    kind = str(record["kind"])
-    rows = []
-    for field in POPUP_FIELDS:
-        shown = _shown_value(field, kind, record.get(field))
-        if shown:
-            rows.append([field_label(field), shown])
-    return rows
-
-
 TRANSLATED_FIELDS = ("category", "sector", "wheelchair")
 
 
@@ -280,9 +269,13 @@ def assets_to_map_data(assets_gdf: gpd.GeoDataFrame, details: bool | None = None
         "labels": {name: field_label(name) for name in ("kind", "category", "area", "website")},
     }
     if details if details is not None else len(frame) <= DETAIL_LIMIT:
-        records = frame.drop(columns="geometry").to_dict("records")
-        data["d"] = [_popup_rows(record) for record in records]
-        data["w"] = [text_or_empty(record.get("website")) for record in records]
+        # Column by column: labels once per distinct value, not once per asset and field.
+        columns = [(field_label(field), _shown_column(frame, field)) for field in POPUP_FIELDS]
+        data["d"] = [
+            [[label, shown[row]] for label, shown in columns if shown[row]]
+            for row in range(len(frame))
+        ]
+        data["w"] = _shown_column(frame, "website").tolist()
     return data
 
 
