@@ -22,11 +22,10 @@ from markupsafe import Markup
 
 from assetmap.accounts import Actor
 from assetmap.i18n import gettext, language
-from assetmap.models import KINDS
 from assetmap.register.actions import STEPS
 from assetmap.register.privacy import ANYONE, released
 from assetmap.register.profile import AreaProfile
-from assetmap.render.mapping import KIND_COLOURS
+from assetmap.render.mapping import KIND_COLOURS, legend_entries
 
 _HERE = Path(__file__).parent
 _CSS = _HERE / "css"
@@ -152,7 +151,7 @@ def profile_html(profile: AreaProfile, generated: datetime, reader: Actor = ANYO
         note=profile.note,
         generated=f"{generated:%Y-%m-%d %H:%M}",
         map=_area_map(profile, released(profile.assets, reader, generated), 640, 420),
-        legend=[(colour, gettext(KINDS[kind])) for kind, colour in KIND_COLOURS.items()],
+        legend=legend_entries(),
         counts=_table(
             profile.counts,
             {"kind": gettext("Kind"), "category": gettext("Category"), "n": gettext("Number")},

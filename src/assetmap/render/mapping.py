@@ -406,8 +406,8 @@ LEGEND_TITLE = N_("Kinds of asset")
 
 
 def legend_entries() -> list[tuple[str, str]]:
-    """(translated kind label, colour) for the legend drawn beside the map."""
-    return [(gettext(KINDS[kind]), colour) for kind, colour in KIND_COLOURS.items()]
+    """(colour, translated kind label) for the legends beside the map and in the profile."""
+    return [(colour, gettext(KINDS[kind])) for kind, colour in KIND_COLOURS.items()]
 
 
 def location_from_click(map_state: dict[str, Any] | None) -> tuple[float, float] | None:

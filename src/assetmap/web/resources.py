@@ -56,6 +56,4 @@ def url_prefix() -> str:
 @st.cache_resource
 def map_scripts() -> MapScripts:
     install_map_scripts(STATIC_DIR)
-    base_path = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    prefix = f"/{base_path}" if base_path else ""
-    return MapScripts(base_url=f"{prefix}/app/static/vendor")
+    return MapScripts(base_url=f"{url_prefix()}/app/static/vendor")

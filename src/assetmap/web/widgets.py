@@ -66,5 +66,4 @@ def colour_legend(
 
 
 def legend() -> None:
-    entries = [(colour, label) for label, colour in legend_entries()]
-    colour_legend(gettext(LEGEND_TITLE), entries, round_swatch=True)
+    colour_legend(gettext(LEGEND_TITLE), legend_entries(), round_swatch=True)
