@@ -45,14 +45,9 @@ MAX_ROLE = 100
 INSERT_LINK = "INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 SELECT_LINKS = """
     SELECT l.id, l.from_id, l.to_id, l.type, l.role, l.start_date, l.end_date, l.status,
-           a.name AS from_name, a.kind AS from_kind, b.name AS to_name, b.kind AS to_kind
+           l.created_at, a.name AS from_name, a.kind AS from_kind, b.name AS to_name,
+           b.kind AS to_kind
     FROM links l JOIN assets a ON a.id = l.from_id JOIN assets b ON b.id = l.to_id
-"""
-SELECT_PENDING_LINKS = """
-    SELECT l.id, l.type, l.role, l.start_date, l.created_at,
-           a.name AS from_name, b.name AS to_name
-    FROM links l JOIN assets a ON a.id = l.from_id JOIN assets b ON b.id = l.to_id
-    WHERE l.status = 'pending' ORDER BY l.created_at, l.id
 """
 SELECT_LINK_STATE = """
     SELECT l.status, a.name, l.type, b.name
@@ -249,7 +244,7 @@ def list_links(db: Database, statuses: tuple[str, ...] = ("approved",)) -> pd.Da
 
 def pending_links(db: Database) -> pd.DataFrame:
     """Links waiting for review, oldest first, with both assets' names (for the team only)."""
-    return db.frame(SELECT_PENDING_LINKS)
+    return list_links(db, ("pending",))
 
 
 def links_to_table(links: pd.DataFrame) -> pd.DataFrame:
