@@ -11,7 +11,7 @@ import shapely
 from assetmap.accounts import Actor, require
 from assetmap.i18n import gettext
 from assetmap.io.files import ImportFileError
-from assetmap.io.readers import read_map_file
+from assetmap.io.readers import OSM_SUFFIXES, read_map_file
 from assetmap.storage import Database, bump_data_version
 
 WALKABLE = (
@@ -24,7 +24,7 @@ WALKABLE = (
 
 def walkable_lines(path: Path) -> gpd.GeoDataFrame:
     """The walkable lines of an OSM extract (.osm.pbf, .osm) or of any line file, in WGS84."""
-    osm = path.name.endswith((".osm.pbf", ".osm"))
+    osm = path.name.endswith(OSM_SUFFIXES)
     lines = read_map_file(path, layer="lines" if osm else None)
     if osm:
         lines = lines[lines["highway"].isin(WALKABLE)]

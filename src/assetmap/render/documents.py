@@ -8,6 +8,7 @@ template source, so a name such as `{{7*7}}` stays those characters.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,9 +39,16 @@ _TEMPLATES = Environment(
 )
 
 
+@functools.cache
 def stylesheet(name: str) -> str:
-    """The style sheet css/`name`, to inline into a document or a page."""
+    """The style sheet css/`name`, to inline into a document or a page (read once)."""
     return (_CSS / name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def script(name: str) -> str:
+    """The script js/`name`, to inline into a page (read once)."""
+    return (_HERE / "js" / name).read_text(encoding="utf-8")
 
 
 def style_element(name: str) -> str:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext, set_language
-
-_LANGUAGE_SCRIPT = Path(__file__).parents[1] / "render" / "js" / "page_language.js"
+from assetmap.render.documents import script
 
 
 def session_language() -> str | None:
@@ -42,8 +40,7 @@ def choose_language() -> str:
     set_language(chosen)
     skip = html.escape(gettext("Skip to main content"))
     st.sidebar.html(
-        f'<script data-lang="{chosen}" data-skip="{skip}">'
-        f"{_LANGUAGE_SCRIPT.read_text(encoding='utf-8')}</script>",
+        f'<script data-lang="{chosen}" data-skip="{skip}">{script("page_language.js")}</script>',
         unsafe_allow_javascript=True,
     )
     return chosen

@@ -4,7 +4,6 @@ that tells one visitor from another. Decided on the server on every run."""
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import streamlit as st
 
@@ -12,6 +11,7 @@ from assetmap import clients
 from assetmap.accounts import AccountError, Actor, actor_for_email, authenticate, visitor
 from assetmap.api.login import LOGOUT_PATH, SESSION_PATH
 from assetmap.i18n import gettext
+from assetmap.render.documents import script
 from assetmap.sessions import (
     COOKIE_NAME,
     app_key,
@@ -29,7 +29,6 @@ LOGIN_KEY = "login_session"
 
 _COOKIE_CHANGE = "login_cookie_change"
 _COOKIE_CHECKED = "login_cookie_checked"
-_COOKIE_SCRIPT = Path(__file__).parents[1] / "render" / "js" / "login_cookie.js"
 
 
 def _oidc_configured() -> bool:
@@ -167,6 +166,6 @@ def login_cookie() -> None:
     address = url_prefix() + (LOGOUT_PATH if ticket is None else SESSION_PATH)
     st.html(
         f'<script data-url="{html.escape(address)}" data-ticket="{html.escape(ticket or "")}">'
-        f"{_COOKIE_SCRIPT.read_text(encoding='utf-8')}</script>",
+        f"{script('login_cookie.js')}</script>",
         unsafe_allow_javascript=True,
     )
