@@ -19,7 +19,7 @@ import streamlit as st
 from browsing import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
-from assetmap.accounts import Actor, visitor
+from assetmap.accounts import Actor, add_user, visitor
 from assetmap.demo import load_demo
 from assetmap.storage import Database, connect
 from assetmap.storage.postgres import with_schema
@@ -117,3 +117,15 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield chromium
     chromium.close()
+
+
+TEAM_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def team_account(app_db):
+    """The demo for the pages, with a team member (kari) and an admin (ada)."""
+    with connect(app_db) as db:
+        add_user(db, ADMIN, "kari", "team", TEAM_PASSWORD)
+        add_user(db, ADMIN, "ada", "admin", TEAM_PASSWORD)
+    return app_db

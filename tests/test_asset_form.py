@@ -4,13 +4,11 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
-from assetmap.accounts import add_user
 from assetmap.models import TEXT_LIMITS, field_label
 from assetmap.register.assets import AssetFilter, list_assets
 from assetmap.storage import connect
 
-from .conftest import ADMIN
-from .test_pages import TEAM_PASSWORD, open_page, selectbox, submit_and_open_review
+from .test_pages import open_page, selectbox, submit_and_open_review
 
 
 def text_fields(app: AppTest) -> dict[str, Any]:
@@ -30,9 +28,7 @@ def test_the_add_form_stops_each_text_where_validation_would(app_db):
     assert any("agreed to be on the map" in box.label for box in app.checkbox)
 
 
-def test_review_edits_with_the_same_fields_and_limits_as_add(app_db):
-    with connect(app_db) as db:
-        add_user(db, ADMIN, "kari", "team", TEAM_PASSWORD)
+def test_review_edits_with_the_same_fields_and_limits_as_add(team_account):
     app = submit_and_open_review("Walkers")
     added = text_fields(open_page("views/add.py"))
     edited = text_fields(app)
@@ -46,6 +42,6 @@ def test_review_edits_with_the_same_fields_and_limits_as_add(app_db):
     edited["Latitude (north–south)"].input("60.1750")
     next(b for b in app.button if b.label == "Save changes").click().run()
     assert not app.exception, app.exception
-    with connect(app_db) as db:
+    with connect(team_account) as db:
         stored = list_assets(db, AssetFilter(statuses=("pending",))).iloc[0]
     assert (stored["opening_hours"], round(stored["lat"], 4)) == ("Tu 18:00-20:00", 60.175)

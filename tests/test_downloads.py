@@ -15,7 +15,7 @@ import pyogrio
 import pytest
 from pyproj import Geod
 
-from assetmap.accounts import PermissionDeniedError, add_user
+from assetmap.accounts import PermissionDeniedError
 from assetmap.cli import main
 from assetmap.io.exports import EXACT_MARK, FORMATS, SUFFIXES, export_file_name, write_assets
 from assetmap.register.assets import (
@@ -308,12 +308,9 @@ def test_the_profile_file_draws_people_where_anyone_may_see_them(demo_db, seeded
     assert leaks(for_team) == []
 
 
-def test_the_export_page_says_what_each_role_takes_out(app_db):
-    from .test_pages import TEAM_PASSWORD, log_in, open_page
+def test_the_export_page_says_what_each_role_takes_out(team_account):
+    from .test_pages import log_in, open_page
 
-    with connect(app_db) as db:
-        add_user(db, ADMIN, "kari", "team", TEAM_PASSWORD)
-        add_user(db, ADMIN, "ada", "admin", TEAM_PASSWORD)
     pages = {
         "visitor": open_page("views/exports.py"),
         "team": log_in(open_page(), "kari").switch_page("views/exports.py").run(),

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assetmap.accounts import add_user, list_users, visitor
+from assetmap.accounts import list_users, visitor
 from assetmap.analysis.choropleth import PALETTES
 from assetmap.register.areas import list_areas
 from assetmap.register.assets import (
@@ -35,8 +35,8 @@ from assetmap.register.indicators import Indicator, indicator_values, list_indic
 from assetmap.register.links import add_link, list_links
 from assetmap.storage import Database, bump_data_version, connect, utc_now
 
-from .conftest import ADMIN, TEAM
-from .test_pages import TEAM_PASSWORD, log_in, open_page, selectbox
+from .conftest import TEAM
+from .test_pages import log_in, open_page, selectbox
 
 PERSON = {
     "kind": "person",
@@ -55,15 +55,6 @@ CHOIR = {
     "lon": 24.9440,
     "lat": 60.1690,
 }
-
-
-@pytest.fixture
-def accounts(app_db: str) -> str:
-    """The demo database with a team member (kari) and an admin (ada)."""
-    with connect(app_db) as db:
-        add_user(db, ADMIN, "kari", "team", TEAM_PASSWORD)
-        add_user(db, ADMIN, "ada", "admin", TEAM_PASSWORD)
-    return app_db
 
 
 @contextmanager
@@ -107,9 +98,9 @@ def found_in_history(app: AppTest, name: str) -> AppTest:
 # History: restore, renew consent, erase
 
 
-def test_history_restores_an_earlier_version(accounts):
-    choir = approved(accounts, CHOIR)
-    with stored(accounts) as db:
+def test_history_restores_an_earlier_version(team_account):
+    choir = approved(team_account, CHOIR)
+    with stored(team_account) as db:
         update_asset(db, choir, {"name": "Kallio choir (closed)", "description": ""}, TEAM)
     app = found_in_history(signed_in("views/history.py"), "Kallio")
     versions = selectbox(app, "Version")
@@ -118,7 +109,7 @@ def test_history_restores_an_earlier_version(accounts):
     press(app, "Restore this version")
     assert not app.exception, app.exception
     assert "Restored" in app.success[0].value
-    with stored(accounts) as db:
+    with stored(team_account) as db:
         asset = get_asset(db, choir)
         trail = history(db, choir)
     assert (asset.name, asset.description) == (CHOIR["name"], CHOIR["description"])
@@ -136,10 +127,10 @@ def lapse_consent(location: str, asset_id: str) -> None:
         bump_data_version(session)
 
 
-def test_history_renews_a_lapsed_consent_for_a_year(accounts):
-    approved(accounts, PERSON)
-    lapsed = approved(accounts, {**PERSON, "name": "Eero, tells stories"})
-    lapse_consent(accounts, lapsed)
+def test_history_renews_a_lapsed_consent_for_a_year(team_account):
+    approved(team_account, PERSON)
+    lapsed = approved(team_account, {**PERSON, "name": "Eero, tells stories"})
+    lapse_consent(team_account, lapsed)
     app = signed_in("views/history.py")
     assert "1 people are hidden because their consent has lapsed" in app.warning[0].value
     assert selectbox(app, "Asset").options == ["Eero, tells stories (Approved)"]
@@ -147,7 +138,7 @@ def test_history_renews_a_lapsed_consent_for_a_year(accounts):
     press(app, "The person agreed again: renew for a year")
     assert not app.exception, app.exception
     assert not app.warning
-    with stored(accounts) as db:
+    with stored(team_account) as db:
         renew_by = get_asset(db, lapsed).consent_renew_by
         trail = history(db, lapsed)
     assert renew_by is not None
@@ -155,9 +146,9 @@ def test_history_renews_a_lapsed_consent_for_a_year(accounts):
     assert "kari" in set(trail.loc[trail["last_action_type"] == "consent", "updated_by"])
 
 
-def test_history_erases_an_asset_its_reports_and_its_values(accounts):
-    choir = approved(accounts, CHOIR)
-    with stored(accounts) as db:
+def test_history_erases_an_asset_its_reports_and_its_values(team_account):
+    choir = approved(team_account, CHOIR)
+    with stored(team_account) as db:
         flag_asset(db, choir, visitor("203.0.113.7"), "Nobody sings here any more")
         update_asset(db, choir, {"description": "Sings on Wednesdays"}, TEAM)
     app = found_in_history(signed_in("views/history.py"), "Kallio choir")
@@ -167,7 +158,7 @@ def test_history_erases_an_asset_its_reports_and_its_values(accounts):
     press(app, "Erase for good")
     assert not app.exception, app.exception
     assert "Erased." in app.success[0].value
-    with stored(accounts) as db:
+    with stored(team_account) as db:
         assert list_assets(db, AssetFilter(statuses=(), ids=(choir,))).empty
         assert flags_for(db, choir).empty
         trail = history(db, choir)
@@ -193,9 +184,9 @@ def reported_tab(app: AppTest) -> Any:
     return next(t for t in app.tabs if t.label == "Reported by visitors")
 
 
-def test_review_keeps_an_asset_that_reports_hid(accounts):
-    choir = reported(accounts, FLAGS_TO_HIDE)
-    with stored(accounts) as db:
+def test_review_keeps_an_asset_that_reports_hid(team_account):
+    choir = reported(team_account, FLAGS_TO_HIDE)
+    with stored(team_account) as db:
         assert get_asset(db, choir).status == "hidden"
     app = signed_in("views/review.py")
     tab = reported_tab(app)
@@ -204,7 +195,7 @@ def test_review_keeps_an_asset_that_reports_hid(accounts):
     press(tab, "Keep it on the map")
     assert not app.exception, app.exception
     assert "No visitor has reported a problem" in reported_tab(app).success[0].value
-    with stored(accounts) as db:
+    with stored(team_account) as db:
         asset = get_asset(db, choir)
         assert flags_for(db, choir).empty
         trail = history(db, choir)
@@ -213,14 +204,14 @@ def test_review_keeps_an_asset_that_reports_hid(accounts):
     assert kept["reason"].tolist() == ["Checked: they still sing"]
 
 
-def test_review_hides_a_reported_asset_with_the_reason(accounts):
-    choir = reported(accounts, 1)
+def test_review_hides_a_reported_asset_with_the_reason(team_account):
+    choir = reported(team_account, 1)
     app = signed_in("views/review.py")
     tab = reported_tab(app)
     typed(tab, "Reason for your decision", "Closed for good")
     press(tab, "Hide it")
     assert not app.exception, app.exception
-    with stored(accounts) as db:
+    with stored(team_account) as db:
         asset = get_asset(db, choir)
         trail = history(db, choir)
     assert asset.status == "hidden"
@@ -232,14 +223,14 @@ def test_review_hides_a_reported_asset_with_the_reason(accounts):
 # Accounts: an account added on the page can log in
 
 
-def test_an_account_added_on_the_page_can_log_in(accounts):
+def test_an_account_added_on_the_page_can_log_in(team_account):
     app = signed_in("views/accounts.py", "ada")
     typed(app, "User name", "liv")
     next(w for w in app.text_input if w.label.startswith("Password")).input("long enough pw")
     press(app, "Add account")
     assert not app.exception, app.exception
     assert "Added liv." in app.success[0].value
-    with stored(accounts) as db:
+    with stored(team_account) as db:
         users = list_users(db).set_index("name")
     assert users.loc["liv", "role"] == "team"
 
@@ -286,7 +277,7 @@ def uploader(app: AppTest, label: str) -> Any:
     return next(u for u in app.get("file_uploader") if u.label == label)
 
 
-def test_layers_imports_boundaries_and_places_the_assets_in_them(accounts):
+def test_layers_imports_boundaries_and_places_the_assets_in_them(team_account):
     app = signed_in("views/layers.py", "ada")
     content = json.dumps(BOUNDARIES).encode()
     uploader(app, "Boundary file").upload("areas.geojson", content, "application/geo+json").run()
@@ -296,7 +287,7 @@ def test_layers_imports_boundaries_and_places_the_assets_in_them(accounts):
     press(app, "Replace the areas")
     assert not app.exception, app.exception
     assert "Imported 2 areas." in app.success[0].value
-    with stored(accounts) as db:
+    with stored(team_account) as db:
         areas = list_areas(db).set_index("id")
         placed = list_assets(db)
     assert areas["name"].to_dict() == {"E": "Itä", "W": "Länsi"}
@@ -309,14 +300,14 @@ INDICATORS_CSV = (
 )
 
 
-def test_layers_imports_indicators_and_edits_their_description(accounts):
+def test_layers_imports_indicators_and_edits_their_description(team_account):
     app = signed_in("views/layers.py", "ada")
     uploader(app, "Indicator file").upload("stats.csv", INDICATORS_CSV.encode(), "text/csv").run()
     press(app, "Import indicators")
     assert not app.exception, app.exception
     assert "Imported: older_share, library_visits." in unescaped(app.success[0].value)
     assert "These rows match no area: nowhere." in unescaped(app.warning[0].value)
-    with stored(accounts) as db:
+    with stored(team_account) as db:
         values = indicator_values(db, "older_share").to_dict()
     assert values == {"hakaniemi": 12.5, "kluuvi": 8.0}
 
@@ -328,7 +319,7 @@ def test_layers_imports_indicators_and_edits_their_description(accounts):
     next(c for c in form.checkbox if c.label == "A higher value means more need").uncheck()
     press(form, "Save")
     assert not app.exception, app.exception
-    with stored(accounts) as db:
+    with stored(team_account) as db:
         saved = {i.key: i for i in list_indicators(db)}
     assert saved["older_share"] == Indicator(
         "older_share", "Residents over 65", "%", 2024, "Statistics Finland", False, False
@@ -339,7 +330,7 @@ def test_layers_imports_indicators_and_edits_their_description(accounts):
     visits = next(e for e in app.expander if unescaped(e.label).endswith("(library_visits)"))
     typed(visits, "Label", "Library visits")
     press(visits, "Save")
-    with stored(accounts) as db:
+    with stored(team_account) as db:
         saved = {i.key: i for i in list_indicators(db)}
     assert saved["library_visits"].label == "Library visits"
     assert saved["library_visits"].year is None  # no year is made up for it
@@ -435,9 +426,9 @@ def choose(app: AppTest, label: str, value: str) -> None:
 
 
 @pytest.mark.parametrize("on_duplicate", ["skip", "merge"])
-def test_import_finds_the_same_id_and_skips_or_merges_it(accounts, on_duplicate):
-    known_id, content = import_file(accounts)
-    with stored(accounts) as db:
+def test_import_finds_the_same_id_and_skips_or_merges_it(team_account, on_duplicate):
+    known_id, content = import_file(team_account)
+    with stored(team_account) as db:
         before = get_asset(db, known_id)
     app = signed_in("views/imports.py")
     uploader(app, "File").upload("places.csv", content, "text/csv").run()
@@ -459,7 +450,7 @@ def test_import_finds_the_same_id_and_skips_or_merges_it(accounts, on_duplicate)
     merged = int(on_duplicate == "merge")
     expected = f"Imported 1 assets; updated {merged}; skipped {1 - merged}."
     assert expected in app.success[0].value
-    with stored(accounts) as db:
+    with stored(team_account) as db:
         after = get_asset(db, known_id)
         rowers = list_assets(db, AssetFilter(statuses=("pending",), text="Harbour rowers"))
     assert (rowers["lon"].item(), rowers["lat"].item()) == (24.95, 60.17)

@@ -4,11 +4,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from assetmap.accounts import add_user
 from assetmap.register.assets import AssetFilter, get_asset, list_assets, update_asset
 from assetmap.storage import connect
 
-from .conftest import ADMIN, DEMO_ASSET_COUNT, PROJECT_DIR, TEAM
+from .conftest import DEMO_ASSET_COUNT, PROJECT_DIR, TEAM, TEAM_PASSWORD
 
 APP = str(PROJECT_DIR / "app.py")
 TIMEOUT = 180  # generous: a busy CI machine builds several maps per page run
@@ -49,17 +48,6 @@ def test_empty_map_says_how_to_add_the_first_asset(tmp_path, monkeypatch):
     app = open_page()
     assert "Add the first one" in app.info[0].value
     st.cache_resource.clear()
-
-
-TEAM_PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def team_account(app_db):
-    with connect(app_db) as db:
-        add_user(db, ADMIN, "kari", "team", TEAM_PASSWORD)
-        add_user(db, ADMIN, "ada", "admin", TEAM_PASSWORD)
-    return app_db
 
 
 def log_in(app: AppTest, name: str = "kari", password: str = TEAM_PASSWORD) -> AppTest:
