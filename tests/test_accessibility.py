@@ -8,7 +8,6 @@ never a click, a programmatic focus or a filled-in field.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -21,11 +20,10 @@ from assetmap.register.assets import AssetFilter, list_assets
 from assetmap.storage import connect
 
 from .test_browser import (
-    ASSETMAP,
     MAP_FRAME,
-    TEAM_PASSWORD,
     WAIT_MS,
     Server,
+    add_team_member,
     log_in,
     map_frame,
 )
@@ -51,20 +49,10 @@ AXE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(enc
 ADMIN = "ada"
 
 
-def add_admin(db: Path, name: str = ADMIN) -> None:
-    subprocess.run(
-        [ASSETMAP, "--db", str(db), "user", "add", name, "--role", "admin"],
-        input=TEAM_PASSWORD + "\n",
-        text=True,
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     db = tmp_path_factory.mktemp("accessibility") / "accessibility.duckdb"
-    add_admin(db)
+    add_team_member(db, ADMIN, role="admin")
     running = Server(db=db)
     running.start()
     yield running

@@ -160,9 +160,9 @@ def log_in(page: Page, server: Server, name: str = "kari") -> None:
     expect(page.get_by_text(f"Logged in as {name}")).to_be_visible()
 
 
-def add_team_member(db: Path | str, name: str = "kari") -> None:
+def add_team_member(db: Path | str, name: str = "kari", role: str = "team") -> None:
     subprocess.run(
-        [ASSETMAP, "--db", str(db), "user", "add", name, "--role", "team"],
+        [ASSETMAP, "--db", str(db), "user", "add", name, "--role", role],
         input=TEAM_PASSWORD + "\n",
         text=True,
         check=True,
