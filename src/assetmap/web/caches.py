@@ -169,6 +169,14 @@ def assets(asset_filter: AssetFilter) -> gpd.GeoDataFrame:
     return view_assets(database(), current_view(asset_filter))
 
 
+def seen_by_current(assets_gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Assets read outside these caches (a search), as the current person may see them: the
+    same rule as current_view and view_assets."""
+    if current_actor().may("see_private"):
+        return assets_gdf
+    return public_assets(assets_gdf, utc_now())
+
+
 def released_assets(asset_filter: AssetFilter) -> gpd.GeoDataFrame:
     """The matching assets as the current person may take them out of the app: for every
     download, whatever their role (see privacy.released). Shared: never change it."""

@@ -6,11 +6,8 @@ import geopandas as gpd
 
 from assetmap.i18n import gettext
 from assetmap.register.assets import AssetFilter, list_assets
-from assetmap.register.privacy import public_assets
 from assetmap.render.mapping import SUMMARY_FIELDS
-from assetmap.storage import utc_now
-from assetmap.web.caches import areas, assets
-from assetmap.web.login import current_actor
+from assetmap.web.caches import areas, assets, seen_by_current
 from assetmap.web.resources import database
 
 PLACE_MATCHES = 50
@@ -40,6 +37,4 @@ def _place_assets(search: str | None) -> gpd.GeoDataFrame:
     if not search.strip():
         return gpd.GeoDataFrame()
     found = list_assets(database(), AssetFilter(text=search), SUMMARY_FIELDS)
-    if current_actor().may("see_private"):
-        return found.head(PLACE_MATCHES)
-    return public_assets(found, utc_now()).head(PLACE_MATCHES)
+    return seen_by_current(found).head(PLACE_MATCHES)
