@@ -7,6 +7,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -100,8 +101,22 @@ def utc_now() -> datetime:
 
 def bump_data_version(session: Session) -> None:
     """Every write calls this, so caches keyed on the version never serve stale data."""
-    session.execute("UPDATE data_version SET version = version + 1")
+    session.execute("UPDATE data_version SET version = version + 1, changed_at = ?", (utc_now(),))
 
 
 def data_version(db: Database) -> int:
     return int(db.scalar("SELECT version FROM data_version"))
+
+
+@dataclass(frozen=True)
+class DataState:
+    """The data's version and when it last changed (UTC, no zone, as stored)."""
+
+    version: int
+    changed_at: datetime
+
+
+def data_state(db: Database) -> DataState:
+    """Version and time of the last change, read together (for ETag and Last-Modified)."""
+    version, changed_at = db.rows("SELECT version, changed_at FROM data_version")[0]
+    return DataState(int(version), changed_at)

@@ -269,6 +269,13 @@ def m007_login_sessions(session: Session) -> None:
     )
 
 
+@migration
+def m008_data_changed_at(session: Session) -> None:
+    """When the data last changed, beside its version: the data API's Last-Modified."""
+    session.execute("ALTER TABLE data_version ADD COLUMN changed_at TIMESTAMP")
+    session.execute("UPDATE data_version SET changed_at = ?", (utc_now(),))
+
+
 def applied_migrations(db: Database) -> list[str]:
     return [row[0] for row in db.rows("SELECT name FROM migrations ORDER BY applied_at, name")]
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assetmap.i18n import gettext
-from assetmap.storage.base import Database, DatabaseError, Session
+from assetmap.storage.base import Database, DatabaseError, Session, utc_now
 
 SKIPPED_TABLES = ("migrations", "data_version")
 """Each database keeps its own migration record; the data version is carried over below."""
@@ -93,5 +93,7 @@ def copy_database(
                 " false)"
             )
         version = reading.scalar("SELECT version FROM data_version")
-        writing.execute("UPDATE data_version SET version = ?", (int(version) + 1,))
+        writing.execute(
+            "UPDATE data_version SET version = ?, changed_at = ?", (int(version) + 1, utc_now())
+        )
     return copied
