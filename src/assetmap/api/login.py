@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from assetmap.clients import is_trusted_peer
+from assetmap.api.forwarded import public_url
 from assetmap.config import ConfigError, Settings
 from assetmap.sessions import (
     COOKIE_NAME,
@@ -46,6 +46,7 @@ def login_routes(database: Callable[[], Database], prefix: str = "") -> list[Rou
             return PlainTextResponse("Send the login's ticket as JSON.", status_code=400)
         try:
             settings = Settings.from_env()
+            secure = _over_https(request)
             value = await run_in_threadpool(_cookie_for_ticket, database, ticket)
         except (ConfigError, DatabaseError):
             return PlainTextResponse("The login store is unavailable.", status_code=503)
@@ -57,7 +58,7 @@ def login_routes(database: Callable[[], Database], prefix: str = "") -> list[Rou
             value,
             max_age=int(settings.limits.login_max.total_seconds()),
             path=cookie_path,
-            secure=_over_https(request, settings),
+            secure=secure,
             httponly=True,
             samesite="lax",
         )
@@ -68,7 +69,7 @@ def login_routes(database: Callable[[], Database], prefix: str = "") -> list[Rou
         if refused is not None:
             return refused
         try:
-            settings = Settings.from_env()
+            secure = _over_https(request)
             await run_in_threadpool(_end_cookie_session, database, request.cookies.get(COOKIE_NAME))
         except (ConfigError, DatabaseError):
             return PlainTextResponse("The login store is unavailable.", status_code=503)
@@ -76,7 +77,7 @@ def login_routes(database: Callable[[], Database], prefix: str = "") -> list[Rou
         response.delete_cookie(
             COOKIE_NAME,
             path=cookie_path,
-            secure=_over_https(request, settings),
+            secure=secure,
             httponly=True,
             samesite="lax",
         )
@@ -132,13 +133,7 @@ def _end_cookie_session(database: Callable[[], Database], cookie: str | None) ->
         end_session(db, session_id)
 
 
-def _over_https(request: Request, settings: Settings) -> bool:
+def _over_https(request: Request) -> bool:
     """Whether the browser reached us over https: directly, or through a trusted proxy that
-    says so (X-Forwarded-Proto)."""
-    if request.url.scheme == "https":
-        return True
-    peer = request.client.host if request.client else ""
-    if not is_trusted_peer(peer, settings.trusted_proxies):
-        return False
-    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0]
-    return forwarded.strip().lower() == "https"
+    says so."""
+    return public_url(request).scheme == "https"
