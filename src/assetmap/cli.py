@@ -1,15 +1,27 @@
 """The `assetmap` command: serve the app, load the demo, import and export, accounts,
-erasure, backup and restore."""
+erasure, backup and restore.
+
+While `assetmap serve` runs on a DuckDB file it alone may open the file, so every other
+command is sent to it (assetmap.api.console) and run there, on the app's own database, by
+run_for_console below. Handlers therefore write to the `Terminal` they are given and open the
+database through `_database`, never sys.stdout or connect() of their own.
+"""
 
 from __future__ import annotations
 
 import argparse
 import ctypes
 import getpass
+import io
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
 from pathlib import Path
+from types import FrameType
+from typing import BinaryIO, TextIO
 
 import geopandas as gpd
 import pandas as pd
@@ -21,6 +33,17 @@ from assetmap.accounts import (
     list_users,
     remove_user,
     set_role,
+)
+from assetmap.api import url_prefix
+from assetmap.api.console import (
+    Command,
+    Outcome,
+    Runner,
+    console_url,
+    database_file,
+    open_console,
+    running_app,
+    send_command,
 )
 from assetmap.api.database import close_shared_database, shared_database
 from assetmap.config import PROJECT_DIR, Settings
@@ -55,24 +78,51 @@ SERVER_SCRIPT = PROJECT_DIR / "server.py"
 """The pages and the app's own routes (st.App): what `assetmap serve` runs."""
 
 
+@dataclass(frozen=True)
+class Terminal:
+    """What a command reads and writes: the process's own streams, or, for a command the
+    running app runs for the console, buffers sent back to it (the app's other threads share
+    the process's streams, so a command there must not swap sys.stdout)."""
+
+    out: TextIO
+    err: TextIO
+    out_bytes: BinaryIO
+    """The same output as `out`, for bytes (an export to -)."""
+    stdin: TextIO
+
+    @classmethod
+    def of_process(cls) -> Terminal:
+        return cls(sys.stdout, sys.stderr, sys.stdout.buffer, sys.stdin)
+
+    def write_bytes(self, data: bytes) -> None:
+        self.out.flush()  # text printed before comes out before
+        self.out_bytes.write(data)
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(db=args.db)
 
 
-def _open(args: argparse.Namespace) -> Database:
-    return connect(_settings(args).db)
+def _database(args: argparse.Namespace) -> AbstractContextManager[Database]:
+    """The database a command works on: in the running app, the app's own (left open for
+    it), else the file or server opened here and closed at the end."""
+    served: Database | None = args.served
+    return nullcontext(served) if served is not None else connect(_settings(args).db)
 
 
 def cmd_load_demo(args: argparse.Namespace) -> int:
-    with _open(args) as db:
+    with _database(args) as db:
         report = load_demo(db, console_actor())
-    print(f"Demo loaded: {report.areas} areas, {report.assets_added} new assets.")
+    print(
+        f"Demo loaded: {report.areas} areas, {report.assets_added} new assets.",
+        file=args.terminal.out,
+    )
     return 0
 
 
 def cmd_import_assets(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    with connect(settings.db) as db:
+    with _database(args) as db:
         report = import_assets_file(
             db,
             Path(args.file),
@@ -86,7 +136,8 @@ def cmd_import_assets(args: argparse.Namespace) -> int:
         )
     print(
         f"Imported {report.added} assets as {args.status}; merged {report.merged} into assets "
-        f"already on the map; skipped {report.skipped_duplicates} already present."
+        f"already on the map; skipped {report.skipped_duplicates} already present.",
+        file=args.terminal.out,
     )
     return 0
 
@@ -100,15 +151,18 @@ def cmd_import_areas(args: argparse.Namespace) -> int:
         crs=args.crs,
         max_bytes=settings.max_upload_bytes,
     )
-    with connect(settings.db) as db:
+    with _database(args) as db:
         count = replace_areas(db, areas, console_actor())
-    print(f"Imported {count} areas; every asset is re-assigned to the area it falls in.")
+    print(
+        f"Imported {count} areas; every asset is re-assigned to the area it falls in.",
+        file=args.terminal.out,
+    )
     return 0
 
 
 def cmd_import_indicators(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    with connect(settings.db) as db:
+    with _database(args) as db:
         report = import_indicators(
             db,
             console_actor(),
@@ -120,33 +174,36 @@ def cmd_import_indicators(args: argparse.Namespace) -> int:
             population=args.population,
             max_bytes=settings.max_upload_bytes,
         )
-    print(f"Imported {', '.join(report.indicators)} for {report.matched_areas} areas.")
+    print(
+        f"Imported {', '.join(report.indicators)} for {report.matched_areas} areas.",
+        file=args.terminal.out,
+    )
     if report.unmatched_keys:
         print(
             f"{len(report.unmatched_keys)} rows match no area and were not imported: "
             + ", ".join(report.unmatched_keys),
-            file=sys.stderr,
+            file=args.terminal.err,
         )
     return 0
 
 
 def cmd_import_network(args: argparse.Namespace) -> int:
     lines = walkable_lines(Path(args.file))
-    with _open(args) as db:
+    with _database(args) as db:
         count = replace_walk_network(db, console_actor(), lines)
-    print(f"Loaded a walking network of {count} lines.")
+    print(f"Loaded a walking network of {count} lines.", file=args.terminal.out)
     return 0
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    with _open(args) as db:
+    with _database(args) as db:
         coverage, _ = service_coverage(db, tuple(args.category), args.distance, args.network)
-    coverage.to_csv(args.output if args.output != "-" else sys.stdout, index=False)
+    coverage.to_csv(args.output if args.output != "-" else args.terminal.out, index=False)
     if args.output != "-":
         mean = coverage["coverage_share"].mean()
         print(
             f"Wrote coverage of {len(coverage)} areas (mean share {mean:.2f}) to {args.output}",
-            file=sys.stderr,
+            file=args.terminal.err,
         )
     return 0
 
@@ -168,7 +225,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     writer: Callable[[gpd.GeoDataFrame, str, Path], int]
     if args.exact:
         _check_exact_export(args)
-    with _open(args) as db:
+    with _database(args) as db:
         if args.what == "areas":
             frame, writer = areas_with_indicators(db), write_areas
         else:
@@ -186,67 +243,75 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.output == "-":
         if args.format == "gpkg":
             raise ExportError("A GeoPackage cannot go to standard output: give -o FILE.gpkg.")
-        sys.stdout.buffer.write(export_bytes(writer, frame, args.format))
-        sys.stdout.buffer.write(b"\n")
+        args.terminal.write_bytes(export_bytes(writer, frame, args.format) + b"\n")
         return 0
     count = writer(frame, args.format, Path(args.output))
-    print(f"Wrote {count} {args.what} to {args.output}", file=sys.stderr)
+    print(f"Wrote {count} {args.what} to {args.output}", file=args.terminal.err)
     return 0
 
 
-def _read_password() -> str:
-    if sys.stdin.isatty():
+def _read_password(terminal: Terminal) -> str:
+    """Twice from a prompt at a terminal, else one line of standard input."""
+    if terminal.stdin.isatty():
         first = getpass.getpass("Password: ")
         if getpass.getpass("Password again: ") != first:
             raise AccountError("The two passwords differ.")
         return first
-    return sys.stdin.readline().rstrip("\n")
+    return terminal.stdin.readline().rstrip("\n")
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    with _open(args) as db:
-        add_user(db, console_actor(), args.name, args.role, _read_password(), email=args.email)
-    print(f"Added {args.role} {args.name}.")
+    password = _read_password(args.terminal)
+    with _database(args) as db:
+        add_user(db, console_actor(), args.name, args.role, password, email=args.email)
+    print(f"Added {args.role} {args.name}.", file=args.terminal.out)
     return 0
 
 
 def cmd_user_remove(args: argparse.Namespace) -> int:
-    with _open(args) as db:
+    with _database(args) as db:
         remove_user(db, console_actor(), args.name)
-    print(f"Removed {args.name}; their logins have ended.")
+    print(f"Removed {args.name}; their logins have ended.", file=args.terminal.out)
     return 0
 
 
 def cmd_user_role(args: argparse.Namespace) -> int:
-    with _open(args) as db:
+    with _database(args) as db:
         set_role(db, console_actor(), args.name, args.role)
-    print(f"{args.name} is now {args.role}, in logins already open too.")
+    print(f"{args.name} is now {args.role}, in logins already open too.", file=args.terminal.out)
     return 0
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
-    with _open(args) as db:
+    out = args.terminal.out
+    with _database(args) as db:
         users = list_users(db)
     if users.empty:
-        print("No accounts yet. Add the first admin with: assetmap user add NAME --role admin")
+        print(
+            "No accounts yet. Add the first admin with: assetmap user add NAME --role admin",
+            file=out,
+        )
     for user in users.itertuples():
         locked_until = pd.Timestamp(user.locked_until)
         locked = "" if pd.isna(locked_until) else f"  locked until {locked_until:%Y-%m-%d %H:%M}"
-        print(f"{user.name}\t{user.role}\t{user.email or ''}{locked}")
+        print(f"{user.name}\t{user.role}\t{user.email or ''}{locked}", file=out)
     return 0
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-    with _open(args) as db:
+    with _database(args) as db:
         erase_asset(db, args.asset_id, console_actor())
-    print(f"Erased {args.asset_id} and every value about it in the audit trail.")
+    print(
+        f"Erased {args.asset_id} and every value about it in the audit trail.",
+        file=args.terminal.out,
+    )
     return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    with _open(args) as db:
+    with _database(args) as db:
         backup(db, Path(args.directory))
-    print(f"Backed up {db.location} to {args.directory}")
+    print(f"Backed up {db.location} to {args.directory}", file=args.terminal.out)
     return 0
 
 
@@ -254,15 +319,18 @@ def cmd_restore(args: argparse.Namespace) -> int:
     settings = _settings(args)
     with restore(settings.db, Path(args.directory)):
         pass
-    print(f"Restored {args.directory} into {settings.db}")
+    print(f"Restored {args.directory} into {settings.db}", file=args.terminal.out)
     return 0
 
 
 def cmd_migrate_db(args: argparse.Namespace) -> int:
-    with _open(args) as source, connect(args.to) as target:
-        copy_database(source, target, lambda table: print(f"{table.name}: {table.rows} rows"))
-        print(f"Copied {source.location} into {target.location}")
-    print("Point the app at it with ASSETMAP_DB set to that URL.")
+    out = args.terminal.out
+    with _database(args) as source, connect(args.to) as target:
+        copy_database(
+            source, target, lambda table: print(f"{table.name}: {table.rows} rows", file=out)
+        )
+        print(f"Copied {source.location} into {target.location}", file=out)
+    print("Point the app at it with ASSETMAP_DB set to that URL.", file=out)
     return 0
 
 
@@ -271,7 +339,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     server: the Streamlit pages and the app's own routes (server.py).
 
     The app runs in this process, so a second server on the same file fails at once
-    instead of when its first visitor arrives.
+    instead of when its first visitor arrives. On a DuckDB file it opens the console door
+    (assetmap.api.console) while it serves, so that the other commands run meanwhile.
     """
     from streamlit import config as streamlit_config
     from streamlit.web import bootstrap
@@ -280,9 +349,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _fewer_malloc_arenas()
     # The pages and routes of this process take this same database (one per location).
     db = shared_database(settings.db)
+    served_file = database_file(settings.db)  # from the caller's directory: before chdir
     if args.demo and is_empty(db):
         report = load_demo(db, console_actor())
-        print(f"First run: loaded the demo ({report.assets_added} assets).")
+        print(f"First run: loaded the demo ({report.assets_added} assets).", file=args.terminal.out)
     install_map_scripts(PROJECT_DIR / "static")
     os.environ["ASSETMAP_DB"] = settings.db
     # Streamlit's web server (uvicorn) would take any X-Forwarded-For from loopback as the
@@ -296,12 +366,39 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "server.headless": True,
         "server.fileWatcherType": "none",
     }
-    print(f"Assetmap on http://localhost:{args.port} (database {db.location})", flush=True)
+    print(
+        f"Assetmap on http://localhost:{args.port} (database {db.location})",
+        file=args.terminal.out,
+        flush=True,
+    )
     streamlit_config._main_script_path = str(SERVER_SCRIPT)
     bootstrap.load_config_options(flag_options=options)
-    bootstrap.run_asgi_app(str(SERVER_SCRIPT), f"{SERVER_SCRIPT.stem}:app", [], options)
-    close_shared_database(db)
+    console: AbstractContextManager[object] = nullcontext()
+    if served_file is not None:
+        url = console_url(
+            args.address,
+            args.port,
+            url_prefix(str(streamlit_config.get_option("server.baseUrlPath") or "")),
+            https=bool(streamlit_config.get_option("server.sslCertFile")),
+        )
+        console = open_console(served_file, url, run_for_console(settings.db))
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        with console:
+            bootstrap.run_asgi_app(str(SERVER_SCRIPT), f"{SERVER_SCRIPT.stem}:app", [], options)
+    finally:
+        close_shared_database(db)
     return 0
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    """End `serve` on SIGTERM (kill, systemd, docker stop) through its finally, as Ctrl+C does.
+
+    uvicorn shuts down gracefully, then raises the signal again for its previous handler;
+    Python's default would end the process right there, leaving the runtime file (and the
+    database unclosed) behind.
+    """
+    raise SystemExit(0)
 
 
 M_ARENA_MAX = -8
@@ -435,18 +532,86 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
+    typed = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(typed)
+    terminal = Terminal.of_process()
+    return _reporting_errors(terminal, lambda: _run_here_or_in_app(args, typed, terminal))
+
+
+def _run_here_or_in_app(args: argparse.Namespace, typed: list[str], terminal: Terminal) -> int:
+    """Run the command here, or, while `assetmap serve` holds its DuckDB file, have the app
+    run it (it reads the password here first: the app has no terminal)."""
+    args.terminal, args.served = terminal, None
+    app = None if args.handler is cmd_serve else running_app(_settings(args).db)
+    if app is None:
         return int(args.handler(args))
+    if args.handler is cmd_restore:
+        raise AssetmapError(
+            f"stop the app first: it serves {app.database} (process {app.pid}), and a restore "
+            "creates a database, never overwrites one. To restore beside it, give --db NEW_FILE."
+        )
+    stdin = _read_password(terminal) + "\n" if args.handler is cmd_user_add else ""
+    outcome = send_command(app, Command(tuple(typed), os.getcwd(), stdin))
+    if outcome is None:
+        # The app did not answer (starting, or killed): here, a lock still held is named.
+        args.terminal = replace(terminal, stdin=io.StringIO(stdin))
+        return int(args.handler(args))
+    terminal.write_bytes(outcome.stdout)
+    terminal.err.write(outcome.stderr)
+    return outcome.exit
+
+
+def _reporting_errors(terminal: Terminal, run: Callable[[], int]) -> int:
+    """Run a command; an error a person can act on ends it with one line and exit status 1."""
+    try:
+        return run()
     except AssetmapError as error:
-        print(f"assetmap: error: {error.message}", file=sys.stderr)
+        print(f"assetmap: error: {error.message}", file=terminal.err)
         return 1
     except BrokenPipeError:
         return 0
     except OSError as error:
         message = f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")
-        print(f"assetmap: error: {message}", file=sys.stderr)
+        print(f"assetmap: error: {message}", file=terminal.err)
         return 1
+
+
+PATH_ARGUMENTS = ("file", "output", "directory")
+"""The arguments that name a file or folder to read or write ("-" being standard output)."""
+
+
+def run_for_console(location: str) -> Runner:
+    """How the running app runs a command sent to it (see main): as here, but on the app's
+    own database at `location`, with relative paths from the sender's directory, and what
+    it prints collected for the sender."""
+
+    def run(command: Command) -> Outcome:
+        stdout, stderr = io.BytesIO(), io.StringIO()
+        out = io.TextIOWrapper(stdout, encoding="utf-8", write_through=True)
+        terminal = Terminal(out, stderr, stdout, io.StringIO(command.input))
+        exit_code = _reporting_errors(terminal, lambda: _run_sent(command, location, terminal))
+        return Outcome(exit_code, stdout.getvalue(), stderr.getvalue())
+
+    return run
+
+
+def _run_sent(command: Command, location: str, terminal: Terminal) -> int:
+    try:
+        args = build_parser().parse_args(command.argv)
+    except SystemExit as stop:
+        # The sender parsed this very line with its parser: only another version gets here.
+        raise AssetmapError(
+            "The running app does not read this command as this assetmap does: "
+            "restart it after an upgrade."
+        ) from stop
+    if args.handler in (cmd_serve, cmd_restore):
+        raise AssetmapError(f"The running app does not run {args.command}: stop it first.")
+    for name in PATH_ARGUMENTS:
+        value = getattr(args, name, None)
+        if isinstance(value, str) and value != "-":
+            setattr(args, name, str(Path(command.cwd) / value))
+    args.terminal, args.served = terminal, shared_database(location)
+    return int(args.handler(args))
 
 
 if __name__ == "__main__":
