@@ -3,11 +3,8 @@
 import json
 from pathlib import Path
 
-import jsonschema
 import pyogrio
 import pytest
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from assetmap.cli import main
 from assetmap.config import DEMO_DIR
@@ -21,9 +18,9 @@ from assetmap.register.importing import (
 )
 from assetmap.storage import connect
 
-from .conftest import ADMIN, DEMO_ASSET_COUNT, PROJECT_DIR, TEAM, VISITOR
+from .conftest import ADMIN, DEMO_ASSET_COUNT, TEAM, VISITOR
+from .hsds_schemas import hsds_validator
 
-HSDS = PROJECT_DIR.parent / "shared" / "hsds"
 PERSON = {
     "kind": "person",
     "category": "skill",
@@ -105,18 +102,6 @@ def test_export_import_export_is_identical(demo_file, tmp_path):
     assert main(["--db", str(fresh), "import-assets", str(first), "--status", "approved"]) == 0
     second = export(fresh, tmp_path / "second.geojson", "assets")
     assert json.loads(second.read_text()) == json.loads(first.read_text())
-
-
-def hsds_validator(name: str) -> jsonschema.protocols.Validator:
-    resources = [
-        (path.name, Resource.from_contents(json.loads(path.read_text()), DRAFT202012))
-        for path in HSDS.glob("*.json")
-    ]
-    schema = json.loads((HSDS / name).read_text())
-    cls = jsonschema.Draft202012Validator
-    return cls(
-        schema, registry=Registry().with_resources(resources), format_checker=cls.FORMAT_CHECKER
-    )
 
 
 def test_hsds_export_is_valid_and_leaves_people_out(demo_file, tmp_path):

@@ -33,10 +33,10 @@ from assetmap.storage.duckdb_file import DuckDBDatabase, connect_duckdb, duckdb_
 from assetmap.storage.migrations import apply_migrations
 
 __all__ = [
+    "DataState",
     "Database",
     "DatabaseError",
     "DatabaseLockedError",
-    "DataState",
     "Params",
     "Session",
     "backup",
