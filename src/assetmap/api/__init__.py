@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
+from assetmap.api.console import console_routes
 from assetmap.api.database import shared_database
+from assetmap.api.hsds import hsds_routes
 from assetmap.api.login import login_routes
+from assetmap.api.ogc import ogc_routes
 from assetmap.config import Settings
 from assetmap.storage import Database
 
@@ -22,4 +25,9 @@ def _app_database() -> Database:
 
 def routes(prefix: str = "") -> list[BaseRoute]:
     """Every route, under `prefix` (see url_prefix), on the database the pages use."""
-    return [*login_routes(_app_database, prefix)]
+    return [
+        *login_routes(_app_database, prefix),
+        *hsds_routes(_app_database, prefix),
+        *ogc_routes(_app_database, prefix),
+        *console_routes(prefix),
+    ]

@@ -88,3 +88,42 @@ def areas_to_geojson(areas_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     for feature, area_id in zip(collection["features"], areas_gdf["id"], strict=True):
         feature["id"] = str(area_id)
     return collection
+
+
+LINK_PROPERTIES = (
+    "type",
+    "role",
+    "start_date",
+    "end_date",
+    "from_id",
+    "to_id",
+    "from_name",
+    "to_name",
+)
+"""What a line between two linked assets says: the relationship, never more of either asset."""
+
+
+def links_to_geojson(lines: pd.DataFrame) -> dict[str, Any]:
+    """Links as LineStrings from one asset's position to the other's, keyed by link id.
+
+    `lines` has the link's id and LINK_PROPERTIES, and from_lon, from_lat, to_lon, to_lat
+    (register.links.link_ends); dates are written as YYYY-MM-DD.
+    """
+    ends = lines[["from_lon", "from_lat", "to_lon", "to_lat"]].astype(float)
+    coordinates = ends.round(COORDINATE_DECIMALS).to_numpy().tolist()
+    frame = pd.DataFrame(lines[list(LINK_PROPERTIES)]).astype(object)
+    for name in ("start_date", "end_date"):
+        frame[name] = [
+            None if pd.isna(v) else pd.Timestamp(v).date().isoformat() for v in frame[name]
+        ]
+    properties = frame.where(frame.notna(), None).to_dict("records")
+    features = [
+        {
+            "type": "Feature",
+            "id": str(link_id),
+            "geometry": {"type": "LineString", "coordinates": [xy[:2], xy[2:]]},
+            "properties": {key: _plain(value) for key, value in record.items()},
+        }
+        for link_id, xy, record in zip(lines["id"], coordinates, properties, strict=True)
+    ]
+    return {"type": "FeatureCollection", "features": features}

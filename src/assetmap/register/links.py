@@ -282,19 +282,30 @@ def public_links(
     return links[keep]
 
 
+def link_ends(links: pd.DataFrame, assets_gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The links whose two assets are in `assets_gdf`, with both assets' positions there
+    (from_lon, from_lat, to_lon, to_lat): for visitors, the positions privacy gave them."""
+    ids = pd.Index(assets_gdf["id"])
+    lon, lat = assets_gdf["lon"].to_numpy(dtype=float), assets_gdf["lat"].to_numpy(dtype=float)
+    start, end = ids.get_indexer(links["from_id"]), ids.get_indexer(links["to_id"])
+    both = (start >= 0) & (end >= 0)
+    start, end = start[both], end[both]
+    return links[both].assign(
+        from_lon=lon[start], from_lat=lat[start], to_lon=lon[end], to_lat=lat[end]
+    )
+
+
 def links_to_lines(links: pd.DataFrame, assets_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     """GeoJSON lines between the (already public) positions of linked assets."""
-    position = assets_gdf.set_index("id")[["lon", "lat"]]
     features = [
         {
             "type": "Feature",
             "geometry": {
                 "type": "LineString",
-                "coordinates": [list(position.loc[row.from_id]), list(position.loc[row.to_id])],
+                "coordinates": [[row.from_lon, row.from_lat], [row.to_lon, row.to_lat]],
             },
             "properties": {"label": describe_link(row.from_name, row.type, row.to_name)},
         }
-        for row in links.itertuples()
-        if row.from_id in position.index and row.to_id in position.index
+        for row in link_ends(links, assets_gdf).itertuples()
     ]
     return {"type": "FeatureCollection", "features": features}
