@@ -41,6 +41,8 @@ SERVER_BLOCK = """
             proxy_set_header Connection $connection_upgrade;
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For {address};
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-Host $host:$server_port;
             proxy_read_timeout 600s;
         }}
     }}
