@@ -44,6 +44,7 @@ $(INSTALLED): pyproject.toml
 bench: $(INSTALLED)
 	$(BIN)/python bench/planning.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/ogc.py
 
 # Refresh the catalogs after changing user-facing text: extract, merge into nb and nl, compile.
 translations: $(INSTALLED)
