@@ -17,7 +17,7 @@ import psycopg
 import pytest
 import streamlit as st
 from browsing import CHROMIUM, CHROMIUM_ARGS
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 
 from assetmap.accounts import Actor, add_user, visitor
 from assetmap.demo import load_demo
@@ -117,6 +117,19 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield chromium
     chromium.close()
+
+
+WAIT_MS = 30_000
+"""How long a browser test waits for what it expects to see."""
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh browser profile (no cookies) with a desktop window."""
+    opened = browser.new_context(viewport={"width": 1400, "height": 1000})
+    opened.set_default_timeout(WAIT_MS)
+    yield opened
+    opened.close()
 
 
 TEAM_PASSWORD = "correct horse battery"

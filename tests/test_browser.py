@@ -16,14 +16,13 @@ import pytest
 from browsing import ASSETMAP, Server
 from playwright.sync_api import Browser, Frame, Page, expect
 
-from .conftest import DEMO_ASSET_COUNT, PROJECT_DIR
+from .conftest import DEMO_ASSET_COUNT, PROJECT_DIR, WAIT_MS
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-WAIT_MS = 30_000
 TEAM_PASSWORD = "a long enough secret"
 
 

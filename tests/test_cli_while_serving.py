@@ -18,7 +18,7 @@ from typing import Any
 import pyogrio
 import pytest
 from browsing import ASSETMAP, Server, free_port
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from assetmap.api.console import (
     CONSOLE_PATH,
@@ -38,7 +38,7 @@ from assetmap.register.assets import list_assets
 from assetmap.storage import connect
 
 from .conftest import ADMIN, DEMO_ASSET_COUNT, PROJECT_DIR
-from .test_browser import TEAM_PASSWORD, WAIT_MS, log_in, map_frame
+from .test_browser import TEAM_PASSWORD, log_in, map_frame
 
 NEW_ASSET = "Kruununhaka repair café"
 LOCKED = "already open in another Assetmap process"
@@ -49,14 +49,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`assetmap serve` on a new file, which it fills with the demo on its first run."""
     with Server(db=tmp_path_factory.mktemp("served") / "served.duckdb") as server:
         yield server
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    opened = browser.new_context(viewport={"width": 1400, "height": 1000})
-    opened.set_default_timeout(WAIT_MS)
-    yield opened
-    opened.close()
 
 
 def assetmap(

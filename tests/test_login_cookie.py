@@ -9,13 +9,13 @@ from datetime import timedelta
 from urllib.parse import quote, quote_plus
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from assetmap.config import Limits
 from assetmap.sessions import COOKIE_NAME, cookie_value, end_session, start_session
 from assetmap.storage import connect, utc_now
 
-from .test_browser import TEAM_PASSWORD, WAIT_MS, Server, add_team_member, log_in
+from .test_browser import TEAM_PASSWORD, Server, add_team_member, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -48,14 +48,6 @@ def cookies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, 
     running.start()
     yield running, values
     running.stop()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    opened = browser.new_context(viewport={"width": 1400, "height": 1000})
-    opened.set_default_timeout(WAIT_MS)
-    yield opened
-    opened.close()
 
 
 def logged_in(context: BrowserContext, server: Server) -> Page:

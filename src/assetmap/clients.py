@@ -29,7 +29,7 @@ def client_address(
     known this way all get the loopback address, so they count as one client.
     """
     networks = tuple(trusted)
-    candidates = LOOPBACK if peer is None else (_parsed(peer),)
+    candidates = LOOPBACK if peer is None else (parse_address(peer),)
     peer_address = next((a for a in candidates if a and _is_trusted(a, networks)), None)
     if peer_address is None:
         return str(candidates[0] or LOOPBACK[0])
@@ -47,8 +47,8 @@ def _forwarded_client(
             forwarded_for.extend(value.split(","))
         elif name.lower() == "x-real-ip":
             real_ip.append(value)
-    return _from_chain([_parsed(hop) for hop in forwarded_for], networks) or (
-        _parsed(real_ip[0]) if len(real_ip) == 1 else None
+    return _from_chain([parse_address(hop) for hop in forwarded_for], networks) or (
+        parse_address(real_ip[0]) if len(real_ip) == 1 else None
     )
 
 
@@ -72,11 +72,11 @@ def _is_trusted(address: Address, networks: tuple[Network, ...]) -> bool:
 
 def is_trusted_peer(peer: str, networks: tuple[Network, ...]) -> bool:
     """Whether the direct peer (as a server reports it) is one of the trusted proxies."""
-    address = _parsed(peer)
+    address = parse_address(peer)
     return address is not None and _is_trusted(address, networks)
 
 
-def _parsed(text: str) -> Address | None:
+def parse_address(text: str) -> Address | None:
     """An address as proxies write it ("203.0.113.7", "203.0.113.7:4711", "[2001:db8::1]:443"),
     or None for anything else."""
     host = text.strip()

@@ -27,7 +27,6 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from ipaddress import IPv4Address, IPv6Address, ip_address
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from assetmap.api.incoming import limited_body
+from assetmap.clients import parse_address
 from assetmap.errors import AssetmapError
 from assetmap.storage import is_postgres
 from assetmap.storage.duckdb_file import duckdb_path
@@ -202,7 +203,7 @@ def console_routes(prefix: str = "") -> list[Route]:
         refusal = _refusal(request, door.token)
         if refusal:
             return PlainTextResponse(refusal, status_code=403)
-        body = await _body(request)
+        body = await limited_body(request, MAX_BODY_BYTES)
         if body is None:
             return PlainTextResponse("The command is too large.", status_code=413)
         command = _command(body)
@@ -236,29 +237,10 @@ def _refusal(request: Request, token: str) -> str:
 def _from_this_host(request: Request) -> bool:
     """Whether the peer is loopback, or the very address the request came in on (how this
     host reaches an app that listens on one address of its own only)."""
-    peer = _address(request.client.host if request.client else "")
+    peer = parse_address(request.client.host if request.client else "")
     server = request.scope.get("server")
-    own = _address(str(server[0])) if server else None
+    own = parse_address(str(server[0])) if server else None
     return peer is not None and (peer.is_loopback or peer == own)
-
-
-def _address(text: str) -> IPv4Address | IPv6Address | None:
-    try:
-        address = ip_address(text)
-    except ValueError:
-        return None
-    if isinstance(address, IPv6Address) and address.ipv4_mapped:
-        return address.ipv4_mapped
-    return address
-
-
-async def _body(request: Request) -> bytes | None:
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            return None
-    return body
 
 
 def _command(body: bytes) -> Command | None:

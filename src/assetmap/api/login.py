@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from assetmap.api.forwarded import public_url
+from assetmap.api.incoming import limited_body, public_url
 from assetmap.config import ConfigError, Settings
 from assetmap.sessions import (
     COOKIE_NAME,
@@ -41,7 +41,7 @@ def login_routes(database: Callable[[], Database], prefix: str = "") -> list[Rou
         refused = _refused(request)
         if refused is not None:
             return refused
-        ticket = _ticket(await _small_body(request))
+        ticket = _ticket(await limited_body(request, MAX_BODY_BYTES) or b"")
         if ticket is None:
             return PlainTextResponse("Send the login's ticket as JSON.", status_code=400)
         try:
@@ -97,15 +97,6 @@ def _refused(request: Request) -> Response | None:
     if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
         return PlainTextResponse("Only the app's own pages may do this.", status_code=403)
     return None
-
-
-async def _small_body(request: Request) -> bytes:
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            return b""
-    return body
 
 
 def _ticket(body: bytes) -> str | None:

@@ -29,7 +29,7 @@ from assetmap.api.features import (
     rfc3339,
     single_values,
 )
-from assetmap.api.forwarded import public_url
+from assetmap.api.incoming import public_url
 from assetmap.api.ogc_collections import COLLECTIONS, Layer, chosen_rows, features_of, layers_of
 from assetmap.api.ogc_openapi import GEOJSON, JSON, OPENAPI_MEDIA_TYPE, openapi_document
 from assetmap.api.publishing import (

@@ -1,4 +1,5 @@
-"""What the client asked for, as a trusted reverse proxy passes it on.
+"""What the app's own routes read of a request: the URL the client used, and a body of a
+size they choose.
 
 Behind a proxy the server sees the proxy's connection: http, and the proxy's idea of the
 host. Only a proxy listed in ASSETMAP_TRUSTED_PROXIES may say what the client used
@@ -38,3 +39,14 @@ def public_url(request: Request) -> URL:
 def _first(header: str) -> str:
     """The first (client-side) value of a header a chain of proxies may have extended."""
     return header.split(",")[0].strip()
+
+
+async def limited_body(request: Request, most_bytes: int) -> bytes | None:
+    """The request's body, or None once it grows past `most_bytes` (read no further: a
+    route that takes a small JSON document never holds a large upload in memory)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > most_bytes:
+            return None
+    return body
