@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import subprocess
 import urllib.error
 import urllib.request
 import uuid
@@ -18,14 +19,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from browsing import Server
+from browsing import ASSETMAP, Server
 
-from assetmap.accounts import console_actor
 from assetmap.demo import load_demo
-from assetmap.io.exports import write_assets
 from assetmap.io.hsds import hsds_id
-from assetmap.register.assets import AssetFilter
-from assetmap.register.disclosure import released_assets
 from assetmap.storage import connect
 
 from .conftest import ADMIN
@@ -63,8 +60,7 @@ class Hsds:
     url: str
     seeded: Seeded
     export: dict[str, list[dict[str, Any]]]
-    """`assetmap export assets --format hsds` of the same data, made before the server took
-    the file."""
+    """`assetmap export assets --format hsds` of the same data, run while the app serves it."""
 
     def get(self, path: str, query: str = "", **params: Any) -> Answer:
         """GET {url}{path}, with `query` as it is (odd ones too) or `params` encoded."""
@@ -110,11 +106,9 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hsds]:
     with connect(str(path)) as db:
         load_demo(db, ADMIN)
         seeded = seed(db)
-        # What `assetmap export assets --format hsds` writes (cmd_export): the console's
-        # reader, approved assets, through the one policy.
-        frame = released_assets(db, console_actor(), AssetFilter(statuses=("approved",)))
-        write_assets(frame, "hsds", exported)
     with Server(db=path) as server:
+        command = [ASSETMAP, "--db", str(path), "export", "assets", "--format", "hsds"]
+        subprocess.run([*command, "-o", str(exported)], check=True, capture_output=True)
         yield Hsds(server.url + "/hsds", seeded, json.loads(exported.read_text("utf-8")))
 
 

@@ -33,7 +33,7 @@ import pyogrio
 import pytest
 import shapely
 import uvicorn
-from browsing import Server, free_port
+from browsing import ASSETMAP, Server, free_port
 from shapely.geometry import shape
 from starlette.applications import Starlette
 
@@ -41,13 +41,9 @@ from assetmap.api.features import CRS84, MAX_LIMIT, Period, parse_datetime
 from assetmap.api.ogc import CONFORMANCE, ogc_routes
 from assetmap.api.ogc_collections import COLLECTIONS
 from assetmap.demo import load_demo
-from assetmap.io.exports import write_areas, write_assets
 from assetmap.io.geojson import links_to_geojson
-from assetmap.register.assets import AssetFilter, approve_assets, register_asset
-from assetmap.register.disclosure import released_assets
+from assetmap.register.assets import approve_assets, register_asset
 from assetmap.register.links import add_link, link_ends, links_to_lines
-from assetmap.register.planning import areas_with_indicators
-from assetmap.register.privacy import ANYONE
 from assetmap.storage import Database, connect
 
 from .conftest import ADMIN, TEAM, VISITOR
@@ -69,11 +65,12 @@ class Served:
         return f"{self.server.url}/ogc"
 
 
-def exported(db: Database, folder: Path) -> dict[str, dict[str, Any]]:
-    """The exports as the command line makes them (released for anyone, approved only),
-    written in this process: the server holds the file once it runs."""
-    write_assets(released_assets(db, ANYONE, AssetFilter()), "geojson", folder / "assets.geojson")
-    write_areas(areas_with_indicators(db), "geojson", folder / "areas.geojson")
+def exported(db_path: Path, folder: Path) -> dict[str, dict[str, Any]]:
+    """What `assetmap export assets` and `assetmap export areas` write, run as a planner runs
+    them while the app serves the file (the app runs them for the command line)."""
+    for what in ("assets", "areas"):
+        command = [ASSETMAP, "--db", str(db_path), "export", what, "-o", f"{what}.geojson"]
+        subprocess.run(command, cwd=folder, check=True, capture_output=True, timeout=300)
     return {
         what: json.loads((folder / f"{what}.geojson").read_text(encoding="utf-8"))
         for what in ("assets", "areas")
@@ -88,9 +85,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         load_demo(db, ADMIN)
         seeded = seed(db)
         link = add_link(db, TEAM, seeded.person, seeded.association, "member", "treasurer")
-        exports = exported(db, folder)
     with Server(db=path) as server:
-        yield Served(server, seeded, link.id, exports)
+        yield Served(server, seeded, link.id, exported(path, folder))
 
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, Message, bytes]:
