@@ -33,6 +33,7 @@ types: $(INSTALLED)
 # test runner, no npm).
 js:
 	for script in src/assetmap/render/js/*.js; do node --check "$$script" || exit 1; done
+	node --check src/assetmap/web/locate.js
 	node --test tests/js/*.test.js
 
 $(INSTALLED): pyproject.toml
@@ -45,6 +46,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/planning.py
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/ogc.py
+	$(BIN)/python bench/gazetteer.py
 
 # Refresh the catalogs after changing user-facing text: extract, merge into nb and nl, compile.
 translations: $(INSTALLED)

@@ -6,7 +6,8 @@
 Writes data/demo/assets.geojson (community amenities as asset rows, source=osm),
 data/demo/areas.geojson (approximate neighbourhoods: Voronoi cells of the OSM place nodes,
 clipped to the extract) and data/demo/walk_network.geojson (the paths and streets people
-walk along). data/demo/indicators.csv is written by hand and is illustrative, not statistics.
+walk along), data/demo/gazetteer.csv (the addresses, streets and named places the Add page
+searches). data/demo/indicators.csv is written by hand and is illustrative, not statistics.
 Data © OpenStreetMap contributors, ODbL 1.0.
 """
 
@@ -24,6 +25,7 @@ import pyogrio
 import shapely
 
 from assetmap.config import DEMO_DIR
+from assetmap.io.gazetteer import gazetteer_from_osm, write_gazetteer_csv
 from assetmap.io.osm import assets_from_osm
 from assetmap.models import ValidationError, distance_km, validate_asset
 from assetmap.register.importing import DUPLICATE_METRES
@@ -112,6 +114,8 @@ def main(argv: list[str]) -> None:
         assets = demo_assets(pbf)
         walks = walkable_lines(pbf)
         walks["geometry"] = walks.geometry.set_precision(1e-6)
+        gazetteer = gazetteer_from_osm(pbf)
+    write_gazetteer_csv(gazetteer, DEMO_DIR / "gazetteer.csv")
     for frame, name in (
         (areas, "areas.geojson"),
         (assets, "assets.geojson"),
@@ -121,6 +125,7 @@ def main(argv: list[str]) -> None:
         target.unlink(missing_ok=True)
         pyogrio.write_dataframe(frame, target, driver="GeoJSON", COORDINATE_PRECISION=7)
     print(f"{len(areas)} areas, {len(assets)} assets, {len(walks)} walkable lines in {DEMO_DIR}")
+    print(f"{len(gazetteer)} addresses, streets and places in {DEMO_DIR / 'gazetteer.csv'}")
 
 
 if __name__ == "__main__":

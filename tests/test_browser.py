@@ -6,7 +6,9 @@ a script, style or tile from a CDN fails the test instead of passing unnoticed.
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +17,7 @@ from urllib.parse import urlparse
 import pytest
 from browsing import ASSETMAP, Server
 from playwright.sync_api import Browser, Frame, Page, expect
+from pyproj import Geod
 
 from .conftest import DEMO_ASSET_COUNT, PROJECT_DIR, WAIT_MS
 
@@ -149,6 +152,133 @@ def test_clicking_the_map_on_the_add_page_fills_the_location(page: Page, server:
     lon = float(longitude.input_value())
     lat = float(page.get_by_label("Latitude (north–south)").input_value())
     assert 24.9 < lon < 25.0 and 60.15 < lat < 60.19
+
+
+PICKED_PIN = """() => { const found = []; window.assetmap.map.eachLayer(layer => {
+    if (layer instanceof L.CircleMarker && layer.options.color === '#1a1a1a'
+        && layer.options.radius === 9) { found.push([layer.getLatLng().lng,
+                                                     layer.getLatLng().lat]); }
+    }); return found; }"""
+PIN_AT = f"(lon) => {{ const pins = ({PICKED_PIN})(); "
+PIN_AT += "return pins.length === 1 && Math.abs(pins[0][0] - lon) < 1e-6; }"
+
+
+def osm_points(street: str, number: str) -> list[tuple[float, float]]:
+    """The demo's OSM points of an address (a node, a building, entrances)."""
+    with (PROJECT_DIR / "data" / "demo" / "gazetteer.csv").open(encoding="utf-8") as file:
+        return [
+            (float(row["lon"]), float(row["lat"]))
+            for row in csv.DictReader(file)
+            if (row["kind"], row["name"], row["number"]) == ("address", street, number)
+        ]
+
+
+def test_a_typed_address_moves_the_pin_and_the_asset_is_stored_there(
+    page: Page, server: Server, outside_requests: list[str]
+):
+    geod = Geod(ellps="WGS84")
+    page.goto(server.url + "/add")
+    search = page.get_by_label("Find an address or place")
+    longitude = page.get_by_label("Longitude (east–west)")
+    for typed, street, number in (
+        ("kaisaniemenk 5", "Kaisaniemenkatu", "5"),
+        ("Aleksanterinkatu 15 B", "Aleksanterinkatu", "15 B"),
+        ("mannerheimintie 10", "Mannerheimintie", "10"),
+    ):
+        before = longitude.input_value()
+        search.fill(typed)
+        search.press("Enter")
+        chosen = page.get_by_role("combobox", name="Choose an address or place")
+        expect(chosen).to_have_value(re.compile(rf"^{street} {number}($|,)"), timeout=WAIT_MS)
+        expect(longitude).not_to_have_value(before, timeout=WAIT_MS)
+        frame = map_frame(page)
+        frame.wait_for_function(PIN_AT, arg=float(longitude.input_value()), polling=100)
+        pin = frame.evaluate(PICKED_PIN)[0]
+        fields = (
+            float(longitude.input_value()),
+            float(page.get_by_label("Latitude (north–south)").input_value()),
+        )
+        assert abs(fields[0] - pin[0]) < 1e-6 and abs(fields[1] - pin[1]) < 1e-6
+        nearest = min(geod.inv(*pin, *point)[2] for point in osm_points(street, number))
+        assert nearest < 30, (typed, nearest)
+    page.get_by_role("textbox", name="Name", exact=True).fill("Mannerheimintie readers")
+    page.get_by_role("button", name="Send for review").click()
+    expect(page.get_by_text("waits for review")).to_be_visible(timeout=WAIT_MS)
+    assert outside_requests == []
+
+
+ACCURACY_CIRCLES = """() => { const radii = []; window.assetmap.map.eachLayer(layer => {
+    if (layer instanceof L.Circle) { radii.push(layer.getRadius()); } }); return radii; }"""
+
+
+def phone_page(browser: Browser, **settings) -> Page:  # type: ignore[no-untyped-def]
+    """A 375 px wide phone screen that may only talk to the app."""
+    context = browser.new_context(viewport={"width": 375, "height": 800}, **settings)
+    context.route(
+        "**/*",
+        lambda route, req: (
+            route.continue_()
+            if urlparse(req.url).hostname in LOCAL_HOSTS or req.url.startswith("data:")
+            else route.abort()
+        ),
+    )
+    opened = context.new_page()
+    opened.set_default_timeout(WAIT_MS)
+    return opened
+
+
+def test_use_my_location_on_a_phone_places_the_pin_with_its_accuracy(
+    browser: Browser, server: Server
+):
+    page = phone_page(
+        browser,
+        geolocation={"longitude": 24.9478, "latitude": 60.1713, "accuracy": 25},
+        permissions=["geolocation"],
+    )
+    try:
+        page.goto(server.url + "/add")
+        page.get_by_role("button", name="Use my location").click()
+        expect(page.get_by_label("Longitude (east–west)")).to_have_value(
+            "24.947800", timeout=WAIT_MS
+        )
+        expect(page.get_by_label("Latitude (north–south)")).to_have_value(
+            "60.171300", timeout=WAIT_MS
+        )
+        map_frame(page).wait_for_function(f"() => ({ACCURACY_CIRCLES})().includes(25)")
+        expect(page.get_by_text("Nearest address: Kaisaniemenkatu 5")).to_be_visible(
+            timeout=WAIT_MS
+        )
+        page.get_by_role("textbox", name="Name", exact=True).fill("Found on a phone")
+        page.get_by_role("button", name="Send for review").click()
+        expect(page.get_by_text("waits for review")).to_be_visible(timeout=WAIT_MS)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({}, "did not share your location"),
+        (
+            {
+                "geolocation": {"longitude": 10.75, "latitude": 59.91},
+                "permissions": ["geolocation"],
+            },
+            "more than 25 km from this map's neighbourhoods",
+        ),
+    ],
+)
+def test_use_my_location_says_why_it_cannot_place_the_pin(
+    browser: Browser, server: Server, settings: dict, message: str
+):
+    page = phone_page(browser, **settings)
+    try:
+        page.goto(server.url + "/add")
+        page.get_by_role("button", name="Use my location").click()
+        expect(page.get_by_text(message)).to_be_visible(timeout=WAIT_MS)
+        expect(page.get_by_label("Longitude (east–west)")).to_have_value("", timeout=WAIT_MS)
+    finally:
+        page.context.close()
 
 
 def log_in(page: Page, server: Server, name: str = "kari") -> None:

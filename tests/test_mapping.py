@@ -100,10 +100,24 @@ def test_tiles_setting():
     assert "tile.openstreetmap.org" not in render(assets(), tiles="none")
     custom = "https://tiles.example.org/{z}/{x}/{y}.png"
     assert "tiles.example.org" in render(assets(), tiles=custom, attribution="Example kommune")
-    with pytest.raises(ValueError, match="ASSETMAP_TILES_ATTRIBUTION"):
+    with pytest.raises(ValueError, match="ASSETMAP_BASEMAP_ATTRIBUTION"):
         tiles_from_setting(custom)
-    with pytest.raises(ValueError, match="ASSETMAP_TILES must be"):
+    with pytest.raises(ValueError, match=r"ASSETMAP_BASEMAP \(or ASSETMAP_TILES\) must be"):
         tiles_from_setting("https://no-placeholders.example.org/")
+
+
+def test_the_built_in_base_map_is_drawn_from_the_apps_own_tiles():
+    areas = gpd.GeoDataFrame({"id": [], "name": []}, geometry=[], crs="EPSG:4326")
+    scripts = MapScripts("/app/static/vendor", tiles_url="/tiles/{z}/{x}/{y}.mvt")
+    builtin = tiles_from_setting("builtin")
+    html = build_asset_map(assets(), areas, builtin, scripts).get_root().render()
+    assert "/app/static/vendor/protomaps-leaflet/protomaps-leaflet.js" in html
+    assert "addBasemap" in html and "/tiles/\\u007bz\\u007d/\\u007bx\\u007d/" in html
+    assert '"style":"light"' in html
+    meeting = build_asset_map(assets(), areas, builtin, scripts, basemap_style="contrast")
+    assert '"style":"contrast"' in meeting.get_root().render()
+    raster = render(assets(), tiles="kartverket")
+    assert "cache.kartverket.no" in raster and "protomaps-leaflet" not in raster
 
 
 def test_osm_data_gets_attribution():
@@ -129,18 +143,24 @@ def test_map_scripts_are_copied_from_xstatic(tmp_path):
     vendor = install_map_scripts(tmp_path)
     assert (vendor / "leaflet" / "leaflet.js").stat().st_size > 100_000
     assert not (vendor / "markercluster").exists() and not (vendor / "jquery").exists()
+    renderer = vendor / "protomaps-leaflet"
+    assert (renderer / "protomaps-leaflet.js").stat().st_size > 100_000
+    assert "Protomaps" in (renderer / "LICENSE").read_text()
 
 
 def test_the_maps_own_scripts_are_served_under_their_content_hash(tmp_path):
     vendor = install_map_scripts(tmp_path)
-    urls = [url for _, url in MapScripts("/app/static/vendor").js()]
+    urls = [url for _, url in MapScripts("/app/static/vendor").js(vector_tiles=True)]
     assert urls[0] == "/app/static/vendor/leaflet/leaflet.js"
-    for name, url in zip(("map_data", "map"), urls[1:], strict=True):
+    assert urls[1] == "/app/static/vendor/protomaps-leaflet/protomaps-leaflet.js"
+    for name, url in zip(("map_data", "map", "basemap"), urls[2:], strict=True):
         source = JS_DIR / f"{name}.js"
         digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
         assert url == f"/app/static/vendor/assetmap/{name}.{digest}.js"
         assert (vendor / "assetmap" / f"{name}.{digest}.js").read_bytes() == source.read_bytes()
-    assert hashed_name(JS_DIR / "map.js") in urls[2]
+    assert hashed_name(JS_DIR / "map.js") in urls[3]
+    without = [url for _, url in MapScripts("/app/static/vendor").js()]
+    assert without == [urls[0], *urls[2:4]]  # no base map of our own: neither renderer nor style
 
 
 def test_a_copy_with_the_same_size_but_other_content_is_replaced(tmp_path):

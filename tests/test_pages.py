@@ -1,9 +1,11 @@
 """Every page through Streamlit's AppTest, on a real demo database."""
 
 import pytest
+import shapely
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from assetmap.register.areas import list_areas
 from assetmap.register.assets import AssetFilter, get_asset, list_assets, update_asset
 from assetmap.storage import connect
 
@@ -121,7 +123,7 @@ def test_add_page_of_a_large_map_finds_places_by_searched_name(app_db, monkeypat
 
     monkeypatch.setattr(widgets, "LAZY_SECTIONS_ABOVE", 10)  # the demo's 66 assets count as large
     app = open_page("views/add.py")
-    label = "Or choose a nearby place by name (an area or an asset on the map)"
+    label = "Choose an address or place"
     assert all(option.startswith("Area: ") for option in selectbox(app, label).options)
     app.text_input(key="place_search").input("kirjasto").run()
     found = [option for option in selectbox(app, label).options if "irjasto" in option]
@@ -129,6 +131,37 @@ def test_add_page_of_a_large_map_finds_places_by_searched_name(app_db, monkeypat
     selectbox(app, label).select(found[0]).run()
     assert not app.exception, app.exception
     assert app.text_input(key="lon").value and app.text_input(key="lat").value
+
+
+def test_add_page_finds_a_typed_address_and_stores_the_asset_there(app_db):
+    app = open_page("views/add.py")
+    app.text_input(key="place_search").input("kaisaniemenk 5").run()
+    assert not app.exception, app.exception
+    chosen = selectbox(app, "Choose an address or place")
+    assert chosen.value == "Kaisaniemenkatu 5"
+    assert (app.text_input(key="lon").value, app.text_input(key="lat").value) == (
+        "24.947842",
+        "60.171271",
+    )
+    assert "Nearest address: Kaisaniemenkatu 5, 0 m from the pin" in [c.value for c in app.caption]
+    app.text_input(key="place_search").input("Sornaisten").run()  # another search: no error
+    app.text_input(key="place_search").input("Kaisaniemenkatu 7").run()
+    assert selectbox(app, "Choose an address or place").value.startswith("Kaisaniemenkatu 7")
+    selectbox(app, "Choose an address or place").select("Kaisaniemenkatu 5").run()
+    selectbox(app, "What kind of asset is it?").select("association").run()
+    selectbox(app, "Category").select("volunteer_group").run()
+    next(w for w in app.text_input if w.label == "Name").input("Porch choir")
+    next(b for b in app.button if b.label == "Send for review").click().run()
+    assert not app.exception, app.exception
+    assert "waits for review" in app.success[0].value
+    st.cache_resource.clear()
+    with connect(app_db) as db:
+        pending = list_assets(db, AssetFilter(statuses=("pending",)))
+        boundaries = list_areas(db)
+    stored = pending[pending["name"] == "Porch choir"].iloc[0]
+    assert (round(stored.lon, 6), round(stored.lat, 6)) == (24.947842, 60.171271)
+    around = boundaries[boundaries.covers(shapely.Point(stored.lon, stored.lat))]
+    assert stored.area_id == around["id"].item()  # the area follows from the point
 
 
 def test_add_form_explains_problems_and_stores_nothing(app_db):

@@ -6,12 +6,22 @@ from assetmap.i18n import gettext as _
 from assetmap.models import ValidationError, typed_location
 from assetmap.register.assets import AssetFilter, register_asset
 from assetmap.register.limits import LimitReachedError
-from assetmap.web import asset_form, caches, live_map, login, place_search, resources, widgets
+from assetmap.web import (
+    asset_form,
+    caches,
+    live_map,
+    locate,
+    login,
+    place_search,
+    resources,
+    widgets,
+)
 
 st.title(_("Add an asset"))
 st.write(
     _(
-        "Click the map where the asset is, or type its coordinates. Then say what it is. "
+        "Click the map where the asset is, find its address, or type its coordinates. "
+        "Then say what it is. "
         "A team member checks every new asset before it appears on the map."
     )
 )
@@ -23,21 +33,44 @@ if saved := st.session_state.pop("saved_asset_name", None):
         )
     )
 
-picked = typed_location(st.session_state.get("lon"), st.session_state.get("lat"))
-click = live_map.pick_map(picked)
+located = locate.locate_button()
+if located and located.problem:
+    st.warning(located.problem)
+elif located:
+    spot = (f"{located.lon:.6f}", f"{located.lat:.6f}")
+    st.session_state["lon"], st.session_state["lat"] = spot
+    st.session_state["accuracy"] = (spot, located.accuracy)
+
+lon, lat = st.session_state.get("lon"), st.session_state.get("lat")
+picked = typed_location(lon, lat)
+accuracy = st.session_state.get("accuracy", ((None, None), None))
+click = live_map.pick_map(picked, accuracy=accuracy[1] if accuracy[0] == (lon, lat) else None)
 if click and click != st.session_state.get("last_click"):
     st.session_state["last_click"] = click
     st.session_state["lon"], st.session_state["lat"] = (f"{c:.6f}" for c in click)
     st.rerun()
+if picked and (nearest := place_search.nearest_address(*picked)):
+    st.caption(nearest)
 
-search = None
-if caches.asset_count(AssetFilter()) > widgets.LAZY_SECTIONS_ABOVE:
-    search = st.text_input(
-        _("Find a place by name"),
-        key="place_search",
-        placeholder=_("Type part of a name, then press Enter"),
-    )
-places = place_search.named_places(search)
+
+def find_place() -> None:
+    """Enter in the search box moves the pin to the best match; the others stay on offer."""
+    search = st.session_state.get("place_search") or ""
+    found = place_search.named_places(search) if search.strip() else {}
+    if found:
+        best = next(iter(found))
+        st.session_state["place"] = best
+        st.session_state["lon"], st.session_state["lat"] = (f"{c:.6f}" for c in found[best])
+
+
+large = caches.asset_count(AssetFilter()) > widgets.LAZY_SECTIONS_ABOVE
+search = st.text_input(
+    _("Find an address or place"),
+    key="place_search",
+    placeholder=_("A street and house number, or a name; then press Enter"),
+    on_change=find_place,
+)
+places = place_search.named_places(search if search or large else None)
 
 
 def use_place() -> None:
@@ -47,7 +80,7 @@ def use_place() -> None:
 
 
 st.selectbox(
-    _("Or choose a nearby place by name (an area or an asset on the map)"),
+    _("Choose an address or place"),
     list(places),
     index=None,
     key="place",
@@ -85,6 +118,6 @@ if submitted:
     else:
         st.session_state["saved_asset_name"] = asset.name
         st.session_state["form_round"] = st.session_state.get("form_round", 0) + 1
-        for key in ("lon", "lat", "last_click"):
+        for key in ("lon", "lat", "last_click", "accuracy"):
             st.session_state.pop(key, None)
         st.rerun()

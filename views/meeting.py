@@ -40,6 +40,7 @@ with map_column:
         resources.map_scripts(),
         height=760,
         link_lines=lines,
+        basemap_style="contrast",
     )
     state = folium_bridge.show_folium_map(fmap, "meeting_map", 760, ["center", "zoom"])
 with legend_column:

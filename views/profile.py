@@ -33,7 +33,7 @@ profile = area_profile(
     now,
     coverage_of=lambda categories, distance: caches.coverage(categories, distance, False)[0],
 )
-page = profile_html(profile, now, actor)
+page = profile_html(profile, now, actor, caches.basemap_around(profile.geometry.bounds))
 
 file_name = f"profile-{area_id}.html"
 st.download_button(

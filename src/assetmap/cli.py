@@ -49,6 +49,7 @@ from assetmap.api.database import close_shared_database, shared_database
 from assetmap.config import PROJECT_DIR, Settings
 from assetmap.demo import is_empty, load_demo
 from assetmap.errors import AssetmapError
+from assetmap.io.basemap import DEFAULT_MAX_ZOOM, build_basemap
 from assetmap.io.exports import (
     EXACT_MARK,
     FORMATS,
@@ -62,6 +63,7 @@ from assetmap.models import KINDS, STATUSES
 from assetmap.register.areas import areas_from_file, replace_areas
 from assetmap.register.assets import AssetFilter, erase_asset
 from assetmap.register.disclosure import exact_assets, released_assets
+from assetmap.register.gazetteer import build_gazetteer, import_gazetteer
 from assetmap.register.importing import import_assets_file
 from assetmap.register.indicators import import_indicators
 from assetmap.register.network import replace_walk_network, walkable_lines
@@ -528,7 +530,82 @@ def build_parser() -> argparse.ArgumentParser:
     )
     migrate.add_argument("--to", required=True, help="postgresql://USER:PASSWORD@HOST/DATABASE")
     migrate.set_defaults(handler=cmd_migrate_db)
+    _add_basemap_commands(commands)
+    _add_gazetteer_commands(commands)
     return parser
+
+
+def _add_basemap_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`assetmap basemap build`: the base map's vector tiles, from an OpenStreetMap extract.
+    It needs no database, so it runs here even while the app serves one (local=True)."""
+    basemap = commands.add_parser("basemap", help="the app's own base map").add_subparsers(
+        dest="basemap", required=True
+    )
+    build = basemap.add_parser(
+        "build", help="turn an OpenStreetMap extract (.osm.pbf) into a PMTiles archive"
+    )
+    build.add_argument("file", help="an OpenStreetMap extract, .osm.pbf or .osm")
+    build.add_argument(
+        "-o", "--output", help="the archive to write (default: the extract's name, .pmtiles)"
+    )
+    build.add_argument(
+        "--max-zoom", type=int, default=DEFAULT_MAX_ZOOM, help="the deepest zoom level tiled"
+    )
+    build.set_defaults(handler=cmd_basemap_build, local=True)
+
+
+def cmd_basemap_build(args: argparse.Namespace) -> int:
+    source = Path(args.file)
+    stem = source.name.removesuffix(".pbf").removesuffix(".osm")
+    output = Path(args.output) if args.output else source.with_name(f"{stem}.pmtiles")
+    out = args.terminal.out
+
+    def progress(message: str) -> None:
+        print(message, file=out, flush=True)
+
+    summary = build_basemap(source, output, args.max_zoom, progress)
+    print(
+        f"Wrote {summary.tiles} tiles ({summary.size_bytes / 1e6:.1f} MB) to {summary.path} "
+        f"in {summary.seconds:.1f} s. Map data © OpenStreetMap contributors, ODbL 1.0.",
+        file=out,
+    )
+    return 0
+
+
+def _add_gazetteer_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`assetmap gazetteer build|import`: the addresses and places the Add page searches."""
+    gazetteer = commands.add_parser(
+        "gazetteer", help="the addresses and places to search"
+    ).add_subparsers(dest="gazetteer", required=True)
+    build = gazetteer.add_parser(
+        "build", help="addresses, streets and places from an OpenStreetMap extract (.osm.pbf)"
+    )
+    build.add_argument("file", help="an OpenStreetMap extract, .osm.pbf or .osm")
+    build.set_defaults(handler=cmd_gazetteer_build)
+    register = gazetteer.add_parser(
+        "import", help="a national address register: Kartverket's CSV, BAG (CSV or GeoPackage)"
+    )
+    register.add_argument("file")
+    register.set_defaults(handler=cmd_gazetteer_import)
+
+
+def cmd_gazetteer_build(args: argparse.Namespace) -> int:
+    with _database(args) as db:
+        report = build_gazetteer(db, console_actor(), Path(args.file))
+    print(
+        f"Loaded {report.entries} addresses, streets and places from OpenStreetMap "
+        "(© OpenStreetMap contributors, ODbL 1.0).",
+        file=args.terminal.out,
+    )
+    return 0
+
+
+def cmd_gazetteer_import(args: argparse.Namespace) -> int:
+    with _database(args) as db:
+        report = import_gazetteer(db, console_actor(), Path(args.file))
+    source = {"kartverket": "Kartverket", "bag": "BAG"}.get(report.source, report.source)
+    print(f"Loaded {report.entries} addresses from {source}.", file=args.terminal.out)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -542,7 +619,8 @@ def _run_here_or_in_app(args: argparse.Namespace, typed: list[str], terminal: Te
     """Run the command here, or, while `assetmap serve` holds its DuckDB file, have the app
     run it (it reads the password here first: the app has no terminal)."""
     args.terminal, args.served = terminal, None
-    app = None if args.handler is cmd_serve else running_app(_settings(args).db)
+    local = args.handler is cmd_serve or getattr(args, "local", False)
+    app = None if local else running_app(_settings(args).db)
     if app is None:
         return int(args.handler(args))
     if args.handler is cmd_restore:

@@ -30,8 +30,33 @@ OSM_TILES_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 )
 
+BASEMAP = "builtin"
+"""ASSETMAP_BASEMAP: "builtin" (default: the vector base map the app serves itself, from
+BUILTIN_BASEMAP), the path of another .pmtiles archive (`assetmap basemap build`), a preset of
+RASTER_PRESETS ("osm", "kartverket", "pdok"), "none", or an XYZ raster URL with {z}/{x}/{y}
+(then ASSETMAP_BASEMAP_ATTRIBUTION says whose it is). The older ASSETMAP_TILES is read when
+ASSETMAP_BASEMAP is not set."""
+
+BUILTIN_BASEMAP = DEMO_DIR / "basemap.pmtiles"
+"""The built-in base map: central Helsinki, © OpenStreetMap contributors (ODbL)."""
+
+RASTER_PRESETS: dict[str, tuple[str, str]] = {
+    "osm": (OSM_TILES_URL, OSM_TILES_ATTRIBUTION),
+    "kartverket": (
+        "https://cache.kartverket.no/v1/wmts/1.0.0/topo/default/webmercator/{z}/{y}/{x}.png",
+        '&copy; <a href="https://www.kartverket.no/">Kartverket</a>',
+    ),
+    "pdok": (
+        "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png",
+        'Kaartgegevens &copy; <a href="https://www.kadaster.nl/">Kadaster</a>',
+    ),
+}
+"""Named raster tile services: (URL template, attribution). Each sends visitors' addresses to
+its host; the built-in base map sends none."""
+
 TILES = "osm"
-"""ASSETMAP_TILES: "osm" (default), "none", or a tile URL template with {z}/{x}/{y}."""
+"""ASSETMAP_TILES, the older setting: "osm", "none", or a tile URL template with {z}/{x}/{y}.
+Read only when ASSETMAP_BASEMAP is not set."""
 
 MAX_DISTANCE_FROM_AREAS_KM = 25.0
 """ASSETMAP_MAX_DISTANCE_KM: how far outside the mapped areas a new asset may lie."""
@@ -47,6 +72,8 @@ class TileSettings:
 
     url: str | None
     attribution: str
+    archive: Path | None = None
+    """A PMTiles archive of vector tiles the app serves itself (api/tiles.py); url is None."""
 
 
 MAX_UPLOAD_MB = 20.0
@@ -98,10 +125,7 @@ class Settings:
         return cls(
             db=database,
             data_dir=data_dir,
-            tiles=tiles_from_setting(
-                os.environ.get("ASSETMAP_TILES", TILES),
-                os.environ.get("ASSETMAP_TILES_ATTRIBUTION"),
-            ),
+            tiles=tiles_from_environment(),
             max_distance_km=float(
                 os.environ.get("ASSETMAP_MAX_DISTANCE_KM", MAX_DISTANCE_FROM_AREAS_KM)
             ),
@@ -149,20 +173,42 @@ def networks_from_setting(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
     return tuple(networks)
 
 
+def tiles_from_environment() -> TileSettings:
+    """The base map: ASSETMAP_BASEMAP, else the older ASSETMAP_TILES, else the built-in one."""
+    attribution = os.environ.get("ASSETMAP_BASEMAP_ATTRIBUTION") or os.environ.get(
+        "ASSETMAP_TILES_ATTRIBUTION"
+    )
+    if "ASSETMAP_BASEMAP" in os.environ:
+        return tiles_from_setting(os.environ["ASSETMAP_BASEMAP"], attribution)
+    return tiles_from_setting(os.environ.get("ASSETMAP_TILES", BASEMAP), attribution)
+
+
 def tiles_from_setting(value: str, attribution: str | None = None) -> TileSettings:
-    """Turn the ASSETMAP_TILES value into tile settings."""
+    """Turn the ASSETMAP_BASEMAP (or ASSETMAP_TILES) value into tile settings."""
     choice = value.strip()
     if choice.lower() == "none":
         return TileSettings(url=None, attribution="")
-    if choice.lower() == "osm":
-        return TileSettings(url=OSM_TILES_URL, attribution=attribution or OSM_TILES_ATTRIBUTION)
+    if choice.lower() == "builtin":
+        return TileSettings(url=None, attribution=OSM_TILES_ATTRIBUTION, archive=BUILTIN_BASEMAP)
+    if choice.lower() in RASTER_PRESETS:
+        url, preset_attribution = RASTER_PRESETS[choice.lower()]
+        return TileSettings(url=url, attribution=attribution or preset_attribution)
+    if choice.lower().endswith(".pmtiles"):
+        archive = Path(choice).expanduser()
+        if not archive.is_file():
+            raise ConfigError(f"ASSETMAP_BASEMAP names a base map that is not there: {choice}")
+        return TileSettings(
+            url=None, attribution=attribution or OSM_TILES_ATTRIBUTION, archive=archive
+        )
     if "{z}" not in choice or "{x}" not in choice or "{y}" not in choice:
         raise ConfigError(
-            f"ASSETMAP_TILES must be 'osm', 'none' or a URL with {{z}}, {{x}} and {{y}}: {value!r}"
+            "ASSETMAP_BASEMAP (or ASSETMAP_TILES) must be 'builtin', 'none', a preset "
+            f"({', '.join(RASTER_PRESETS)}), a .pmtiles file or a URL with {{z}}, {{x}} and "
+            f"{{y}}: {value!r}"
         )
     if not attribution:
         raise ConfigError(
-            "A custom ASSETMAP_TILES server needs ASSETMAP_TILES_ATTRIBUTION "
+            "A custom tile server needs ASSETMAP_BASEMAP_ATTRIBUTION "
             "(who made the base map, as its licence asks)."
         )
     return TileSettings(url=choice, attribution=attribution)

@@ -8,9 +8,11 @@ from pathlib import Path
 from assetmap.accounts import Actor
 from assetmap.config import DEMO_DIR
 from assetmap.io.files import read_layer
+from assetmap.io.gazetteer import gazetteer_from_csv
 from assetmap.io.readers import rows_from_file
 from assetmap.register.areas import replace_areas
 from assetmap.register.assets import count_by_status
+from assetmap.register.gazetteer import replace_gazetteer
 from assetmap.register.importing import import_rows
 from assetmap.register.indicators import import_indicators, list_indicators, save_indicator
 from assetmap.register.network import replace_walk_network
@@ -20,6 +22,7 @@ AREAS_FILE = "areas.geojson"
 ASSETS_FILE = "assets.geojson"
 NETWORK_FILE = "walk_network.geojson"
 INDICATORS_FILE = "indicators.csv"
+GAZETTEER_FILE = "gazetteer.csv"
 ILLUSTRATIVE = "Illustrative figures made up for the demo, not statistics"
 INDICATOR_LABELS = {
     "population": ("Residents (illustrative)", "people"),
@@ -40,10 +43,12 @@ def is_empty(db: Database) -> bool:
 
 
 def load_demo(db: Database, actor: Actor, demo_dir: Path = DEMO_DIR) -> DemoReport:
-    """Load the demo areas and its approved OSM assets; assets already loaded are skipped."""
+    """Load the demo areas, its approved OSM assets (those already loaded are skipped) and the
+    addresses and places to search."""
     areas = replace_areas(db, read_layer(demo_dir / AREAS_FILE), actor)
     report = import_rows(db, rows_from_file(demo_dir / ASSETS_FILE), actor, status="approved")
     replace_walk_network(db, actor, read_layer(demo_dir / NETWORK_FILE))
+    replace_gazetteer(db, actor, "osm", gazetteer_from_csv(demo_dir / GAZETTEER_FILE))
     import_indicators(
         db,
         actor,

@@ -422,3 +422,10 @@ def validate_asset(
         contact_public=truthy(data.get("contact_public")),
         **choices_and_texts,
     )
+
+
+GAZETTEER_COLUMNS = ("kind", "name", "number", "locality", "lon", "lat")
+"""A gazetteer entry: its kind, the street or place name, the house number (empty for streets
+and places), the postcode and town as its source writes them, and the point (WGS84)."""
+GAZETTEER_KINDS = ("address", "street", "place")
+"""Gazetteer entry kinds, in the order a search ranks them when they match equally well."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -71,15 +72,72 @@ class _Dot:
 
 
 @dataclass(frozen=True)
+class _Shape:
+    """A base-map feature as an SVG path; `kind` names its style in profile.css."""
+
+    kind: str
+    d: str
+
+
+@dataclass(frozen=True)
 class _AreaMap:
     width: int
     height: int
     label: str
     polygons: list[str]
     dots: list[_Dot]
+    shapes: tuple[_Shape, ...] = ()
 
 
-def _area_map(profile: AreaProfile, drawn: gpd.GeoDataFrame, width: int, height: int) -> _AreaMap:
+BASEMAP_DRAWN = {
+    "water": "water",
+    "green": "green",
+    "buildings": "building",
+    "railways": "railway",
+    "roads": "road",
+}
+"""The base map's layers a profile draws under its area, bottom to top, and their styles."""
+
+
+def _path(geometry: shapely.Geometry, point: Callable[[float, float], tuple[float, float]]) -> str:
+    """SVG path data of a line or polygon (rings closed), through `point`."""
+    rings = []
+    for part in shapely.get_parts(geometry):
+        lines = [part.exterior, *part.interiors] if part.geom_type == "Polygon" else [part]
+        for line in lines:
+            coords = [point(x, y) for x, y in line.coords]
+            if len(coords) < 2:
+                continue
+            closed = "Z" if part.geom_type == "Polygon" else ""
+            rings.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in coords) + closed)
+    return "".join(rings)
+
+
+def _basemap_shapes(
+    basemap: dict[str, gpd.GeoDataFrame] | None,
+    point: Callable[[float, float], tuple[float, float]],
+) -> tuple[_Shape, ...]:
+    """The base map's features as paths, in drawing order; paths apart from streets."""
+    shapes = []
+    for layer, style in BASEMAP_DRAWN.items():
+        frame = (basemap or {}).get(layer)
+        if frame is None:
+            continue
+        kinds = frame["kind"] if "kind" in frame else pd.Series("", index=frame.index)
+        for kind, geometry in zip(kinds, frame.geometry, strict=True):
+            d = "" if geometry is None or geometry.is_empty else _path(geometry, point)
+            if d:
+                shapes.append(_Shape("path" if kind == "path" else style, d))
+    return tuple(shapes)
+
+
+def _area_map(
+    profile: AreaProfile,
+    drawn: gpd.GeoDataFrame,
+    width: int,
+    height: int,
+    basemap: dict[str, gpd.GeoDataFrame] | None = None,
+) -> _AreaMap:
     """The area and the `drawn` assets in view-box coordinates: equirectangular, scaled by
     latitude."""
     min_lon, min_lat, max_lon, max_lat = profile.geometry.bounds
@@ -98,15 +156,22 @@ def _area_map(profile: AreaProfile, drawn: gpd.GeoDataFrame, width: int, height:
     for row in drawn.itertuples():
         x, y = point(row.lon, row.lat)
         dots.append(_Dot(f"{x:.1f}", f"{y:.1f}", KIND_COLOURS[row.kind], str(row.name)))
-    return _AreaMap(width, height, gettext("Map of the area and its assets"), polygons, dots)
+    shapes = _basemap_shapes(basemap, point)
+    label = gettext("Map of the area and its assets")
+    return _AreaMap(width, height, label, polygons, dots, shapes)
 
 
 def profile_map_svg(
-    profile: AreaProfile, drawn: gpd.GeoDataFrame, width: int = 640, height: int = 420
+    profile: AreaProfile,
+    drawn: gpd.GeoDataFrame,
+    width: int = 640,
+    height: int = 420,
+    basemap: dict[str, gpd.GeoDataFrame] | None = None,
 ) -> str:
-    """The area and the `drawn` assets as inline SVG, as the profile file draws them."""
+    """The area and the `drawn` assets as inline SVG, as the profile file draws them, over
+    `basemap` (io.basemap.basemap_shapes) when given."""
     template = _TEMPLATES.get_template("area_map.svg")
-    return template.render(map=_area_map(profile, drawn, width, height))
+    return template.render(map=_area_map(profile, drawn, width, height, basemap))
 
 
 def _cell(value: object) -> str:
@@ -132,7 +197,12 @@ def _coverage_sentence(share: float | None) -> str:
     ).format(share=share)
 
 
-def profile_html(profile: AreaProfile, generated: datetime, reader: Actor = ANYONE) -> str:
+def profile_html(
+    profile: AreaProfile,
+    generated: datetime,
+    reader: Actor = ANYONE,
+    basemap: dict[str, gpd.GeoDataFrame] | None = None,
+) -> str:
     """The profile as one HTML file with everything inline: it opens and prints offline.
 
     The file leaves the app, so its map draws the assets as `reader` may take them out
@@ -158,7 +228,7 @@ def profile_html(profile: AreaProfile, generated: datetime, reader: Actor = ANYO
         name=profile.name,
         note=profile.note,
         generated=f"{generated:%Y-%m-%d %H:%M}",
-        map=_area_map(profile, released(profile.assets, reader, generated), 640, 420),
+        map=_area_map(profile, released(profile.assets, reader, generated), 640, 420, basemap),
         legend=legend_entries(),
         counts=_table(
             profile.counts,

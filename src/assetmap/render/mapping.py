@@ -31,6 +31,7 @@ from jinja2 import Template
 from assetmap.analysis.choropleth import NO_DATA_COLOUR
 from assetmap.config import TileSettings
 from assetmap.i18n import N_, gettext
+from assetmap.io.basemap import DEFAULT_MAX_ZOOM, BasemapError, open_archive
 from assetmap.models import (
     CATEGORIES,
     KINDS,
@@ -50,6 +51,8 @@ KIND_COLOURS: dict[str, str] = {
 """Okabe-Ito colours: distinguishable with the common colour-vision deficiencies."""
 
 VENDOR_DIR = "vendor"
+RENDERER_DIR = Path(__file__).parent / "vendor" / "protomaps-leaflet"
+"""protomaps-leaflet 5.1.0 (BSD-3-Clause, from npm), which draws the built-in vector base map."""
 _VENDOR_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
     "leaflet": (
         xstatic.pkg.leaflet.BASE_DIR,
@@ -63,11 +66,16 @@ _VENDOR_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
             "images/marker-shadow.png",
         ),
     ),
+    "protomaps-leaflet": (str(RENDERER_DIR), ("protomaps-leaflet.js", "LICENSE")),
 }
 OWN_DIR = "assetmap"
 """Where the map's own scripts go beside the vendor files, named by their content."""
-_OWN_SCRIPTS = tuple(Path(__file__).parent / "js" / name for name in ("map_data.js", "map.js"))
-"""The map's own scripts, in the order the browser runs them (after Leaflet)."""
+_OWN_SCRIPTS = tuple(
+    Path(__file__).parent / "js" / name for name in ("map_data.js", "map.js", "basemap.js")
+)
+"""The map's own scripts, in the order the browser runs them (after Leaflet); the last,
+the built-in base map's styles, only on maps that draw it."""
+_BASEMAP_SCRIPTS = 1
 
 COORDINATE_SCALE = 1_000_000
 DETAIL_LIMIT = 5_000
@@ -146,13 +154,20 @@ class MapScripts:
     """Where the browser finds the self-hosted scripts, e.g. "/app/static/vendor"."""
 
     base_url: str
+    tiles_url: str = ""
+    """The built-in base map's tiles, "/tiles/{z}/{x}/{y}.mvt" (api/tiles.py); "" for none."""
 
-    def js(self) -> list[tuple[str, str]]:
-        own = [
+    def js(self, vector_tiles: bool = False) -> list[tuple[str, str]]:
+        """The scripts a map loads; with `vector_tiles`, the base map's renderer and styles."""
+        scripts = [("leaflet", f"{self.base_url}/leaflet/leaflet.js")]
+        if vector_tiles:
+            renderer = f"{self.base_url}/protomaps-leaflet/protomaps-leaflet.js"
+            scripts.append(("protomaps_leaflet", renderer))
+        own = _own_scripts() if vector_tiles else _own_scripts()[:-_BASEMAP_SCRIPTS]
+        return scripts + [
             (f"assetmap_{source.stem}", f"{self.base_url}/{OWN_DIR}/{served}")
-            for source, served in _own_scripts()
+            for source, served in own
         ]
-        return [("leaflet", f"{self.base_url}/leaflet/leaflet.js"), *own]
 
     def css(self) -> list[tuple[str, str]]:
         return [("leaflet_css", f"{self.base_url}/leaflet/leaflet.css")]
@@ -341,10 +356,20 @@ def areas_to_map_features(
     return collection
 
 
+BASEMAP_STYLES = ("light", "contrast")
+"""The built-in base map's styles (js/basemap.js): quiet under the assets, or high contrast."""
+
+
 def base_map(
-    extent: Extent | None, tiles: TileSettings, scripts: MapScripts, height: int = 600
+    extent: Extent | None,
+    tiles: TileSettings,
+    scripts: MapScripts,
+    height: int = 600,
+    basemap_style: str = "light",
 ) -> folium.Map:
-    """An empty map fitted to `extent`, with the configured tiles and local scripts."""
+    """An empty map fitted to `extent`, with the configured tiles and local scripts: a raster
+    tile layer, or the built-in vector base map in `basemap_style` (BASEMAP_STYLES)."""
+    vector = tiles.archive is not None and bool(scripts.tiles_url)
     fmap = folium.Map(
         location=[0, 0],
         zoom_start=2,
@@ -353,15 +378,31 @@ def base_map(
         height=height,
         prefer_canvas=True,
     )
-    fmap.default_js = scripts.js()
+    fmap.default_js = scripts.js(vector_tiles=vector)
     fmap.default_css = scripts.css()
     if tiles.url:
         folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, max_zoom=19).add_to(fmap)
+    if vector and tiles.archive is not None:
+        basemap = {
+            "url": scripts.tiles_url,
+            "style": basemap_style if basemap_style in BASEMAP_STYLES else "light",
+            "attribution": tiles.attribution,
+            "maxDataZoom": _archive_max_zoom(tiles.archive),
+        }
+        _Call("addBasemap", basemap).add_to(fmap)
     _Call("iconImages", f"{scripts.base_url}/leaflet/images/", on_map=False).add_to(fmap)
     if extent is not None:
         min_lon, min_lat, max_lon, max_lat = extent
         _Call("fitBounds", [[min_lat, min_lon], [max_lat, max_lon]]).add_to(fmap)
     return fmap
+
+
+def _archive_max_zoom(archive: Path) -> int:
+    """The deepest zoom the archive holds: the renderer draws deeper zooms from it."""
+    try:
+        return open_archive(archive).max_zoom
+    except (OSError, BasemapError):
+        return DEFAULT_MAX_ZOOM
 
 
 def build_asset_map(
@@ -376,6 +417,7 @@ def build_asset_map(
     link_lines: dict[str, Any] | None = None,
     assets_json: SafeJson | None = None,
     watch: str | None = None,
+    basemap_style: str = "light",
 ) -> folium.Map:
     """The map of assets over area outlines (or a choropleth, and a covered zone).
 
@@ -386,7 +428,7 @@ def build_asset_map(
     """
     shown = areas_gdf if not areas_gdf.empty else assets_gdf
     extent = None if shown.empty else tuple(shown.total_bounds)
-    fmap = base_map(extent, tiles, scripts, height)
+    fmap = base_map(extent, tiles, scripts, height, basemap_style)
     if not areas_gdf.empty:
         features = areas_to_map_features(areas_gdf, area_styles)
         _Call("addAreas", features, NO_DATA_COLOUR).add_to(fmap)

@@ -276,6 +276,37 @@ def m008_data_changed_at(session: Session) -> None:
     session.execute("UPDATE data_version SET changed_at = ?", (utc_now(),))
 
 
+@migration
+def m009_gazetteer(session: Session) -> None:
+    """Addresses, streets and named places to search on the Add page, by where they come from
+    (OpenStreetMap, Kartverket, BAG), so importing one source replaces only its own; and when
+    each source was loaded, which the pages' search index is cached on (a write to the assets
+    must not make a million addresses be indexed again)."""
+    session.execute(
+        """
+        CREATE TABLE gazetteer (
+            source VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            number VARCHAR NOT NULL DEFAULT '',
+            locality VARCHAR NOT NULL DEFAULT '',
+            lon DOUBLE NOT NULL,
+            lat DOUBLE NOT NULL
+        )
+        """
+    )
+    session.execute("CREATE INDEX gazetteer_source ON gazetteer (source)")
+    session.execute(
+        """
+        CREATE TABLE gazetteer_sources (
+            source VARCHAR PRIMARY KEY,
+            entries INTEGER NOT NULL,
+            loaded_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+
+
 def applied_migrations(db: Database) -> list[str]:
     return [row[0] for row in db.rows("SELECT name FROM migrations ORDER BY applied_at, name")]
 

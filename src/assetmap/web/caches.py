@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from assetmap.accounts import Actor
+from assetmap.io.basemap import BasemapError, basemap_shapes
 from assetmap.register.areas import list_areas
 from assetmap.register.assets import (
     STORED_FIELDS,
@@ -28,7 +29,7 @@ from assetmap.register.planning import service_coverage
 from assetmap.register.privacy import consent_lapsed, public_assets, released
 from assetmap.storage import Database, data_version, utc_now
 from assetmap.web.login import current_actor
-from assetmap.web.resources import database
+from assetmap.web.resources import database, settings
 
 ALL_COLUMNS = tuple(STORED_FIELDS)
 
@@ -227,3 +228,18 @@ def status_counts(view: View) -> dict[str, int]:
     """Assets by status at the view's data version, counted once per version (an open map
     asks twice a second)."""
     return _status_counts(database(), view.location, view.version)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def basemap_around(
+    bounds: tuple[float, float, float, float],
+) -> dict[str, gpd.GeoDataFrame] | None:
+    """The built-in base map's features over `bounds`, for drawings made here (the profile),
+    or None when the base map is another or none. Shared: callers never change the frames."""
+    archive = settings().tiles.archive
+    if archive is None:
+        return None
+    try:
+        return basemap_shapes(archive, bounds)
+    except (OSError, BasemapError):
+        return None

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -215,13 +216,30 @@ def asset_map(view: View, with_links: bool, height: int = 600) -> None:
     _show_map(view, with_links, height)
 
 
-def pick_map(picked: tuple[float, float] | None, height: int = 420) -> tuple[float, float] | None:
+def pick_map(
+    picked: tuple[float, float] | None,
+    height: int = 420,
+    accuracy: float | None = None,
+) -> tuple[float, float] | None:
     """The approved assets' map for choosing a spot: (lon, lat) of the last click, if any.
 
     It shares the map page's payload and updates; the picked spot is drawn on top of it
-    without remaking the map.
+    without remaking the map, with the circle of the browser's `accuracy` (metres) when the
+    spot is where the browser said the resident is.
     """
-    marker = None if picked is None else layer_script(picked_point_layer(*picked))
+    marker = None
+    if picked is not None:
+        group = picked_point_layer(*picked)
+        if accuracy:
+            folium.Circle(
+                [picked[1], picked[0]],
+                radius=accuracy,
+                color="#0072B2",
+                weight=1,
+                fill=True,
+                fill_opacity=0.12,
+            ).add_to(group)
+        marker = layer_script(group)
     reported = _show_map(
         current_view(AssetFilter()),
         False,

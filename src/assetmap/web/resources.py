@@ -10,6 +10,7 @@ import streamlit as st
 
 from assetmap.api import url_prefix as api_url_prefix
 from assetmap.api.database import close_shared_database, shared_database
+from assetmap.api.tiles import tile_url
 from assetmap.config import PROJECT_DIR, ConfigError, Settings
 from assetmap.render.mapping import MapScripts, install_map_scripts
 from assetmap.storage import Database, DatabaseError
@@ -56,4 +57,6 @@ def url_prefix() -> str:
 @st.cache_resource
 def map_scripts() -> MapScripts:
     install_map_scripts(STATIC_DIR)
-    return MapScripts(base_url=f"{url_prefix()}/app/static/vendor")
+    return MapScripts(
+        base_url=f"{url_prefix()}/app/static/vendor", tiles_url=tile_url(url_prefix())
+    )
