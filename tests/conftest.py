@@ -17,7 +17,7 @@ import psycopg
 import pytest
 import streamlit as st
 from browsing import CHROMIUM, CHROMIUM_ARGS
-from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Playwright, expect, sync_playwright
 
 from assetmap.accounts import Actor, add_user, visitor
 from assetmap.demo import load_demo
@@ -121,6 +121,9 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 WAIT_MS = 30_000
 """How long a browser test waits for what it expects to see."""
+# Playwright's expect() waits 5 s by default, whatever the page's own timeout; on two busy
+# cores a Streamlit rerun can take longer, and a test should wait for what it expects.
+expect.set_options(timeout=WAIT_MS)
 
 
 @pytest.fixture
