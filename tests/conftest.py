@@ -12,12 +12,21 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import psycopg
 import pytest
 import streamlit as st
 from browsing import CHROMIUM, CHROMIUM_ARGS
-from playwright.sync_api import Browser, BrowserContext, Playwright, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Playwright,
+    Request,
+    Route,
+    expect,
+    sync_playwright,
+)
 
 from assetmap.accounts import Actor, add_user, visitor
 from assetmap.demo import load_demo
@@ -124,6 +133,24 @@ WAIT_MS = 30_000
 # Playwright's expect() waits 5 s by default, whatever the page's own timeout; on two busy
 # cores a Streamlit rerun can take longer, and a test should wait for what it expects.
 expect.set_options(timeout=WAIT_MS)
+
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1"}
+
+
+def keep_local(context: BrowserContext, outside: list[str] | None = None) -> None:
+    """Let `context` talk only to the app on this host: every other request is aborted, and
+    counted in `outside` when given (nothing on a page may load from another host)."""
+
+    def route_request(route: Route, request: Request) -> None:
+        if urlparse(request.url).hostname in LOCAL_HOSTS or request.url.startswith("data:"):
+            route.continue_()
+            return
+        if outside is not None:
+            outside.append(request.url)
+        route.abort()
+
+    context.route("**/*", route_request)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pyogrio
 import pytest
@@ -20,7 +19,7 @@ from playwright.sync_api import Browser, Page
 from assetmap.config import BUILTIN_BASEMAP
 from assetmap.io.basemap import open_archive
 
-from .conftest import PROJECT_DIR, WAIT_MS
+from .conftest import PROJECT_DIR, WAIT_MS, keep_local
 
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -86,14 +85,7 @@ def open_page(
 ) -> tuple[Page, object]:
     context = browser.new_context(viewport={"width": width, "height": 900})
 
-    def only_local(route, req) -> None:  # type: ignore[no-untyped-def]
-        if urlparse(req.url).hostname in ("localhost", "127.0.0.1") or req.url.startswith("data:"):
-            route.continue_()
-        else:
-            outside.append(req.url)
-            route.abort()
-
-    context.route("**/*", only_local)
+    keep_local(context, outside)
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     page.on(

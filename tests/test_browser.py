@@ -12,19 +12,17 @@ import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from browsing import ASSETMAP, Server
 from playwright.sync_api import Browser, Frame, Page, expect
 from pyproj import Geod
 
-from .conftest import DEMO_ASSET_COUNT, PROJECT_DIR, WAIT_MS
+from .conftest import DEMO_ASSET_COUNT, PROJECT_DIR, WAIT_MS, keep_local
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
-LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TEAM_PASSWORD = "a long enough secret"
 
@@ -50,14 +48,7 @@ def page(
 ) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
 
-    def only_local(route, req) -> None:  # type: ignore[no-untyped-def]
-        if urlparse(req.url).hostname in LOCAL_HOSTS or req.url.startswith("data:"):
-            route.continue_()
-        else:
-            outside_requests.append(req.url)
-            route.abort()
-
-    context.route("**/*", only_local)
+    keep_local(context, outside_requests)
     opened = context.new_page()
     opened.set_default_timeout(WAIT_MS)
     yield opened
@@ -214,14 +205,7 @@ ACCURACY_CIRCLES = """() => { const radii = []; window.assetmap.map.eachLayer(la
 def phone_page(browser: Browser, **settings) -> Page:  # type: ignore[no-untyped-def]
     """A 375 px wide phone screen that may only talk to the app."""
     context = browser.new_context(viewport={"width": 375, "height": 800}, **settings)
-    context.route(
-        "**/*",
-        lambda route, req: (
-            route.continue_()
-            if urlparse(req.url).hostname in LOCAL_HOSTS or req.url.startswith("data:")
-            else route.abort()
-        ),
-    )
+    keep_local(context)
     opened = context.new_page()
     opened.set_default_timeout(WAIT_MS)
     return opened
