@@ -298,6 +298,8 @@ def test_an_asset_added_in_the_browser_is_reviewed_mapped_and_exported(
         name.fill("Töölönlahti <script>alert('x')</script> walkers")
         page.get_by_role("button", name="Send for review").click()
         expect(page.get_by_text("waits for review")).to_be_visible()
+        expect(page.get_by_label("Longitude (east–west)")).to_have_value("")
+        expect(page.get_by_text("waits for review")).to_be_visible()
 
         # A visitor's map, open and zoomed in while the team approves: it updates in place.
         # (In a window of its own: a background tab's timers are slowed down.)

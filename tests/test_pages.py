@@ -110,6 +110,11 @@ def test_add_form_with_typed_coordinates_stores_a_pending_asset(app_db):
     )
     assert not app.exception, app.exception
     assert "waits for review" in app.success[0].value
+    # Another run (as the map's own report brings) keeps the thanks, and the spot is cleared
+    # for the next asset.
+    app.run()
+    assert "waits for review" in app.success[0].value
+    assert (app.text_input(key="lon").value, app.text_input(key="lat").value) == ("", "")
     st.cache_resource.clear()  # let the test open the file the app held
     with connect(app_db) as db:
         pending = list_assets(db, AssetFilter(statuses=("pending",)))

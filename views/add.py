@@ -26,12 +26,21 @@ st.write(
     )
 )
 
-if saved := st.session_state.pop("saved_asset_name", None):
+# The thanks stays until the next spot or sending: the map reports again after the form is
+# cleared, and a message shown for one run only would be gone before anyone read it.
+if saved := st.session_state.get("saved_asset_name"):
     st.success(
         _("Thank you! \u201c{name}\u201d is saved and waits for review.").format(
             name=widgets.plain(saved)
         )
     )
+
+if st.session_state.pop("spot_sent", False):
+    # Emptied before the fields are drawn, not removed: a removed key would take the
+    # browser's old value back. last_click stays: the map reports its last click again,
+    # which is not a new spot.
+    st.session_state["lon"] = st.session_state["lat"] = ""
+    st.session_state.pop("accuracy", None)
 
 located = locate.locate_button()
 if located and located.problem:
@@ -47,10 +56,14 @@ accuracy = st.session_state.get("accuracy", ((None, None), None))
 click = live_map.pick_map(picked, accuracy=accuracy[1] if accuracy[0] == (lon, lat) else None)
 if click and click != st.session_state.get("last_click"):
     st.session_state["last_click"] = click
+    st.session_state.pop("saved_asset_name", None)
     st.session_state["lon"], st.session_state["lat"] = (f"{c:.6f}" for c in click)
     st.rerun()
+# Always a slot, so the fields below keep their places (and what is typed in them) when
+# the nearest address appears.
+nearest_slot = st.empty()
 if picked and (nearest := place_search.nearest_address(*picked)):
-    st.caption(nearest)
+    nearest_slot.caption(nearest)
 
 
 def find_place() -> None:
@@ -96,6 +109,7 @@ with st.form(f"asset_form_{st.session_state.get('form_round', 0)}"):
     submitted = st.form_submit_button(_("Send for review"), type="primary")
 
 if submitted:
+    st.session_state.pop("saved_asset_name", None)
     fields = {
         "kind": kind,
         "category": category,
@@ -118,6 +132,5 @@ if submitted:
     else:
         st.session_state["saved_asset_name"] = asset.name
         st.session_state["form_round"] = st.session_state.get("form_round", 0) + 1
-        for key in ("lon", "lat", "last_click", "accuracy"):
-            st.session_state.pop(key, None)
+        st.session_state["spot_sent"] = True
         st.rerun()
