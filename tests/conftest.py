@@ -86,7 +86,9 @@ def db(db_url: str) -> Iterator[Database]:
 
 @pytest.fixture
 def demo_db(db: Database) -> Database:
-    load_demo(db, ADMIN)
+    """The minimal demo (its 66 places and institutions): fast, for the many tests that need
+    some assets; `community_db` has the whole demo."""
+    load_demo(db, ADMIN, minimal=True)
     return db
 
 
@@ -102,7 +104,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 def app_db(db_url, monkeypatch) -> Iterator[str]:
     location = db_url
     with connect(location) as db:
-        load_demo(db, ADMIN)
+        load_demo(db, ADMIN, minimal=True)
     monkeypatch.setenv("ASSETMAP_DB", location)
     monkeypatch.setenv("ASSETMAP_TILES", "none")
     st.cache_resource.clear()

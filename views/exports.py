@@ -1,4 +1,5 @@
-"""Export: the assets on the map (with the chosen filters) or the areas, as files for a GIS.
+"""Export: the assets on the map (with the chosen filters), the areas or the links, as files
+for a GIS.
 
 Every file is what privacy.released gives the reader; an admin may also take an exact
 internal file, a separate choice that is recorded and says so in its name.
@@ -11,15 +12,17 @@ import streamlit as st
 from assetmap.i18n import gettext as _
 from assetmap.io.exports import (
     FORMATS,
+    LINK_FORMATS,
     MEDIA_TYPES,
     export_bytes,
     export_file_name,
     write_areas,
     write_assets,
+    write_links,
 )
 from assetmap.models import KINDS, STATUSES, categories_for, kind_label
 from assetmap.register.assets import AssetFilter
-from assetmap.register.disclosure import exact_export_bytes
+from assetmap.register.disclosure import exact_export_bytes, released_links
 from assetmap.register.planning import areas_with_indicators
 from assetmap.storage import utc_now
 from assetmap.web import caches, login, resources
@@ -51,12 +54,30 @@ else:
 
 what = st.radio(
     _("What"),
-    ["assets", "areas"],
+    ["assets", "areas", "links"],
     horizontal=True,
-    format_func={"assets": _("Assets"), "areas": _("Areas with indicators")}.get,
+    format_func={
+        "assets": _("Assets"),
+        "areas": _("Areas with indicators"),
+        "links": _("Links between assets"),
+    }.get,
 )
 asset_filter = None
-if what == "areas":
+if what == "links":
+    st.caption(
+        _(
+            "Each approved link as a line between its two assets, with its kind, role and dates; "
+            "only links whose two assets are both on the public map."
+        )
+    )
+    fmt = st.selectbox(
+        _("Format"),
+        LINK_FORMATS,
+        format_func=FORMAT_LABELS.__getitem__,
+        placeholder=_("Choose an option"),
+    )
+    frame, writer = released_links(resources.database(), actor), write_links
+elif what == "areas":
     fmt = st.selectbox(
         _("Format"),
         [f for f in FORMATS if f != "hsds"],

@@ -23,7 +23,6 @@ from pathlib import Path
 from types import FrameType
 from typing import BinaryIO, TextIO
 
-import geopandas as gpd
 import pandas as pd
 
 from assetmap.accounts import (
@@ -53,16 +52,18 @@ from assetmap.io.basemap import DEFAULT_MAX_ZOOM, build_basemap
 from assetmap.io.exports import (
     EXACT_MARK,
     FORMATS,
+    LINK_FORMATS,
     ExportError,
     export_bytes,
     export_file_name,
     write_areas,
     write_assets,
+    write_links,
 )
 from assetmap.models import KINDS, STATUSES
 from assetmap.register.areas import areas_from_file, replace_areas
 from assetmap.register.assets import AssetFilter, erase_asset
-from assetmap.register.disclosure import exact_assets, released_assets
+from assetmap.register.disclosure import exact_assets, released_assets, released_links
 from assetmap.register.gazetteer import build_gazetteer, import_gazetteer
 from assetmap.register.importing import import_assets_file
 from assetmap.register.indicators import import_indicators
@@ -114,9 +115,14 @@ def _database(args: argparse.Namespace) -> AbstractContextManager[Database]:
 
 def cmd_load_demo(args: argparse.Namespace) -> int:
     with _database(args) as db:
-        report = load_demo(db, console_actor())
+        report = load_demo(db, console_actor(), minimal=args.minimal)
     print(
-        f"Demo loaded: {report.areas} areas, {report.assets_added} new assets.",
+        f"Demo loaded: {report.areas} areas, {report.assets_added} new assets"
+        + (
+            f", of them {report.people} illustrative people, and {report.links} links."
+            if report.people
+            else "."
+        ),
         file=args.terminal.out,
     )
     return 0
@@ -210,10 +216,23 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_link_export(args: argparse.Namespace) -> None:
+    """Links go out as the public sees them, in the formats that hold lines simply."""
+    if args.format not in LINK_FORMATS:
+        raise ExportError(
+            f"Links cannot be exported as {args.format}: use --format {' or '.join(LINK_FORMATS)}."
+        )
+    if args.kind or args.category or args.area or args.status:
+        raise ExportError(
+            "Links are exported as anyone may see them (approved, current, both assets public): "
+            "--kind, --category, --area and --status are for assets."
+        )
+
+
 def _check_exact_export(args: argparse.Namespace) -> None:
     """An exact export is of assets, to a file whose name says what it holds."""
     if args.what != "assets":
-        raise ExportError("Only assets have an exact export: areas hold nothing personal.")
+        raise ExportError("Only assets have an exact export: areas and links are always public.")
     if EXACT_MARK not in Path(args.output).name:
         example = export_file_name("assets", args.format, utc_now(), exact=True)
         raise ExportError(
@@ -224,12 +243,17 @@ def _check_exact_export(args: argparse.Namespace) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     """Export what the console's reader (an admin) may take out: people protected, unless
     --exact, which is audited and must be named as such."""
-    writer: Callable[[gpd.GeoDataFrame, str, Path], int]
+    writer: Callable[[pd.DataFrame, str, Path], int]
+    frame: pd.DataFrame
     if args.exact:
         _check_exact_export(args)
+    if args.what == "links":
+        _check_link_export(args)
     with _database(args) as db:
         if args.what == "areas":
             frame, writer = areas_with_indicators(db), write_areas
+        elif args.what == "links":
+            frame, writer = released_links(db, console_actor()), write_links
         else:
             asset_filter = AssetFilter(
                 statuses=tuple(args.status or ["approved"]),
@@ -437,6 +461,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=cmd_serve)
 
     demo = commands.add_parser("load-demo", help="load the central Helsinki demo")
+    demo.add_argument(
+        "--minimal",
+        action="store_true",
+        help="only the places and institutions: no associations, illustrative people, links "
+        "or history",
+    )
     demo.set_defaults(handler=cmd_load_demo)
 
     importer = commands.add_parser("import-assets", help="import GeoJSON, GeoPackage or CSV")
@@ -484,8 +514,10 @@ def build_parser() -> argparse.ArgumentParser:
     coverage.add_argument("-o", "--output", required=True, help="CSV file, or - for stdout")
     coverage.set_defaults(handler=cmd_coverage)
 
-    export = commands.add_parser("export", help="export assets or areas as RFC 7946 GeoJSON")
-    export.add_argument("what", choices=["assets", "areas"])
+    export = commands.add_parser(
+        "export", help="export assets, areas or links (RFC 7946 GeoJSON by default)"
+    )
+    export.add_argument("what", choices=["assets", "areas", "links"])
     export.add_argument("--format", choices=list(FORMATS), default="geojson")
     export.add_argument("-o", "--output", required=True, help="file to write, or - for stdout")
     export.add_argument("--kind", action="append", choices=list(KINDS))

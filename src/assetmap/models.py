@@ -82,6 +82,7 @@ SOURCES: dict[str, str] = {
     "resident": N_("Added by a resident"),
     "import": N_("Imported"),
     "osm": N_("OpenStreetMap"),
+    "illustrative": N_("Illustrative: made up for the demo"),
 }
 
 WHEELCHAIR: dict[str, str] = {

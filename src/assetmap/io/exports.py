@@ -14,13 +14,16 @@ from assetmap.errors import AssetmapError
 from assetmap.io.geojson import (
     COORDINATE_DECIMALS,
     EXPORTED_PROPERTIES,
+    LINK_PROPERTIES,
     areas_to_geojson,
     assets_to_geojson,
+    links_to_geojson,
     write_geojson,
 )
 from assetmap.io.hsds import assets_to_hsds
 
 FORMATS = ("geojson", "gpkg", "csv", "hsds")
+LINK_FORMATS = ("geojson", "csv")
 
 
 class ExportError(AssetmapError, ValueError):
@@ -89,6 +92,34 @@ def write_areas(areas_gdf: gpd.GeoDataFrame, fmt: str, path: Path) -> int:
     return len(areas_gdf)
 
 
+def _link_table(lines: pd.DataFrame) -> pd.DataFrame:
+    """One row per link: its id, what it says, both ends' positions and the line as WKT."""
+    table = pd.DataFrame(lines[["id", *LINK_PROPERTIES]]).copy()
+    for name in ("start_date", "end_date"):
+        table[name] = pd.to_datetime(table[name]).dt.strftime("%Y-%m-%d")
+    ends = lines[["from_lon", "from_lat", "to_lon", "to_lat"]].astype(float)
+    table[list(ends)] = ends.round(COORDINATE_DECIMALS)
+    table["wkt"] = [
+        f"LINESTRING ({row.from_lon} {row.from_lat}, {row.to_lon} {row.to_lat})"
+        for row in table.itertuples()
+    ]
+    return table
+
+
+def write_links(lines: pd.DataFrame, fmt: str, path: Path) -> int:
+    """Write links as lines between their assets' released positions (disclosure.released_links);
+    return how many were written."""
+    if fmt == "geojson":
+        write_geojson(links_to_geojson(lines), path)
+    elif fmt == "csv":
+        _link_table(lines).to_csv(path, index=False, encoding="utf-8")
+    else:
+        raise ExportError(
+            f"Links cannot be exported as {fmt}: use one of {', '.join(LINK_FORMATS)}."
+        )
+    return len(lines)
+
+
 def _write_gpkg(frame: gpd.GeoDataFrame, path: Path, layer: str) -> None:
     """Write through a temporary file, so a failed export never leaves half a GeoPackage."""
     import pyogrio  # GDAL is loaded on first use, as in read_layer
@@ -99,7 +130,7 @@ def _write_gpkg(frame: gpd.GeoDataFrame, path: Path, layer: str) -> None:
     partial.replace(path)
 
 
-def export_bytes(write, frame: gpd.GeoDataFrame, fmt: str) -> bytes:  # type: ignore[no-untyped-def]
+def export_bytes(write, frame: pd.DataFrame, fmt: str) -> bytes:  # type: ignore[no-untyped-def]
     """The file `write(frame, fmt, path)` makes, as bytes, for a download button."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"export{SUFFIXES[fmt]}"

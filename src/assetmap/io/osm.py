@@ -35,9 +35,22 @@ OSM_CATEGORIES: dict[tuple[str, str], tuple[str, str]] = {
     ("leisure", "pitch"): ("place", "sports_ground"),
     ("leisure", "fitness_station"): ("place", "sports_ground"),
     ("leisure", "garden"): ("place", "garden"),
+    ("office", "association"): ("association", "volunteer_group"),
+    ("office", "ngo"): ("association", "volunteer_group"),
+    ("office", "foundation"): ("association", "volunteer_group"),
+    ("office", "charity"): ("association", "volunteer_group"),
+    ("club", "sport"): ("association", "sports_club"),
+    ("club", "religion"): ("association", "faith_group"),
+    ("club", "culture"): ("association", "cultural_group"),
+    ("club", "music"): ("association", "cultural_group"),
+    ("club", "art"): ("association", "cultural_group"),
+    ("club", "theatre"): ("association", "cultural_group"),
+    ("club", "*"): ("association", "volunteer_group"),
 }
-"""(OSM key, value) -> (kind, category). The first matching key in a feature wins."""
+"""(OSM key, value) -> (kind, category); "*" stands for any other value of the key. The first
+matching key in a feature wins."""
 
+ANY_VALUE = "*"
 OSM_KEYS = tuple(dict.fromkeys(key for key, _ in OSM_CATEGORIES))
 CIVIL_SOCIETY_CATEGORIES = {"place_of_worship"}
 _HSTORE_PAIR = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
@@ -69,7 +82,10 @@ def _present(value: Any) -> bool:
 
 def category_for_tags(tags: dict[str, str]) -> tuple[str, str] | None:
     for key in OSM_KEYS:
-        match = OSM_CATEGORIES.get((key, tags.get(key, "")))
+        value = tags.get(key)
+        if not value:
+            continue
+        match = OSM_CATEGORIES.get((key, value)) or OSM_CATEGORIES.get((key, ANY_VALUE))
         if match:
             return match
     return None

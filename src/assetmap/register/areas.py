@@ -25,6 +25,12 @@ from assetmap.storage import Database, Session, bump_data_version
 WGS84 = "EPSG:4326"
 DEMO_NOTE = N_("Approximate boundary: Voronoi cell of the OSM place node, clipped to the extract.")
 """The note each demo area carries (data/demo/areas.geojson): the app's words, so translated."""
+DEMO_COMMUNITY_NOTE = N_(
+    "Approximate boundary: Voronoi cell of the OSM place node, clipped to the extract. The "
+    "people, the local groups marked illustrative and all links between assets are made up for "
+    "the demo."
+)
+"""The demo areas' note once the demo's invented community is loaded (demo.py)."""
 
 SELECT_AREAS = "SELECT id, name, note, geometry FROM areas ORDER BY name, id"
 SELECT_AREAS_AROUND_POINT = """
@@ -166,7 +172,7 @@ def list_areas(db: Database) -> gpd.GeoDataFrame:
 
 def shown_note(note: str) -> str:
     """An area's note as a reader sees it: the demo's own note in their language."""
-    return gettext(note) if note == DEMO_NOTE else note
+    return gettext(note) if note in (DEMO_NOTE, DEMO_COMMUNITY_NOTE) else note
 
 
 def areas_extent(db: Database) -> Extent | None:

@@ -2,6 +2,7 @@
 
 Every way out (the Export page, the profile download, the coverage table, the `assetmap`
 command, the data API) asks here with the reader and a filter; `privacy.released` decides.
+Links go out only between two assets released as public, at their released positions.
 An exact internal export (admins only) leaves a row in the audit trail: who, when, which
 filter and format, and how many assets.
 """
@@ -14,11 +15,13 @@ from dataclasses import asdict
 from datetime import datetime
 
 import geopandas as gpd
+import pandas as pd
 
 from assetmap.accounts import Actor
 from assetmap.io.exports import export_bytes, write_assets
 from assetmap.register import audit
 from assetmap.register.assets import AssetFilter, list_assets
+from assetmap.register.links import link_ends, list_links, public_links
 from assetmap.register.privacy import released
 from assetmap.storage import Database, utc_now
 
@@ -34,6 +37,15 @@ def released_assets(
 ) -> gpd.GeoDataFrame:
     """The matching assets as `reader` may take them out of the app (privacy.released)."""
     return released(list_assets(db, asset_filter), reader, now or utc_now())
+
+
+def released_links(db: Database, reader: Actor, now: datetime | None = None) -> pd.DataFrame:
+    """The approved, current links between two approved assets as `reader` may take them out,
+    each with both ends at their released positions (people at the centre of their cell): a
+    link to a person without consent, or to a hidden or pending asset, is not among them."""
+    moment = now or utc_now()
+    assets = released_assets(db, reader, AssetFilter(), now=moment)
+    return link_ends(public_links(list_links(db), assets, moment.date()), assets)
 
 
 def exact_assets(
