@@ -144,12 +144,10 @@ class _Community:
         self.links: dict[tuple[str, str, str], str] = {}
 
     def tell(self, story: dict[str, Any]) -> None:
-        arrivals: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for row in story["assets"]:
-            arrivals[row["added_days_ago"]].append(row)
+        """Two chapters, before and after the saved meeting view: each chapter's new assets
+        arrive in one import, dated back to their days, then its days' events in order."""
+        view = story["saved_view"]
         days: dict[int, list[Event]] = defaultdict(list)
-        for days_ago, rows in arrivals.items():
-            days[days_ago].append(partial(self._add_assets, rows))
         for link in story["links"]:
             days[link["added_days_ago"]].append(partial(self._add_link, link))
         for change in story["changes"]:
@@ -157,16 +155,28 @@ class _Community:
         framework = story["framework"]
         for entry in framework["entries"]:
             days[entry["days_ago"]].append(partial(self._log, framework["area"], entry))
-        view = story["saved_view"]
         days[view["days_ago"]].append(partial(self._save_view, view["name"]))
-        for days_ago in sorted(days, reverse=True):
-            moment = self.started - timedelta(days=days_ago)
-            for event in days[days_ago]:
-                event(moment)
-            date_back(self.db, self.actor, self.started, moment)
+        for before_view in (True, False):
+            rows = [
+                row
+                for row in story["assets"]
+                if (row["added_days_ago"] >= view["days_ago"]) == before_view
+            ]
+            self._add_assets(rows)
+            for days_ago in sorted({row["added_days_ago"] for row in rows}, reverse=True):
+                arrived = [self.ids[r["key"]] for r in rows if r["added_days_ago"] == days_ago]
+                date_back(self.db, self.actor, self.started, self._moment(days_ago), arrived)
+            chapter = [d for d in days if (d >= view["days_ago"]) == before_view]
+            for days_ago in sorted(chapter, reverse=True):
+                for event in days[days_ago]:
+                    event(self._moment(days_ago))
+                date_back(self.db, self.actor, self.started, self._moment(days_ago))
 
-    def _add_assets(self, rows: list[dict[str, Any]], _moment: datetime) -> None:
-        """One day's new assets, marked illustrative; people with their consent recorded."""
+    def _moment(self, days_ago: int) -> datetime:
+        return self.started - timedelta(days=days_ago)
+
+    def _add_assets(self, rows: list[dict[str, Any]]) -> None:
+        """New assets, marked illustrative; people with their consent recorded."""
         fields = []
         for row in rows:
             self.ids[row["key"]] = uuid.uuid4().hex

@@ -8,6 +8,7 @@ History page then read a past as they would in a neighbourhood that used the app
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from assetmap.accounts import Actor, require
@@ -15,31 +16,42 @@ from assetmap.register.privacy import CONSENT_VALID_FOR
 from assetmap.storage import Database
 
 _DATED_COLUMNS = (
-    ("assets", "created_at"),
-    ("assets", "updated_at"),
-    ("links", "created_at"),
-    ("links", "updated_at"),
-    ("audit_log", "last_action_date"),
-    ("snapshots", "created_at"),
-    ("actions", "created_at"),
+    ("assets", "created_at", "id"),
+    ("assets", "updated_at", "id"),
+    ("links", "created_at", "id"),
+    ("links", "updated_at", "id"),
+    ("audit_log", "last_action_date", "resource_id"),
+    ("snapshots", "created_at", "id"),
+    ("actions", "created_at", "id"),
 )
+"""(table, time column, the id of what the row is about)."""
 
 
-def date_back(db: Database, actor: Actor, since: datetime, moment: datetime) -> None:
-    """Date everything written at or after `since` at `moment` (earlier than `since`).
+def date_back(
+    db: Database,
+    actor: Actor,
+    since: datetime,
+    moment: datetime,
+    ids: Collection[str] | None = None,
+) -> None:
+    """Date everything written at or after `since` at `moment` (earlier than `since`): only
+    what is about `ids` (assets, links, snapshots, framework entries) when they are given.
 
     A person's consent recorded since then is dated with it, and runs a year from then.
     """
     require(actor, "import")
     if moment >= since:
         raise ValueError("a record can only be dated back, to before it was written")
+    chosen = list(ids or ())
     with db.transaction() as session:
-        for table, column in _DATED_COLUMNS:
+        for table, column, key in _DATED_COLUMNS:
+            among = f" AND {key} IN ({', '.join('?' for _ in chosen)})" if chosen else ""
             session.execute(
-                f"UPDATE {table} SET {column} = ? WHERE {column} >= ?",
-                (moment, since),
+                f"UPDATE {table} SET {column} = ? WHERE {column} >= ?{among}",
+                (moment, since, *chosen),
             )
+        among = f" AND id IN ({', '.join('?' for _ in chosen)})" if chosen else ""
         session.execute(
-            "UPDATE assets SET consent_at = ?, consent_renew_by = ? WHERE consent_at >= ?",
-            (moment, moment + CONSENT_VALID_FOR, since),
+            f"UPDATE assets SET consent_at = ?, consent_renew_by = ? WHERE consent_at >= ?{among}",
+            (moment, moment + CONSENT_VALID_FOR, since, *chosen),
         )
