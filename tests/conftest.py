@@ -35,6 +35,10 @@ from assetmap.storage.postgres import with_schema
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DEMO_ASSET_COUNT = 66
+"""The minimal demo (load_demo(..., minimal=True)): its OSM places and institutions."""
+FULL_DEMO_ASSET_COUNT = 118
+"""The whole demo, as `assetmap serve` loads it on first run: 94 OSM assets (28 of them
+associations) and 24 illustrative ones (16 people, 8 local groups)."""
 DEMO_AREA_COUNT = 6
 ADMIN = Actor("admin-in-tests", "admin")
 TEAM = Actor("team-in-tests", "team")

@@ -18,7 +18,7 @@ from browsing import ASSETMAP, Server
 from playwright.sync_api import Browser, Frame, Page, expect
 from pyproj import Geod
 
-from .conftest import DEMO_ASSET_COUNT, PROJECT_DIR, WAIT_MS, keep_local
+from .conftest import FULL_DEMO_ASSET_COUNT, PROJECT_DIR, WAIT_MS, keep_local
 
 pytestmark = pytest.mark.browser
 
@@ -77,7 +77,7 @@ def test_map_renders_the_demo_assets_and_areas(
     page.goto(server.url)
     frame = map_frame(page)
     assert frame.locator(".leaflet-container").get_attribute("data-asset-count") == str(
-        DEMO_ASSET_COUNT
+        FULL_DEMO_ASSET_COUNT
     )
     assert frame.evaluate("() => window.assetmap.areas.getLayers().length") == 6
     expect(frame.locator(".leaflet-control-attribution")).to_contain_text("OpenStreetMap")
@@ -321,7 +321,7 @@ def test_an_asset_added_in_the_browser_is_reviewed_mapped_and_exported(
         expect(page.get_by_text("Nothing waits for review")).to_be_visible()
 
         expect(watched.locator(".leaflet-container")).to_have_attribute(
-            "data-asset-count", str(DEMO_ASSET_COUNT + 1)
+            "data-asset-count", str(FULL_DEMO_ASSET_COUNT + 1)
         )
         assert watched.evaluate("() => [window.watched, window.assetmap.map.getZoom()]") == [
             True,
@@ -331,12 +331,12 @@ def test_an_asset_added_in_the_browser_is_reviewed_mapped_and_exported(
             "() => window.assetmap.assets.getLayers().map(l => l.feature.properties.name)"
         )
         assert "Töölönlahti <script>alert('x')</script> walkers" in names
-        expect(watcher.get_by_text(f"Showing {DEMO_ASSET_COUNT + 1} of")).to_be_visible()
+        expect(watcher.get_by_text(f"Showing {FULL_DEMO_ASSET_COUNT + 1} of")).to_be_visible()
 
         page.goto(server.url)
         frame = map_frame(page)
         expect(frame.locator(".leaflet-container")).to_have_attribute(
-            "data-asset-count", str(DEMO_ASSET_COUNT + 1)
+            "data-asset-count", str(FULL_DEMO_ASSET_COUNT + 1)
         )
         assert outside_requests == []
     finally:
@@ -373,7 +373,7 @@ def test_two_replicas_on_one_postgres_see_each_others_writes(page: Page, postgre
 
         page.goto(first.url)
         expect(map_frame(page).locator(".leaflet-container")).to_have_attribute(
-            "data-asset-count", str(DEMO_ASSET_COUNT + 1)
+            "data-asset-count", str(FULL_DEMO_ASSET_COUNT + 1)
         )
     finally:
         first.stop()
@@ -499,7 +499,7 @@ def test_export_page_downloads_a_file_gdal_reads(page: Page, server: Server, tmp
     import pyogrio
 
     read = pyogrio.read_dataframe(path)
-    assert len(read) >= DEMO_ASSET_COUNT and read.crs == "EPSG:4326"
+    assert len(read) >= FULL_DEMO_ASSET_COUNT and read.crs == "EPSG:4326"
 
 
 def test_printable_profile_opens_offline(browser: Browser, tmp_path: Path):
@@ -515,7 +515,7 @@ def test_printable_profile_opens_offline(browser: Browser, tmp_path: Path):
 
     moment = datetime.now(UTC).replace(tzinfo=None)
     with connect(str(tmp_path / "p.duckdb")) as db:
-        load_demo(db, SYSTEM)
+        load_demo(db, SYSTEM, minimal=True)
         profile = area_profile(db, "kluuvi", public_assets(list_assets(db), moment), moment)
     path = tmp_path / "profile.html"
     path.write_text(profile_html(profile, moment), encoding="utf-8")
@@ -551,6 +551,8 @@ def test_a_pending_asset_leaves_an_open_map_as_it_was(page: Page, server: Server
     page.wait_for_selector("[data-assetmap-changes]", state="attached")
     page.wait_for_timeout(1_500)  # the map handles a change as soon as it sees it
     assert frame.locator(".leaflet-container").get_attribute("data-asset-count") == str(
-        DEMO_ASSET_COUNT
+        FULL_DEMO_ASSET_COUNT
     )
-    assert frame.evaluate("() => window.assetmap.assets.getLayers().length") == DEMO_ASSET_COUNT
+    assert (
+        frame.evaluate("() => window.assetmap.assets.getLayers().length") == FULL_DEMO_ASSET_COUNT
+    )

@@ -19,7 +19,7 @@ from .conftest import DEMO_ASSET_COUNT, VISITOR
 
 @pytest.fixture
 def demo_file(db_url):
-    assert main(["--db", db_url, "load-demo"]) == 0
+    assert main(["--db", db_url, "load-demo", "--minimal"]) == 0
     return db_url
 
 
@@ -160,5 +160,5 @@ def test_console_script_and_env_variable(demo_file, tmp_path):
 
 def test_missing_database_directory_is_created(tmp_path):
     target = tmp_path / "new" / "place.duckdb"
-    assert main(["--db", str(target), "load-demo"]) == 0
+    assert main(["--db", str(target), "load-demo", "--minimal"]) == 0
     assert target.exists()

@@ -37,7 +37,7 @@ from assetmap.demo import load_demo
 from assetmap.register.assets import list_assets
 from assetmap.storage import connect
 
-from .conftest import ADMIN, DEMO_ASSET_COUNT, PROJECT_DIR
+from .conftest import ADMIN, FULL_DEMO_ASSET_COUNT, PROJECT_DIR
 from .test_browser import TEAM_PASSWORD, log_in, map_frame
 
 NEW_ASSET = "Kruununhaka repair café"
@@ -124,9 +124,9 @@ def test_an_admin_added_while_serving_logs_in_to_the_running_app(
 def test_exports_are_written_where_the_command_was_typed(served: Server, tmp_path: Path):
     wrote = assetmap(served.db, "export", "assets", "-o", "relative.geojson", cwd=tmp_path)
     succeeded(wrote)
-    assert f"Wrote {DEMO_ASSET_COUNT} assets" in wrote.stderr
+    assert f"Wrote {FULL_DEMO_ASSET_COUNT} assets" in wrote.stderr
     in_file = json.loads((tmp_path / "relative.geojson").read_text(encoding="utf-8"))["features"]
-    assert len(in_file) == DEMO_ASSET_COUNT
+    assert len(in_file) == FULL_DEMO_ASSET_COUNT
     assert not (PROJECT_DIR / "relative.geojson").exists()  # the app's own directory
 
     printed = exported_features(served.db)
@@ -139,7 +139,7 @@ def test_exports_are_written_where_the_command_was_typed(served: Server, tmp_pat
     succeeded(
         assetmap(served.db, "export", "assets", "--format", "gpkg", "-o", "b.gpkg", cwd=tmp_path)
     )
-    assert len(pyogrio.read_dataframe(tmp_path / "b.gpkg")) == DEMO_ASSET_COUNT
+    assert len(pyogrio.read_dataframe(tmp_path / "b.gpkg")) == FULL_DEMO_ASSET_COUNT
 
 
 @pytest.mark.browser
@@ -149,7 +149,7 @@ def test_an_import_and_an_erasure_reach_a_map_open_in_the_running_app(
     page: Page = context.new_page()
     page.goto(served.url)
     shown = map_frame(page).locator(".leaflet-container")
-    expect(shown).to_have_attribute("data-asset-count", str(DEMO_ASSET_COUNT))
+    expect(shown).to_have_attribute("data-asset-count", str(FULL_DEMO_ASSET_COUNT))
     new = {
         "type": "FeatureCollection",
         "features": [
@@ -170,7 +170,7 @@ def test_an_import_and_an_erasure_reach_a_map_open_in_the_running_app(
         served.db, "import-assets", "new.geojson", "--status", "approved", cwd=tmp_path
     )
     assert succeeded(imported).startswith("Imported 1 assets as approved")
-    expect(shown).to_have_attribute("data-asset-count", str(DEMO_ASSET_COUNT + 1))
+    expect(shown).to_have_attribute("data-asset-count", str(FULL_DEMO_ASSET_COUNT + 1))
     on_map = map_frame(page).evaluate(
         "() => window.assetmap.assets.getLayers().map(l => l.feature.properties.name)"
     )
@@ -179,7 +179,7 @@ def test_an_import_and_an_erasure_reach_a_map_open_in_the_running_app(
     [asset] = named(exported_features(served.db), NEW_ASSET)
     erased = succeeded(assetmap(served.db, "erase", str(asset["id"])))
     assert erased.startswith(f"Erased {asset['id']}")
-    expect(shown).to_have_attribute("data-asset-count", str(DEMO_ASSET_COUNT))
+    expect(shown).to_have_attribute("data-asset-count", str(FULL_DEMO_ASSET_COUNT))
     assert named(exported_features(served.db), NEW_ASSET) == []
 
 
@@ -213,7 +213,7 @@ def test_a_backup_made_while_serving_restores_elsewhere(served: Server, tmp_path
     restored = tmp_path / "restored.duckdb"
     succeeded(assetmap(served.db, "--db", str(restored), "restore", "backup", cwd=tmp_path))
     with connect(str(restored)) as db:
-        assert len(list_assets(db)) == len(exported_features(served.db)) == DEMO_ASSET_COUNT
+        assert len(list_assets(db)) == len(exported_features(served.db)) == FULL_DEMO_ASSET_COUNT
 
 
 def test_restore_into_the_served_file_asks_to_stop_the_app(served: Server, tmp_path: Path):
@@ -225,7 +225,7 @@ def test_restore_into_the_served_file_asks_to_stop_the_app(served: Server, tmp_p
     assert refused.stderr.startswith("assetmap: error: stop the app first: ")
     assert refused.stdout == ""
     assert {path.name for path in folder.iterdir()} - {Path(served.db).name + ".wal"} == before
-    assert len(exported_features(served.db)) == DEMO_ASSET_COUNT
+    assert len(exported_features(served.db)) == FULL_DEMO_ASSET_COUNT
 
 
 def test_errors_in_the_app_come_back_as_here(served: Server, tmp_path: Path):
@@ -308,7 +308,7 @@ def test_the_app_runs_a_command_in_the_senders_directory_and_keeps_its_database(
     location = str(tmp_path / "runner.duckdb")
     db = shared_database(location)
     try:
-        load_demo(db, ADMIN)
+        load_demo(db, ADMIN, minimal=True)
         run = run_for_console(location)
         wrote = run(Command(("export", "areas", "-o", "areas.geojson"), str(tmp_path)))
         assert wrote == Outcome(0, b"", f"Wrote 6 areas to {tmp_path / 'areas.geojson'}\n")
@@ -354,4 +354,4 @@ def test_migrate_db_while_serving(served: Server, postgres_url: str):
     copied = succeeded(assetmap(served.db, "migrate-db", "--to", postgres_url))
     assert "Point the app at it" in copied
     with connect(postgres_url) as db:
-        assert len(list_assets(db)) == DEMO_ASSET_COUNT
+        assert len(list_assets(db)) == FULL_DEMO_ASSET_COUNT

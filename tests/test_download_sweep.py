@@ -67,7 +67,7 @@ def sweep(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sweep]:
     """One server for the module, on a database seeded through the domain before it starts."""
     path = tmp_path_factory.mktemp("sweep") / "sweep.duckdb"
     with connect(str(path)) as db:
-        load_demo(db, ADMIN)
+        load_demo(db, ADMIN, minimal=True)
         seeded = seed(db)
         add_user(db, ADMIN, "ada", "admin", TEAM_PASSWORD)
         area = list_areas(db).set_index("id").geometry[PROFILE_AREA[0]]

@@ -104,7 +104,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hsds]:
     folder = tmp_path_factory.mktemp("hsds")
     path, exported = folder / "hsds.duckdb", folder / "export.json"
     with connect(str(path)) as db:
-        load_demo(db, ADMIN)
+        load_demo(db, ADMIN, minimal=True)
         seeded = seed(db)
     with Server(db=path) as server:
         command = [ASSETMAP, "--db", str(path), "export", "assets", "--format", "hsds"]

@@ -33,7 +33,7 @@ PERSON = {
 
 @pytest.fixture
 def demo_file(db_url: str) -> str:
-    assert main(["--db", str(db_url), "load-demo"]) == 0
+    assert main(["--db", str(db_url), "load-demo", "--minimal"]) == 0
     return db_url
 
 

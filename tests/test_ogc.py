@@ -82,7 +82,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     folder = tmp_path_factory.mktemp("ogc")
     path = folder / "ogc.duckdb"
     with connect(str(path)) as db:
-        load_demo(db, ADMIN)
+        load_demo(db, ADMIN, minimal=True)
         seeded = seed(db)
         link = add_link(db, TEAM, seeded.person, seeded.association, "member", "treasurer")
     with Server(db=path) as server:

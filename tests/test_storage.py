@@ -204,7 +204,7 @@ def test_import_skips_what_is_already_there(demo_db):
 def test_demo_loads_once(demo_db):
     from assetmap.demo import load_demo
 
-    report = load_demo(demo_db, ADMIN)
+    report = load_demo(demo_db, ADMIN, minimal=True)
     assert report.areas == DEMO_AREA_COUNT and report.assets_added == 0
     assert count_by_status(demo_db)["approved"] == DEMO_ASSET_COUNT
 

@@ -372,7 +372,7 @@ def test_restore_never_overwrites(demo_db, db_path, tmp_path):
 
 
 def test_cli_backup_and_restore(db_path, tmp_path):
-    assert main(["--db", str(db_path), "load-demo"]) == 0
+    assert main(["--db", str(db_path), "load-demo", "--minimal"]) == 0
     assert main(["--db", str(db_path), "backup", str(tmp_path / "b")]) == 0
     assert main(["--db", str(tmp_path / "copy.duckdb"), "restore", str(tmp_path / "b")]) == 0
     assert main(["--db", str(tmp_path / "copy.duckdb"), "restore", str(tmp_path / "b")]) == 1
