@@ -159,8 +159,13 @@ def test_first_screen_pages_have_something_true_to_say(community_app):
 
     app.switch_page("views/connections.py").run()
     assert not app.exception, app.exception
+    opening = app.selectbox[0]
+    assert opening.format_func(opening.value) == "Tuesday walking group"
+    assert not any("No links yet" in info.value for info in app.info)
+    assert any("leads Tuesday walking group" in m.value for m in app.markdown)
     _orphans, connectors, risks = (frame.value for frame in app.dataframe)
     assert len(connectors) >= 5 and connectors["Betweenness"].iloc[0] > 0
+    assert connectors["Asset"].iloc[0] == "Tuesday walking group"
     assert "every link runs through one asset" in app.warning[0].value
     assert "Hassan A." in set(risks["hub_name"]) and "hakaniemi" in set(risks["area_id"])
 

@@ -23,10 +23,19 @@ if assets.empty:
     st.stop()
 links = caches.visible_links(assets)
 names = dict(zip(assets["id"], assets["name"], strict=True))
+graph = link_graph(assets, links)
+connectors = key_connectors(graph)
+ordered = sorted(names, key=names.__getitem__)
+# The page opens on the best-connected asset, not on one without links; the same one for the
+# whole session, so that the chosen asset stays chosen when links change.
+opening = st.session_state.setdefault(
+    "connections_opening", None if connectors.empty else connectors["id"].iloc[0]
+)
 
 chosen = st.selectbox(
     _("Asset"),
-    sorted(names, key=names.__getitem__),
+    ordered,
+    index=ordered.index(opening) if opening in names else 0,
     format_func=names.__getitem__,
     placeholder=_("Choose an option"),
 )
@@ -82,7 +91,6 @@ with adding, st.form(f"add_link_{st.session_state.get('link_round', 0)}"):
             st.session_state["link_round"] = st.session_state.get("link_round", 0) + 1
             st.rerun()
 
-graph = link_graph(assets, links)
 st.subheader(_("The network"))
 drawing = graph_svg(graph, KIND_COLOURS, _("The links between assets, drawn as a network"))
 if drawing:
@@ -94,9 +102,9 @@ with st.expander(_("Which ones")):
     st.dataframe(pd.DataFrame({_("Asset"): [names[a] for a in lonely]}), hide_index=True)
 st.subheader(_("Key connectors"))
 st.dataframe(
-    key_connectors(graph)
-    .drop(columns="id")
-    .rename(columns={"name": _("Asset"), "links": _("Links"), "betweenness": _("Betweenness")}),
+    connectors.drop(columns="id").rename(
+        columns={"name": _("Asset"), "links": _("Links"), "betweenness": _("Betweenness")}
+    ),
     hide_index=True,
 )
 st.subheader(_("Key-person risk"))
