@@ -47,6 +47,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/ogc.py
 	$(BIN)/python bench/gazetteer.py
+	$(BIN)/python bench/basemap.py
 
 # Refresh the catalogs after changing user-facing text: extract, merge into nb and nl, compile.
 translations: $(INSTALLED)

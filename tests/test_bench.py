@@ -26,3 +26,14 @@ def test_scale_benchmark_runs_at_a_small_size(tmp_path):
     assert "GeoJSON export of 200 assets" in table
     assert "approve an asset on Review until it is on a map open elsewhere" in table
     assert "approve an asset on Review, then open the Map page" in table
+
+
+def test_basemap_benchmark_runs_at_a_small_size(tmp_path):
+    out = tmp_path / "basemap.md"
+    command = [sys.executable, "bench/basemap.py", "--buildings", "300", "--runs", "1"]
+    command += ["--no-demo", "--output", str(out)]
+    subprocess.run(command, cwd=PROJECT_DIR, check=True, capture_output=True, timeout=300)
+    table = out.read_text()
+    assert "| town, " in table and " buildings (.osm.pbf) |" in table
+    assert " buildings (.osm) |" in table
+    assert "| 15/" in table and "| 13/" in table

@@ -164,6 +164,32 @@ def osm_points(street: str, number: str) -> list[tuple[float, float]]:
         ]
 
 
+MAP_CENTRED_ON = """([lon, lat, metres]) => { const map = window.assetmap.map;
+    return map.getZoom() >= 16 && map.distance(map.getCenter(), [lat, lon]) < metres; }"""
+
+
+def test_the_maps_search_goes_to_an_address_with_every_asset_around_it(page: Page, server: Server):
+    page.goto(server.url)
+    map_frame(page)
+    search = page.get_by_label("Search by name or address")
+    search.fill("Aleksanterinkatu 15 B")
+    search.press("Enter")
+    expect(page.get_by_role("combobox", name="Show on the map")).to_have_value(
+        re.compile(r"^Aleksanterinkatu 15 B($|,)")
+    )
+    expect(page.get_by_text("No asset is called “Aleksanterinkatu 15 B”")).to_be_visible()
+    expect(page.get_by_text(f"Showing {DEMO_ASSET_COUNT} of")).to_be_visible()
+    frame = map_frame(page)
+    expect(frame.get_by_role("tooltip", name=re.compile(r"^Aleksanterinkatu 15 B"))).to_be_visible()
+    frame.wait_for_function(MAP_CENTRED_ON, arg=[*osm_points("Aleksanterinkatu", "15 B")[0], 30])
+
+    search.fill("library")
+    search.press("Enter")
+    expect(page.get_by_text("No asset is called")).to_have_count(0)
+    shown = page.get_by_text(re.compile(r"^Showing \d+ of"))
+    expect(shown).not_to_have_text(f"Showing {DEMO_ASSET_COUNT} of {DEMO_ASSET_COUNT}")
+
+
 def test_a_typed_address_moves_the_pin_and_the_asset_is_stored_there(
     page: Page, server: Server, outside_requests: list[str]
 ):
@@ -190,6 +216,7 @@ def test_a_typed_address_moves_the_pin_and_the_asset_is_stored_there(
             float(page.get_by_label("Latitude (north–south)").input_value()),
         )
         assert abs(fields[0] - pin[0]) < 1e-6 and abs(fields[1] - pin[1]) < 1e-6
+        frame.wait_for_function(MAP_CENTRED_ON, arg=[*pin, 5], polling=100)
         nearest = min(geod.inv(*pin, *point)[2] for point in osm_points(street, number))
         assert nearest < 30, (typed, nearest)
     page.get_by_role("textbox", name="Name", exact=True).fill("Mannerheimintie readers")

@@ -112,6 +112,10 @@ def test_every_page_renders_in_each_language(app_db, language):
         app.switch_page(page).run()
         assert not app.exception, (language, page, app.exception)
         titles[page] = app.title[0].value
+        if page == "views/profile.py":
+            headings = [str(c) for table in app.dataframe for c in table.value.columns]
+            english = {"name", "links", "betweenness", "changed", "actions", "Asset", "What"}
+            assert not english & set(headings), (language, headings)
     set_language(language)
     try:
         assert titles["views/map.py"] == gettext("Community assets") != "Community assets"

@@ -136,7 +136,8 @@ def shown_text(page: Page, frame: Frame | None = None, asset: str = "") -> str:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     db = tmp_path_factory.mktemp("language") / "language.duckdb"
     add_team_member(db)
-    running = Server(db=db)
+    # The built-in base map, whose credit the map's words include.
+    running = Server(db=db, env={"ASSETMAP_BASEMAP": "builtin"})
     running.start()
     yield running
     running.stop()

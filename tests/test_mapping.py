@@ -14,6 +14,7 @@ import xstatic.pkg.leaflet
 from shapely.geometry import Point
 
 from assetmap.config import tiles_from_setting
+from assetmap.i18n import set_language
 from assetmap.render.mapping import (
     DETAIL_LIMIT,
     MapScripts,
@@ -123,6 +124,20 @@ def test_the_built_in_base_map_is_drawn_from_the_apps_own_tiles():
 def test_osm_data_gets_attribution():
     assert "OpenStreetMap\\u003c/a\\u003e contributors (ODbL)" in render(assets(source="osm"))
     assert "contributors (ODbL)" not in render(assets())
+
+
+def test_a_base_map_of_openstreetmap_credits_it_once_in_the_readers_language():
+    areas = gpd.GeoDataFrame({"id": [], "name": []}, geometry=[], crs="EPSG:4326")
+    scripts = MapScripts("/app/static/vendor", tiles_url="/tiles/{z}/{x}/{y}.mvt")
+    for tiles in ("builtin", "osm"):
+        try:
+            set_language("nb")
+            fmap = build_asset_map(assets(source="osm"), areas, tiles_from_setting(tiles), scripts)
+            html = fmap.get_root().render()
+        finally:
+            set_language("en")
+        assert html.count("openstreetmap.org/copyright") == 1, tiles
+        assert "OpenStreetMap\\u003c/a\\u003e-bidragsytere (ODbL)" in html, tiles
 
 
 def test_table_translates_labels():

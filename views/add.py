@@ -53,7 +53,11 @@ elif located:
 lon, lat = st.session_state.get("lon"), st.session_state.get("lat")
 picked = typed_location(lon, lat)
 accuracy = st.session_state.get("accuracy", ((None, None), None))
-click = live_map.pick_map(picked, accuracy=accuracy[1] if accuracy[0] == (lon, lat) else None)
+click = live_map.pick_map(
+    picked,
+    accuracy=accuracy[1] if accuracy[0] == (lon, lat) else None,
+    go_to_pick=picked != st.session_state.get("last_click"),
+)
 if click and click != st.session_state.get("last_click"):
     st.session_state["last_click"] = click
     st.session_state.pop("saved_asset_name", None)

@@ -5,7 +5,7 @@ import streamlit as st
 from assetmap.i18n import gettext as _
 from assetmap.models import STATUSES, ValidationError
 from assetmap.register.assets import AssetFilter, erase_asset, renew_consent, restore_version
-from assetmap.register.audit import history, versions
+from assetmap.register.audit import CHANGE_HEADINGS, action_words, history, versions
 from assetmap.register.privacy import consent_lapsed
 from assetmap.storage import utc_now
 from assetmap.web import caches, login, resources, widgets
@@ -36,11 +36,18 @@ asset_id = st.selectbox(
 record = found[found["id"] == asset_id].iloc[0]
 
 st.subheader(_("Changes"))
-st.dataframe(history(db, asset_id).drop(columns="id"), hide_index=True, width="stretch")
+changes = history(db, asset_id)
+st.dataframe(
+    changes.assign(last_action_type=changes["last_action_type"].map(action_words))[
+        list(CHANGE_HEADINGS)
+    ].rename(columns={column: _(label) for column, label in CHANGE_HEADINGS.items()}),
+    hide_index=True,
+    width="stretch",
+)
 
 st.subheader(_("Restore an earlier version"))
 choices = {
-    audit_id: f"{when:%Y-%m-%d %H:%M:%S} · {action} · {who}"
+    audit_id: f"{when:%Y-%m-%d %H:%M:%S} · {action_words(action)} · {who}"
     for audit_id, when, action, who in versions(db, asset_id)
 }
 version = st.selectbox(

@@ -1,5 +1,7 @@
 """The map of approved community assets, with filters, counts and a table."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from assetmap.i18n import gettext as _
@@ -8,8 +10,8 @@ from assetmap.register.areas import shown_note
 from assetmap.register.assets import AssetFilter, flag_asset
 from assetmap.register.limits import LimitReachedError
 from assetmap.render.mapping import assets_to_table
-from assetmap.web import caches, login, resources, widgets
-from assetmap.web.live_map import LIVE_MAP_SECONDS, asset_map
+from assetmap.web import caches, login, place_search, resources, widgets
+from assetmap.web.live_map import LIVE_MAP_SECONDS, Focus, asset_map
 
 st.title(_("Community assets"))
 areas = caches.areas()
@@ -32,7 +34,15 @@ with st.sidebar:
     area_ids = st.multiselect(
         _("Area"), list(area_names), format_func=area_names.__getitem__, placeholder=every
     )
-    text = st.text_input(_("Search by name"), placeholder=_("e.g. library"))
+    text = st.text_input(
+        _("Search by name or address"), placeholder=_("e.g. library, or Kaisaniemenkatu 5")
+    )
+    places = place_search.addresses_and_places(text)
+    place = (
+        st.selectbox(_("Show on the map"), list(places), index=0, key="shown_place")
+        if places
+        else None
+    )
 
 asset_filter = AssetFilter(
     kinds=tuple(kinds),
@@ -41,6 +51,18 @@ asset_filter = AssetFilter(
     area_ids=tuple(area_ids),
     text=text,
 )
+focus = None
+if place is not None:
+    focus = Focus(*places[place], label=place)
+    # An address names no asset: the map then shows every asset around it, not none.
+    named = caches.shown_count(resources.database(), caches.current_view(asset_filter))
+    if not named:
+        asset_filter = replace(asset_filter, text="")
+        st.caption(
+            _(
+                "No asset is called \u201c{text}\u201d. The map shows the assets around {place}."
+            ).format(text=widgets.plain(text), place=widgets.plain(place))
+        )
 show_links = st.toggle(_("Show who connects whom"))
 
 
@@ -69,7 +91,7 @@ def live_map() -> tuple[int, caches.View]:
             st.warning(_("No asset matches these filters. Clear some filters to see more."))
     map_column, legend_column = st.columns([5, 1])
     with map_column:
-        asset_map(view, with_links=show_links)
+        asset_map(view, with_links=show_links, focus=focus)
     with legend_column:
         widgets.legend()
     return shown, view

@@ -9,7 +9,7 @@ from assetmap.i18n import gettext as _
 from assetmap.register.actions import ACTION_STATUSES, STEPS, add_entry, set_entry_status
 from assetmap.register.assets import AssetFilter
 from assetmap.register.profile import area_profile
-from assetmap.render.documents import profile_html
+from assetmap.render.documents import profile_html, profile_tables
 from assetmap.storage import utc_now
 from assetmap.web import caches, login, resources, widgets
 
@@ -45,15 +45,11 @@ st.download_button(
     on_click="ignore",
 )
 st.caption(widgets.plain(profile.note))
+tables = profile_tables(profile)
 left, right = st.columns(2)
 with left:
     st.subheader(_("Assets"))
-    st.dataframe(
-        profile.counts.rename(
-            columns={"kind": _("Kind"), "category": _("Category"), "n": _("Number")}
-        ),
-        hide_index=True,
-    )
+    st.dataframe(tables["counts"], hide_index=True)
     st.subheader(_("Coverage and gaps"))
     if profile.coverage_share is not None:
         st.metric(
@@ -63,19 +59,9 @@ with left:
     st.write(profile.gap)
 with right:
     st.subheader(_("Indicators"))
-    st.dataframe(
-        profile.indicators.rename(
-            columns={
-                "indicator": _("Indicator"),
-                "value": _("Value"),
-                "unit": _("Unit"),
-                "rank": _("Rank by need"),
-            }
-        ),
-        hide_index=True,
-    )
+    st.dataframe(tables["indicators"], hide_index=True)
     st.subheader(_("Who connects whom"))
-    st.dataframe(profile.connectors.drop(columns="id", errors="ignore"), hide_index=True)
+    st.dataframe(tables["connectors"], hide_index=True)
     if not profile.risks.empty:
         st.warning(
             _("Every link here runs through {name}.").format(
@@ -83,7 +69,7 @@ with right:
             )
         )
 st.subheader(_("Recent changes (30 days)"))
-st.dataframe(profile.recent, hide_index=True)
+st.dataframe(tables["recent"], hide_index=True)
 
 st.subheader(_("Action log"))
 for entry in profile.actions.itertuples():

@@ -16,9 +16,42 @@ from typing import Any
 import pandas as pd
 
 from assetmap.accounts import Actor
+from assetmap.i18n import N_, gettext
 from assetmap.storage import Database, Session, utc_now
 
 ACTIONS = ("create", "update", "approve", "hide", "pending", "flag", "restore", "erase", "consent")
+ACTION_LABELS = {
+    "create": N_("added"),
+    "update": N_("changed"),
+    "approve": N_("approved"),
+    "hide": N_("hidden"),
+    "pending": N_("back for review"),
+    "flag": N_("reported"),
+    "restore": N_("restored"),
+    "erase": N_("erased"),
+    "consent": N_("consent recorded"),
+}
+
+
+CHANGE_HEADINGS = {
+    "last_action_date": N_("When"),
+    "last_action_type": N_("What"),
+    "field_name": N_("Field"),
+    "previous_value": N_("Before"),
+    "replacement_value": N_("After"),
+    "updated_by": N_("Who"),
+    "reason": N_("Why"),
+}
+"""An asset's history as a table: its columns and their headings, to be translated."""
+
+
+def action_words(actions: str) -> str:
+    """Audit actions as stored ("create, update") in the reader's words."""
+    names = (name.strip() for name in actions.split(","))
+    return ", ".join(
+        gettext(ACTION_LABELS[name]) if name in ACTION_LABELS else name for name in names
+    )
+
 
 AUDIT_COLUMNS = (
     "resource_id", "resource_type", "last_action_date", "last_action_type", "field_name",

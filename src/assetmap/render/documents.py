@@ -24,7 +24,8 @@ from markupsafe import Markup
 
 from assetmap.accounts import Actor
 from assetmap.i18n import gettext, language
-from assetmap.register.actions import STEPS
+from assetmap.register.actions import ACTION_STATUSES, STEPS
+from assetmap.register.audit import action_words
 from assetmap.register.privacy import ANYONE, released
 from assetmap.register.profile import AreaProfile
 from assetmap.render.mapping import KIND_COLOURS, legend_entries
@@ -184,9 +185,55 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _table(frame: pd.DataFrame, headings: dict[str, str]) -> _Table:
-    rows = [[_cell(row[key]) for key in headings] for _, row in frame.iterrows()]
-    return _Table(list(headings.values()), rows)
+def _table(frame: pd.DataFrame) -> _Table:
+    rows = [[_cell(value) for value in row] for row in frame.itertuples(index=False)]
+    return _Table([str(column) for column in frame.columns], rows)
+
+
+def profile_tables(profile: AreaProfile) -> dict[str, pd.DataFrame]:
+    """The profile's tables, their headings and words in the reader's language: what the
+    page shows is what the printable file prints."""
+
+    def shown(frame: pd.DataFrame, headings: dict[str, str]) -> pd.DataFrame:
+        return frame.reindex(columns=list(headings)).rename(columns=headings)
+
+    steps = [gettext(STEPS[s]) if s in STEPS else str(s) for s in profile.actions["step"]]
+    statuses = [
+        gettext(ACTION_STATUSES[s]) if s in ACTION_STATUSES else str(s)
+        for s in profile.actions["status"]
+    ]
+    return {
+        "counts": shown(
+            profile.counts,
+            {"kind": gettext("Kind"), "category": gettext("Category"), "n": gettext("Number")},
+        ),
+        "indicators": shown(
+            profile.indicators,
+            {
+                "indicator": gettext("Indicator"),
+                "value": gettext("Value"),
+                "unit": gettext("Unit"),
+                "rank": gettext("Rank by need"),
+            },
+        ),
+        "connectors": shown(
+            profile.connectors, {"name": gettext("Asset"), "links": gettext("Links")}
+        ),
+        "recent": shown(
+            profile.recent.assign(actions=profile.recent["actions"].map(action_words)),
+            {"changed": gettext("Date"), "name": gettext("Asset"), "actions": gettext("What")},
+        ),
+        "actions": shown(
+            profile.actions.assign(step=steps, status=statuses),
+            {
+                "step": gettext("Step"),
+                "text": gettext("Text"),
+                "owner": gettext("Owner"),
+                "due_date": gettext("Due"),
+                "status": gettext("Status"),
+            },
+        ),
+    }
 
 
 def _coverage_sentence(share: float | None) -> str:
@@ -208,7 +255,6 @@ def profile_html(
     The file leaves the app, so its map draws the assets as `reader` may take them out
     (privacy.released): people at the centre of their block, whatever the page showed.
     """
-    steps = [gettext(STEPS[s]) if s in STEPS else str(s) for s in profile.actions["step"]]
     text = {
         "nothing": gettext("Nothing yet."),
         "made": gettext("Made"),
@@ -230,38 +276,9 @@ def profile_html(
         generated=f"{generated:%Y-%m-%d %H:%M}",
         map=_area_map(profile, released(profile.assets, reader, generated), 640, 420, basemap),
         legend=legend_entries(),
-        counts=_table(
-            profile.counts,
-            {"kind": gettext("Kind"), "category": gettext("Category"), "n": gettext("Number")},
-        ),
-        indicators=_table(
-            profile.indicators,
-            {
-                "indicator": gettext("Indicator"),
-                "value": gettext("Value"),
-                "unit": gettext("Unit"),
-                "rank": gettext("Rank by need"),
-            },
-        ),
         coverage=_coverage_sentence(profile.coverage_share),
         gap=profile.gap,
-        connectors=_table(
-            profile.connectors, {"name": gettext("Asset"), "links": gettext("Links")}
-        ),
-        recent=_table(
-            profile.recent,
-            {"changed": gettext("Date"), "name": gettext("Asset"), "actions": gettext("What")},
-        ),
-        actions=_table(
-            profile.actions.assign(step=steps),
-            {
-                "step": gettext("Step"),
-                "text": gettext("Text"),
-                "owner": gettext("Owner"),
-                "due_date": gettext("Due"),
-                "status": gettext("Status"),
-            },
-        ),
+        **{name: _table(table) for name, table in profile_tables(profile).items()},
     )
 
 

@@ -29,7 +29,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from assetmap.analysis.choropleth import NO_DATA_COLOUR
-from assetmap.config import TileSettings
+from assetmap.config import OSM_TILES_ATTRIBUTION, TileSettings
 from assetmap.i18n import N_, gettext
 from assetmap.io.basemap import DEFAULT_MAX_ZOOM, BasemapError, open_archive
 from assetmap.models import (
@@ -98,6 +98,10 @@ OSM_DATA_ATTRIBUTION = N_(
     'Data &copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
     "contributors (ODbL)"
 )
+OSM_CREDIT = N_(
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors (ODbL)'
+)
+"""OpenStreetMap's credit for a base map made from it, which covers its data on the map too."""
 POPUP_FIELDS = (
     "sector",
     "address",
@@ -381,12 +385,12 @@ def base_map(
     fmap.default_js = scripts.js(vector_tiles=vector)
     fmap.default_css = scripts.css()
     if tiles.url:
-        folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, max_zoom=19).add_to(fmap)
+        folium.TileLayer(tiles=tiles.url, attr=_credit(tiles), max_zoom=19).add_to(fmap)
     if vector and tiles.archive is not None:
         basemap = {
             "url": scripts.tiles_url,
             "style": basemap_style if basemap_style in BASEMAP_STYLES else "light",
-            "attribution": tiles.attribution,
+            "attribution": _credit(tiles),
             "maxDataZoom": _archive_max_zoom(tiles.archive),
         }
         _Call("addBasemap", basemap).add_to(fmap)
@@ -395,6 +399,17 @@ def base_map(
         min_lon, min_lat, max_lon, max_lat = extent
         _Call("fitBounds", [[min_lat, min_lon], [max_lat, max_lon]]).add_to(fmap)
     return fmap
+
+
+def _credit(tiles: TileSettings) -> str:
+    """The base map's credit: OpenStreetMap's own in the reader's language."""
+    return gettext(OSM_CREDIT) if tiles.attribution == OSM_TILES_ATTRIBUTION else tiles.attribution
+
+
+def _credits_osm(tiles: TileSettings, scripts: MapScripts) -> bool:
+    """Whether the base map drawn carries OpenStreetMap's credit."""
+    drawn = bool(tiles.url) or (tiles.archive is not None and bool(scripts.tiles_url))
+    return drawn and tiles.attribution == OSM_TILES_ATTRIBUTION
 
 
 def _archive_max_zoom(archive: Path) -> int:
@@ -439,7 +454,7 @@ def build_asset_map(
     # The payload comes before `watch`: a placeholder for it is the script's first mention.
     payload = assets_json or assets_to_map_json(assets_gdf)
     _Call("addAssets", payload, KIND_COLOURS, watch).add_to(fmap)
-    if (assets_gdf.get("source") == "osm").any():
+    if (assets_gdf.get("source") == "osm").any() and not _credits_osm(tiles, scripts):
         _Call("addAttribution", gettext(OSM_DATA_ATTRIBUTION)).add_to(fmap)
     return fmap
 
@@ -471,6 +486,21 @@ def picked_point_layer(lon: float, lat: float) -> folium.FeatureGroup:
         fill=True,
         fill_color="#D55E00",
         fill_opacity=0.9,
+    ).add_to(group)
+    return group
+
+
+def found_place_layer(lon: float, lat: float, label: str) -> folium.FeatureGroup:
+    """A searched address or place on the asset map: a ring with its name, drawn on top
+    without rebuilding the map."""
+    group = folium.FeatureGroup(name="found")
+    folium.CircleMarker(
+        [lat, lon],
+        radius=12,
+        color="#1a1a1a",
+        weight=3,
+        fill=False,
+        tooltip=folium.Tooltip(html.escape(label), permanent=True),
     ).add_to(group)
     return group
 

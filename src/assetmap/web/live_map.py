@@ -26,6 +26,7 @@ from assetmap.render.mapping import (
     assets_to_map_json,
     build_asset_map,
     changes_html,
+    found_place_layer,
     location_from_click,
     map_changes,
     picked_point_layer,
@@ -49,6 +50,9 @@ LIVE_MAP_SECONDS = 0.5
 """How often an open map looks for new data: an asset added anywhere shows within about this.
 A look that finds nothing new reads the data version (and checks a logged-in person's login),
 once each, and sends nothing but a reference."""
+
+FOCUS_ZOOM = 17
+"""How close a map comes to a found address or place: its street and neighbours in view."""
 
 MAX_MAP_CHANGES = 2_000
 """Beyond this many changed assets, a map's payload is made anew instead of updated."""
@@ -209,23 +213,44 @@ def _show_map(view: View, with_links: bool, height: int, **interaction: Any) -> 
     return reported
 
 
-def asset_map(view: View, with_links: bool, height: int = 600) -> None:
+@dataclass(frozen=True)
+class Focus:
+    """A spot a map moves to: a found address or place, named on the map when `label` is."""
+
+    lon: float
+    lat: float
+    label: str = ""
+
+
+def _moved_to(focus: Focus) -> dict[str, Any]:
+    """st_folium's arguments that move an open map to `focus`: it moves when they change,
+    and is left where the person panned it while they stay the same."""
+    return {"center": {"lat": focus.lat, "lng": focus.lon}, "zoom": FOCUS_ZOOM}
+
+
+def asset_map(view: View, with_links: bool, height: int = 600, focus: Focus | None = None) -> None:
     """The map of the view's assets (caches.current_view). A run with nothing changed sends
     the same map again; after a change, an open map updates where it is (pan and zoom kept)
-    unless links are shown, which are drawn anew."""
-    _show_map(view, with_links, height)
+    unless links are shown, which are drawn anew. With `focus`, it goes there and names it."""
+    moved: dict[str, Any] = {}
+    if focus is not None:
+        layer = found_place_layer(focus.lon, focus.lat, focus.label)
+        moved = {**_moved_to(focus), "feature_group": layer_script(layer)}
+    _show_map(view, with_links, height, **moved)
 
 
 def pick_map(
     picked: tuple[float, float] | None,
     height: int = 420,
     accuracy: float | None = None,
+    go_to_pick: bool = False,
 ) -> tuple[float, float] | None:
     """The approved assets' map for choosing a spot: (lon, lat) of the last click, if any.
 
     It shares the map page's payload and updates; the picked spot is drawn on top of it
     without remaking the map, with the circle of the browser's `accuracy` (metres) when the
-    spot is where the browser said the resident is.
+    spot is where the browser said the resident is. With `go_to_pick` (a spot found or
+    typed rather than clicked), the map moves to it.
     """
     marker = None
     if picked is not None:
@@ -240,6 +265,7 @@ def pick_map(
                 fill_opacity=0.12,
             ).add_to(group)
         marker = layer_script(group)
+    moved = _moved_to(Focus(*picked)) if picked is not None and go_to_pick else {}
     reported = _show_map(
         current_view(AssetFilter()),
         False,
@@ -247,5 +273,6 @@ def pick_map(
         returned_objects=["last_clicked"],
         default={"last_clicked": None},
         feature_group=marker,
+        **moved,
     )
     return location_from_click(reported)

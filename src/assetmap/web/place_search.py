@@ -46,6 +46,16 @@ def nearest_address(lon: float, lat: float) -> str | None:
     )
 
 
+def addresses_and_places(search: str) -> dict[str, tuple[float, float]]:
+    """The gazetteer's addresses, streets and named places that match `search`, best first
+    (house number, typos and missing diacritics allowed)."""
+    places: dict[str, tuple[float, float]] = {}
+    if search.strip():
+        for match in address_index().search(search):
+            places.setdefault(match.label, (match.lon, match.lat))
+    return places
+
+
 def named_places(search: str | None = None) -> dict[str, tuple[float, float]]:
     """Places by name, for finding a spot without the map, best first.
 
@@ -54,10 +64,7 @@ def named_places(search: str | None = None) -> dict[str, tuple[float, float]]:
     description or tags contain it (at most PLACE_MATCHES: a choice of every asset is
     megabytes on each run of a large map). Without: every area, and every asset.
     """
-    places: dict[str, tuple[float, float]] = {}
-    if search and search.strip():
-        for match in address_index().search(search):
-            places.setdefault(match.label, (match.lon, match.lat))
+    places = addresses_and_places(search or "")
     boundaries = areas()
     middles = boundaries.geometry.representative_point()
     wanted = fold(search or "")
