@@ -178,7 +178,7 @@ def test_the_maps_search_goes_to_an_address_with_every_asset_around_it(page: Pag
         re.compile(r"^Aleksanterinkatu 15 B($|,)")
     )
     expect(page.get_by_text("No asset is called “Aleksanterinkatu 15 B”")).to_be_visible()
-    expect(page.get_by_text(f"Showing {DEMO_ASSET_COUNT} of")).to_be_visible()
+    expect(page.get_by_text(f"Showing {FULL_DEMO_ASSET_COUNT} of")).to_be_visible()
     frame = map_frame(page)
     expect(frame.get_by_role("tooltip", name=re.compile(r"^Aleksanterinkatu 15 B"))).to_be_visible()
     frame.wait_for_function(MAP_CENTRED_ON, arg=[*osm_points("Aleksanterinkatu", "15 B")[0], 30])
@@ -187,7 +187,7 @@ def test_the_maps_search_goes_to_an_address_with_every_asset_around_it(page: Pag
     search.press("Enter")
     expect(page.get_by_text("No asset is called")).to_have_count(0)
     shown = page.get_by_text(re.compile(r"^Showing \d+ of"))
-    expect(shown).not_to_have_text(f"Showing {DEMO_ASSET_COUNT} of {DEMO_ASSET_COUNT}")
+    expect(shown).not_to_have_text(f"Showing {FULL_DEMO_ASSET_COUNT} of {FULL_DEMO_ASSET_COUNT}")
 
 
 def test_a_typed_address_moves_the_pin_and_the_asset_is_stored_there(
