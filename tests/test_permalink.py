@@ -10,6 +10,7 @@ from assetmap.render.permalink import (
     address_from_params,
     address_to_params,
     address_url,
+    view_bounds,
     with_view,
 )
 
@@ -78,3 +79,12 @@ def test_the_link_carries_language_and_address() -> None:
     query = {key: value[0] for key, value in parse_qs(parts.query).items()}
     assert query == {"lang": "nb", "kind": "place", "q": "sauna & café", "map": "14/60.12346/24.90000"}
     assert address_from_params(query, AREAS) == address
+
+
+def test_a_view_covers_what_a_screen_shows_around_its_centre() -> None:
+    min_lon, min_lat, max_lon, max_lat = view_bounds(MapView(60.17, 24.94, 15), 1000, 600)
+    assert min_lon < 24.94 < max_lon and min_lat < 60.17 < max_lat
+    # Zoom 15 is 4.78 m a pixel at the equator and half that at 60° north: 1,000 pixels
+    # are about 2.4 km east-west.
+    across = (max_lon - min_lon) * 111_320 * 0.5
+    assert 2_300 < across < 2_500

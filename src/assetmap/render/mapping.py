@@ -459,6 +459,12 @@ def build_asset_map(
     return fmap
 
 
+def open_popup_script(row: int) -> str:
+    """The script that opens the popup of the payload's `row` on a map already drawn (the
+    component's `feature_group`, run once when it changes): a call into js/map.js."""
+    return f"window.assetmap.assets.openPopup({int(row)});"
+
+
 LEGEND_TITLE = N_("Kinds of asset")
 
 

@@ -23,6 +23,7 @@ PARAMETERS = ("kind", "category", "sector", "area", "q", "links", "map", "asset"
 MAX_ZOOM = 22
 MAX_TEXT = 200
 """Longer search text in an address is cut to this."""
+Bounds = tuple[float, float, float, float]
 _ASSET_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
 
 
@@ -140,3 +141,20 @@ def with_view(address: MapAddress, lat: float, lon: float, zoom: float) -> MapAd
     """`address` looking at a map's reported centre and zoom."""
     view = MapView(round(lat, 5), round(lon, 5), max(0, min(MAX_ZOOM, round(zoom))))
     return replace(address, view=view)
+
+
+def view_bounds(view: MapView, width_px: int = 1000, height_px: int = 600) -> Bounds:
+    """The (min_lon, min_lat, max_lon, max_lat) a web map of `width_px` × `height_px` shows
+    at `view` (Web Mercator, 256-pixel tiles): what a link shows on an ordinary screen."""
+    world = 256 * 2**view.zoom
+    x = (view.lon + 180) / 360 * world
+    y = (1 - math.asinh(math.tan(math.radians(view.lat))) / math.pi) / 2 * world
+
+    def lon_at(px: float) -> float:
+        return px / world * 360 - 180
+
+    def lat_at(py: float) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * py / world))))
+
+    half_w, half_h = width_px / 2, height_px / 2
+    return (lon_at(x - half_w), lat_at(y + half_h), lon_at(x + half_w), lat_at(y - half_h))

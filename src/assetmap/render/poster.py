@@ -81,7 +81,6 @@ class Paper:
             return inner_w * 0.72, left
         return inner_w, left * 0.66
 
-
     def index_space(self) -> tuple[float, float]:
         """(width, height) in millimetres left for the index beside or below the map, and
         beside the legend and QR code."""
@@ -159,7 +158,12 @@ def fit_bounds(bounds: Bounds, width: float, height: float) -> Bounds:
         span_y = span_x * height / width
     centre_lon, centre_lat = (min_lon + max_lon) / 2, (min_lat + max_lat) / 2
     half_lon, half_lat = span_x / scale_x / 2, span_y / 2
-    return (centre_lon - half_lon, centre_lat - half_lat, centre_lon + half_lon, centre_lat + half_lat)
+    return (
+        centre_lon - half_lon,
+        centre_lat - half_lat,
+        centre_lon + half_lon,
+        centre_lat + half_lat,
+    )
 
 
 def numbered(assets_gdf: gpd.GeoDataFrame, bounds: Bounds, limit: int) -> gpd.GeoDataFrame:
@@ -214,13 +218,17 @@ def _poster_map(
     areas = [svg_path(g, point) for g in areas_gdf.geometry if g is not None and g.intersects(box)]
     lines = [] if links is None else [svg_path(g, point) for g in links.geometry if g is not None]
     radius = 2.4 * paper.scale * UNITS_PER_MM
-    places = _spread([point(lon, lat) for lon, lat in zip(shown["lon"], shown["lat"], strict=True)], radius * 1.6)
+    places = _spread(
+        [point(lon, lat) for lon, lat in zip(shown["lon"], shown["lat"], strict=True)], radius * 1.6
+    )
     markers = [
         _Marker(int(row.number), f"{x:.1f}", f"{y:.1f}", KIND_COLOURS[row.kind], str(row.name))
         for row, (x, y) in zip(shown.itertuples(), places, strict=True)
     ]
     min_lon, min_lat, max_lon, max_lat = bounds
-    metres_across = (max_lon - min_lon) * math.cos(math.radians((min_lat + max_lat) / 2)) * METRES_PER_DEGREE
+    metres_across = (
+        (max_lon - min_lon) * math.cos(math.radians((min_lat + max_lat) / 2)) * METRES_PER_DEGREE
+    )
     metres = _nice_length(metres_across / 5)
     margin = 6 * paper.scale * UNITS_PER_MM
     scale_bar = _ScaleBar(
@@ -313,4 +321,3 @@ def poster_html(
         address=address,
         attribution=attribution,
     )
-
