@@ -66,8 +66,11 @@ def test_malformed_views_are_ignored() -> None:
 
 
 def test_repeated_parameters_are_read_as_lists() -> None:
-    address = address_from_params({"kind": ["place", "person"], "map": ["1/2/3", "4/5/6"]}, AREAS)
+    address = address_from_params(
+        {"kind": ["place", "person"], "map": ["1/2/3", "4/5/6"], "q": ["choir"]}, AREAS
+    )
     assert address.kinds == ("place", "person")
+    assert address.text == "choir"
     assert address.view is None  # two views: neither is the one
 
 

@@ -104,12 +104,14 @@ def address_from_params(
     view_text = _values(params, "map")
     asset = _values(params, "asset")
     text = params.get("q", "")
+    if not isinstance(text, str):
+        text = text[0] if len(text) == 1 else ""
     return MapAddress(
         kinds=kinds,
         categories=_known(_values(params, "category"), offered),
         sectors=_known(_values(params, "sector"), SECTORS),
         areas=_known(_values(params, "area"), area_ids),
-        text=(text if isinstance(text, str) else "").strip()[:MAX_TEXT],
+        text=text.strip()[:MAX_TEXT],
         links=_values(params, "links")[:1] in (["1"], ["true"], ["yes"]),
         view=view_from_text(view_text[0]) if len(view_text) == 1 else None,
         asset=asset[0] if len(asset) == 1 and _ASSET_ID.match(asset[0]) else "",
