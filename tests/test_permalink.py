@@ -52,14 +52,26 @@ def test_bad_values_are_ignored_and_the_rest_kept() -> None:
     address = address_from_params(params, AREAS)
     # A person's category is not offered once only places are chosen.
     assert address == MapAddress(
-        kinds=("place",), categories=("park",), sectors=("public",), areas=("kallio",),
+        kinds=("place",),
+        categories=("park",),
+        sectors=("public",),
+        areas=("kallio",),
         text="choir",
     )
 
 
 def test_malformed_views_are_ignored() -> None:
-    for text in ("15/60.1", "15/91/24", "15/60/181", "99/60/24", "-1/60/24", "15/nan/24",
-                 "15/60/inf", "15/a/b", ""):
+    for text in (
+        "15/60.1",
+        "15/91/24",
+        "15/60/181",
+        "99/60/24",
+        "-1/60/24",
+        "15/nan/24",
+        "15/60/inf",
+        "15/a/b",
+        "",
+    ):
         assert address_from_params({"map": text, "kind": "place"}, AREAS) == MapAddress(
             kinds=("place",)
         ), text
@@ -80,7 +92,12 @@ def test_the_link_carries_language_and_address() -> None:
     parts = urlsplit(url)
     assert parts.path == "/meeting"
     query = {key: value[0] for key, value in parse_qs(parts.query).items()}
-    assert query == {"lang": "nb", "kind": "place", "q": "sauna & café", "map": "14/60.12346/24.90000"}
+    assert query == {
+        "lang": "nb",
+        "kind": "place",
+        "q": "sauna & café",
+        "map": "14/60.12346/24.90000",
+    }
     assert address_from_params(query, AREAS) == address
 
 

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.browser
 
 MAP_STATE = """() => {
     const map = window.assetmap.map, popup = map._popup;
+    const open = popup && map.hasLayer(popup);
     return {lat: map.getCenter().lat, lng: map.getCenter().lng, zoom: map.getZoom(),
-            popup: popup && map.hasLayer(popup) ? popup.getContent().querySelector("strong").textContent : null};
+            popup: open ? popup.getContent().querySelector("strong").textContent : null};
 }"""
 
 
@@ -59,7 +60,9 @@ def test_a_shared_address_opens_the_same_filters_view_and_popup(browser: Browser
     frame = map_frame(page)
     # The view: zoom in on a park, and open its popup.
     frame.evaluate("() => window.assetmap.map.setView([60.1705, 24.9450], 16, {animate: false})")
-    expect(page).to_have_url(re.compile(r"map=16%2F60\.17050%2F24\.94500|map=16/60\.17050/24\.94500"))
+    expect(page).to_have_url(
+        re.compile(r"map=16%2F60\.17050%2F24\.94500|map=16/60\.17050/24\.94500")
+    )
     name = frame.evaluate(
         "() => { const layer = window.assetmap.assets.getLayers()[0]; layer.openPopup();"
         " return layer.feature.properties.name; }"

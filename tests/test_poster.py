@@ -11,10 +11,10 @@ import zxingcpp
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
+from assetmap.io.pdf import html_to_pdf
 from assetmap.register.areas import list_areas
 from assetmap.register.assets import AssetFilter, list_assets
 from assetmap.register.privacy import ANYONE, released
-from assetmap.io.pdf import html_to_pdf
 from assetmap.render.poster import Paper, fit_bounds, numbered, poster_html
 from assetmap.storage import connect, utc_now
 
@@ -39,17 +39,27 @@ def qr_codes(pdf: bytes) -> list[str]:
     return [code.text for code in zxingcpp.read_barcodes(picture)]
 
 
-@pytest.mark.parametrize(("size", "orientation", "mm"), [
-    ("A4", "portrait", (210, 297)),
-    ("A1", "landscape", (841, 594)),
-])
+@pytest.mark.parametrize(
+    ("size", "orientation", "mm"),
+    [
+        ("A4", "portrait", (210, 297)),
+        ("A1", "landscape", (841, 594)),
+    ],
+)
 def test_the_poster_is_printed_on_the_chosen_paper(demo_db, size, orientation, mm):
     now = utc_now()
     assets = released(list_assets(demo_db, AssetFilter()), ANYONE, now)
     areas = list_areas(demo_db)
     html = poster_html(
-        Paper(size, orientation), "Kallio assets", "", now, tuple(areas.total_bounds), assets,
-        areas, ADDRESS, "© OpenStreetMap contributors",
+        Paper(size, orientation),
+        "Kallio assets",
+        "",
+        now,
+        tuple(areas.total_bounds),
+        assets,
+        areas,
+        ADDRESS,
+        "© OpenStreetMap contributors",
     )
     pdf = html_to_pdf(html)
     width, height = page_size_mm(pdf)

@@ -146,9 +146,9 @@ def with_view(address: MapAddress, lat: float, lon: float, zoom: float) -> MapAd
 
 
 def view_bounds(view: MapView, width_px: int = 1000, height_px: int = 600) -> Bounds:
-    """The (min_lon, min_lat, max_lon, max_lat) a web map of `width_px` × `height_px` shows
+    """The (min_lon, min_lat, max_lon, max_lat) a web map of `width_px` by `height_px` shows
     at `view` (Web Mercator, 256-pixel tiles): what a link shows on an ordinary screen."""
-    world = 256 * 2**view.zoom
+    world = math.ldexp(256.0, view.zoom)
     x = (view.lon + 180) / 360 * world
     y = (1 - math.asinh(math.tan(math.radians(view.lat))) / math.pi) / 2 * world
 

@@ -194,8 +194,8 @@ def _spread(points: list[tuple[float, float]], step: float) -> list[tuple[float,
 
 
 def _nice_length(metres: float) -> float:
-    """The longest of 1, 2 or 5 × 10ⁿ metres not over `metres`."""
-    power = 10 ** math.floor(math.log10(metres))
+    """The longest of 1, 2 or 5 times a power of ten metres, not over `metres`."""
+    power = 10.0 ** math.floor(math.log10(metres))
     return max(step * power for step in (1, 2, 5) if step * power <= metres)
 
 

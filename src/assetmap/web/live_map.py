@@ -32,7 +32,9 @@ from assetmap.render.mapping import (
     open_popup_script,
     picked_point_layer,
 )
+from assetmap.render.permalink import MapAddress
 from assetmap.storage import Database, utc_now
+from assetmap.web import map_address
 from assetmap.web.caches import (
     ALL_COLUMNS,
     View,
@@ -44,8 +46,6 @@ from assetmap.web.caches import (
     shown_count,
     view_assets,
 )
-from assetmap.render.permalink import MapAddress
-from assetmap.web import map_address
 from assetmap.web.folium_bridge import component_arguments, layer_script, show_component
 from assetmap.web.resources import database, map_scripts, settings
 

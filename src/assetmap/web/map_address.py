@@ -86,7 +86,7 @@ def read_report(reported: Any) -> MapReport:
         except (KeyError, TypeError, ValueError):
             view = None
     bounds = None
-    box = data.get("bounds")
+    box: Any = data.get("bounds")
     try:
         south_west, north_east = box["_southWest"], box["_northEast"]
         bounds = (

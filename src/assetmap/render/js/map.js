@@ -295,6 +295,13 @@
     fit();
   }
 
+  // Opens the popup of the payload's `row` (a shared address names the asset).
+  function openAsset(map, row) {
+    if (assetmap.assets && row >= 0 && row < assetmap.assets._rows.count) {
+      assetmap.assets.openPopup(row);
+    }
+  }
+
   // `html` is our own translated credit, never user text.
   function addAttribution(map, html) {
     map.attributionControl.addAttribution(html);
@@ -306,6 +313,6 @@
   }
 
   Object.assign(assetmap, {
-    addAssets, addAreas, addLinks, addZone, fitBounds, addAttribution, iconImages,
+    addAssets, addAreas, addLinks, addZone, fitBounds, addAttribution, iconImages, openAsset,
   });
 })(window.assetmap);
