@@ -1,8 +1,11 @@
-"""A map's address: filters, view and open popup read from and written to query parameters."""
+"""A map's address: filters, view and open popup read from and written to query parameters,
+and kept by the Meeting page (the Map page's is tested in the browser and by its poster)."""
 
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
+
+from streamlit.testing.v1 import AppTest
 
 from assetmap.render.permalink import (
     MapAddress,
@@ -13,6 +16,8 @@ from assetmap.render.permalink import (
     view_bounds,
     with_view,
 )
+
+from .test_pages import APP, TIMEOUT
 
 AREAS = ("kallio", "sornainen")
 
@@ -108,3 +113,21 @@ def test_a_view_covers_what_a_screen_shows_around_its_centre() -> None:
     # are about 2.4 km east-west.
     across = (max_lon - min_lon) * 111_320 * 0.5
     assert 2_300 < across < 2_500
+
+
+def test_the_meeting_page_opens_at_its_address_and_keeps_it(app_db) -> None:
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.run()
+    app.switch_page("views/meeting.py")
+    app.query_params["kind"] = "association,place,starship"
+    app.query_params["map"] = "fifteen/60.17/24.94"  # malformed: ignored, the rest kept
+    app.query_params["links"] = "1"
+    app.run()
+    assert not app.exception, app.exception
+    assert app.multiselect(key="meeting_kind").value == ["association", "place"]
+    assert app.toggle(key="meeting_links").value is True
+    assert app.query_params["kind"] == "association,place"
+    assert "map" not in app.query_params
+    app.multiselect(key="meeting_kind").unselect("association").run()
+    assert app.query_params["kind"] == "place"
+    assert app.query_params["lang"] == "en"
