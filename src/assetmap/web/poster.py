@@ -105,7 +105,13 @@ def poster_download(
     """Paper, orientation and a button that makes the poster, then its download."""
     with st.expander(gettext("Poster (PDF)"), icon=":material/print:"):
         left, right = st.columns(2)
-        size = left.selectbox(gettext("Paper"), list(PAPERS), index=1, key=f"{page}_paper")
+        size = left.selectbox(
+            gettext("Paper"),
+            list(PAPERS),
+            index=1,
+            key=f"{page}_paper",
+            placeholder=gettext("Choose an option"),  # never shown; not Streamlit's English
+        )
         orientation = right.radio(
             gettext("Orientation"),
             list(ORIENTATIONS),
