@@ -8,6 +8,7 @@ import geopandas as gpd
 import streamlit as st
 from markupsafe import Markup
 
+from assetmap.config import OSM_TILES_ATTRIBUTION
 from assetmap.i18n import gettext
 from assetmap.io.pdf import PrintError, html_to_pdf
 from assetmap.models import KINDS, SECTORS, categories_for, kind_label
@@ -53,8 +54,10 @@ def _bounds(
 
 def _attribution(assets_gdf: gpd.GeoDataFrame) -> str:
     """The base map's and the data's credits as plain text."""
-    credits = [settings().tiles.attribution or ""]
-    if (assets_gdf.get("source") == "osm").any():
+    tiles = settings().tiles
+    credits = [tiles.attribution or ""]
+    # One OpenStreetMap credit for base map and data, as on the map.
+    if (assets_gdf.get("source") == "osm").any() and tiles.attribution != OSM_TILES_ATTRIBUTION:
         credits.append(gettext(OSM_DATA_ATTRIBUTION))
     return " · ".join(Markup(credit).striptags() for credit in credits if credit)
 
