@@ -79,13 +79,15 @@ asset_filter = AssetFilter(
     text=text,
 )
 focus = None
+# Always there, filled or not: the map's fragment keeps its place in the page between runs.
+search_note = st.empty()
 if place is not None and text != st.session_state["map_link_search"]:
     focus = Focus(*places[place], label=place)
     # An address names no asset: the map then shows every asset around it, not none.
     named = caches.shown_count(resources.database(), caches.current_view(asset_filter))
     if not named:
         asset_filter = replace(asset_filter, text="")
-        st.caption(
+        search_note.caption(
             _(
                 "No asset is called \u201c{text}\u201d. The map shows the assets around {place}."
             ).format(text=widgets.plain(text), place=widgets.plain(place))
