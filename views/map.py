@@ -10,32 +10,59 @@ from assetmap.register.areas import shown_note
 from assetmap.register.assets import AssetFilter, flag_asset
 from assetmap.register.limits import LimitReachedError
 from assetmap.render.mapping import assets_to_table
-from assetmap.web import caches, login, place_search, resources, widgets
+from assetmap.web import caches, login, map_address, place_search, poster, resources, widgets
 from assetmap.web.live_map import LIVE_MAP_SECONDS, Focus, asset_map
 
-st.title(_("Community assets"))
+title = _("Community assets")
+st.title(title)
 areas = caches.areas()
 area_names = dict(zip(areas["id"], areas["name"], strict=True))
+# The address opens the same map: filters seed the widgets, the view and popup the map.
+address = map_address.opened(area_names)
+for key, value in (
+    ("map_kind", list(address.kinds)),
+    ("map_category", list(address.categories)),
+    ("map_sector", list(address.sectors)),
+    ("map_area", list(address.areas)),
+    ("map_text", address.text),
+    ("map_links", address.links),
+):
+    map_address.seed(key, value)
+# A link's own search keeps the link's view; a search typed here moves the map.
+map_address.seed("map_link_search", address.text if address.view else None)
 
 with st.sidebar:
     st.header(_("Filters"))
     every = _("All")  # what an empty filter shows
-    kinds = st.multiselect(_("Kind"), list(KINDS), format_func=kind_label, placeholder=every)
+    kinds = st.multiselect(
+        _("Kind"), list(KINDS), format_func=kind_label, placeholder=every, key="map_kind"
+    )
     category_labels = categories_for(kinds or KINDS)
     categories = st.multiselect(
         _("Category"),
         list(category_labels),
         format_func=category_labels.__getitem__,
         placeholder=every,
+        key="map_category",
     )
     sectors = st.multiselect(
-        _("Sector"), list(SECTORS), format_func=lambda s: _(SECTORS[s]), placeholder=every
+        _("Sector"),
+        list(SECTORS),
+        format_func=lambda s: _(SECTORS[s]),
+        placeholder=every,
+        key="map_sector",
     )
     area_ids = st.multiselect(
-        _("Area"), list(area_names), format_func=area_names.__getitem__, placeholder=every
+        _("Area"),
+        list(area_names),
+        format_func=area_names.__getitem__,
+        placeholder=every,
+        key="map_area",
     )
     text = st.text_input(
-        _("Search by name or address"), placeholder=_("e.g. library, or Kaisaniemenkatu 5")
+        _("Search by name or address"),
+        placeholder=_("e.g. library, or Kaisaniemenkatu 5"),
+        key="map_text",
     )
     places = place_search.addresses_and_places(text)
     place = (
@@ -52,18 +79,29 @@ asset_filter = AssetFilter(
     text=text,
 )
 focus = None
-if place is not None:
+# Always there, filled or not: the map's fragment keeps its place in the page between runs.
+search_note = st.empty()
+if place is not None and text != st.session_state["map_link_search"]:
     focus = Focus(*places[place], label=place)
     # An address names no asset: the map then shows every asset around it, not none.
     named = caches.shown_count(resources.database(), caches.current_view(asset_filter))
     if not named:
         asset_filter = replace(asset_filter, text="")
-        st.caption(
+        search_note.caption(
             _(
                 "No asset is called \u201c{text}\u201d. The map shows the assets around {place}."
             ).format(text=widgets.plain(text), place=widgets.plain(place))
         )
-show_links = st.toggle(_("Show who connects whom"))
+show_links = st.toggle(_("Show who connects whom"), key="map_links")
+address = replace(
+    address,
+    kinds=tuple(kinds),
+    categories=tuple(categories),
+    sectors=tuple(sectors),
+    areas=tuple(area_ids),
+    text=text.strip(),
+    links=show_links,
+)
 
 
 @st.fragment(run_every=LIVE_MAP_SECONDS)
@@ -71,7 +109,8 @@ def live_map() -> tuple[int, caches.View]:
     """The count and the map, which bring themselves up to date every few moments when
     anyone adds or changes an asset; returns how many assets are shown, and the view.
 
-    One view per run: who is looking and the data version are read once for both."""
+    One view per run: who is looking and the data version are read once for both. The
+    address follows the map's view and open popup."""
     view = caches.current_view(asset_filter)
     total = caches.status_counts(view)["approved"]
     shown = caches.shown_count(resources.database(), view)
@@ -91,13 +130,17 @@ def live_map() -> tuple[int, caches.View]:
             st.warning(_("No asset matches these filters. Clear some filters to see more."))
     map_column, legend_column = st.columns([5, 1])
     with map_column:
-        asset_map(view, with_links=show_links, focus=focus)
+        # This run's address, not the query parameters: a fragment's run may start from
+        # parameters older than the page's last run.
+        map_address.keep(asset_map(view, show_links, address, "map", focus=focus))
     with legend_column:
         widgets.legend()
     return shown, view
 
 
+map_address.keep(address)
 shown_count, view = live_map()
+poster.poster_download(map_address.opened(area_names), "map", title, show_links, asset_filter)
 
 notes = sorted(set(areas["note"]) - {""})
 for note in notes:

@@ -96,6 +96,14 @@ LOGIN_IDLE_MINUTES = 480
 LOGIN_MAX_HOURS = 168
 """ASSETMAP_LOGIN_MAX_HOURS: a login ends this long after it began, used or not (a week)."""
 
+CHROMIUM = "/usr/bin/chromium"
+"""ASSETMAP_CHROMIUM: the Chromium that prints posters to PDF (Debian's `chromium` package)."""
+
+
+def chromium_path() -> str:
+    """The Chromium to print with (ASSETMAP_CHROMIUM, else CHROMIUM)."""
+    return os.environ.get("ASSETMAP_CHROMIUM", "").strip() or CHROMIUM
+
 
 @dataclass(frozen=True)
 class Limits:

@@ -3,7 +3,7 @@
 
 const assert = require("node:assert/strict");
 const {describe, test} = require("node:test");
-const {AssetRows, isWebsite, nearest} = require("../../src/assetmap/render/js/map_data.js");
+const {AssetRows, isWebsite, nearest, openRowText} = require("../../src/assetmap/render/js/map_data.js");
 
 const LABELS = {kind: "Kind", category: "Category", area: "Area", website: "Website"};
 const KINDS = ["person", "association", "place", "institution"];
@@ -153,5 +153,15 @@ describe("the hit-testing", () => {
 
   test("only the first `count` points are looked at", () => {
     assert.equal(nearest(screen, 2, {x: 100, y: 100}, 9, all), -1);
+  });
+});
+
+describe("openRowText", () => {
+  test("an open popup's row is reported as its number, none otherwise", () => {
+    assert.equal(openRowText(0), "0");
+    assert.equal(openRowText(41), "41");
+    assert.equal(openRowText(-1), "none");
+    assert.equal(openRowText(undefined), "none");
+    assert.equal(openRowText(1.5), "none");
   });
 });

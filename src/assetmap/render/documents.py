@@ -19,7 +19,7 @@ import geopandas as gpd
 import networkx as nx
 import pandas as pd
 import shapely
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from assetmap.accounts import Actor
@@ -53,6 +53,11 @@ def script(name: str) -> str:
     return (_HERE / "js" / name).read_text(encoding="utf-8")
 
 
+def template(name: str) -> Template:
+    """The template templates/`name`, autoescaped."""
+    return _TEMPLATES.get_template(name)
+
+
 def style_element(name: str) -> str:
     """The style sheet css/`name` as a `<style>` element, for a page's markdown."""
     return f"<style>\n{stylesheet(name)}</style>"
@@ -73,7 +78,7 @@ class _Dot:
 
 
 @dataclass(frozen=True)
-class _Shape:
+class Shape:
     """A base-map feature as an SVG path; `kind` names its style in profile.css."""
 
     kind: str
@@ -87,7 +92,7 @@ class _AreaMap:
     label: str
     polygons: list[str]
     dots: list[_Dot]
-    shapes: tuple[_Shape, ...] = ()
+    shapes: tuple[Shape, ...] = ()
 
 
 BASEMAP_DRAWN = {
@@ -100,7 +105,11 @@ BASEMAP_DRAWN = {
 """The base map's layers a profile draws under its area, bottom to top, and their styles."""
 
 
-def _path(geometry: shapely.Geometry, point: Callable[[float, float], tuple[float, float]]) -> str:
+Projection = Callable[[float, float], tuple[float, float]]
+"""(lon, lat) to (x, y) in a drawing's view box."""
+
+
+def svg_path(geometry: shapely.Geometry, point: Projection) -> str:
     """SVG path data of a line or polygon (rings closed), through `point`."""
     rings = []
     for part in shapely.get_parts(geometry):
@@ -114,10 +123,29 @@ def _path(geometry: shapely.Geometry, point: Callable[[float, float], tuple[floa
     return "".join(rings)
 
 
-def _basemap_shapes(
+def equirectangular(
+    bounds: tuple[float, float, float, float], size: float, margin: float
+) -> Projection:
+    """The projection of a drawing that fits `bounds` (WGS84) into a square of `size` units,
+    `margin` units from the top left: equirectangular, east-west scaled by the latitude, which
+    keeps shapes true at a neighbourhood's scale."""
+    min_lon, min_lat, max_lon, max_lat = bounds
+    scale_x = math.cos(math.radians((min_lat + max_lat) / 2))
+    span = max((max_lon - min_lon) * scale_x, max_lat - min_lat) or 1e-6
+
+    def point(lon: float, lat: float) -> tuple[float, float]:
+        return (
+            margin + (lon - min_lon) * scale_x / span * size,
+            margin + (max_lat - lat) / span * size,
+        )
+
+    return point
+
+
+def basemap_paths(
     basemap: dict[str, gpd.GeoDataFrame] | None,
-    point: Callable[[float, float], tuple[float, float]],
-) -> tuple[_Shape, ...]:
+    point: Projection,
+) -> tuple[Shape, ...]:
     """The base map's features as paths, in drawing order; paths apart from streets."""
     shapes = []
     for layer, style in BASEMAP_DRAWN.items():
@@ -126,9 +154,9 @@ def _basemap_shapes(
             continue
         kinds = frame["kind"] if "kind" in frame else pd.Series("", index=frame.index)
         for kind, geometry in zip(kinds, frame.geometry, strict=True):
-            d = "" if geometry is None or geometry.is_empty else _path(geometry, point)
+            d = "" if geometry is None or geometry.is_empty else svg_path(geometry, point)
             if d:
-                shapes.append(_Shape("path" if kind == "path" else style, d))
+                shapes.append(Shape("path" if kind == "path" else style, d))
     return tuple(shapes)
 
 
@@ -141,14 +169,7 @@ def _area_map(
 ) -> _AreaMap:
     """The area and the `drawn` assets in view-box coordinates: equirectangular, scaled by
     latitude."""
-    min_lon, min_lat, max_lon, max_lat = profile.geometry.bounds
-    scale_x = math.cos(math.radians((min_lat + max_lat) / 2))
-    span = max((max_lon - min_lon) * scale_x, max_lat - min_lat) or 1e-6
-    size = min(width, height) - 20
-
-    def point(lon: float, lat: float) -> tuple[float, float]:
-        return (10 + (lon - min_lon) * scale_x / span * size, 10 + (max_lat - lat) / span * size)
-
+    point = equirectangular(profile.geometry.bounds, min(width, height) - 20, 10)
     polygons = [
         " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(*c) for c in polygon.exterior.coords))
         for polygon in shapely.get_parts(profile.geometry)
@@ -157,7 +178,7 @@ def _area_map(
     for row in drawn.itertuples():
         x, y = point(row.lon, row.lat)
         dots.append(_Dot(f"{x:.1f}", f"{y:.1f}", KIND_COLOURS[row.kind], str(row.name)))
-    shapes = _basemap_shapes(basemap, point)
+    shapes = basemap_paths(basemap, point)
     label = gettext("Map of the area and its assets")
     return _AreaMap(width, height, label, polygons, dots, shapes)
 

@@ -433,8 +433,10 @@ def build_asset_map(
     assets_json: SafeJson | None = None,
     watch: str | None = None,
     basemap_style: str = "light",
+    open_row: int | None = None,
 ) -> folium.Map:
-    """The map of assets over area outlines (or a choropleth, and a covered zone).
+    """The map of assets over area outlines (or a choropleth, and a covered zone), with the
+    popup of the payload's `open_row` open when given.
 
     `assets_json` is the assets' payload when the caller made it (assets_to_map_json), or a
     placeholder the caller swaps for it in the rendered script, so that megabytes of payload
@@ -454,9 +456,17 @@ def build_asset_map(
     # The payload comes before `watch`: a placeholder for it is the script's first mention.
     payload = assets_json or assets_to_map_json(assets_gdf)
     _Call("addAssets", payload, KIND_COLOURS, watch).add_to(fmap)
+    if open_row is not None:
+        _Call("openAsset", open_row).add_to(fmap)
     if (assets_gdf.get("source") == "osm").any() and not _credits_osm(tiles, scripts):
         _Call("addAttribution", gettext(OSM_DATA_ATTRIBUTION)).add_to(fmap)
     return fmap
+
+
+def open_popup_script(row: int) -> str:
+    """The script that opens the popup of the payload's `row` on a map already drawn (the
+    component's `feature_group`, run once when it changes): a call into js/map.js."""
+    return f"window.assetmap.openAsset(null, {int(row)});"
 
 
 LEGEND_TITLE = N_("Kinds of asset")

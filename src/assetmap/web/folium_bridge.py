@@ -17,16 +17,23 @@ import streamlit_folium
 
 
 def show_folium_map(
-    fmap: folium.Map, key: str, height: int, returned_objects: Iterable[str]
+    fmap: folium.Map,
+    key: str,
+    height: int,
+    returned_objects: Iterable[str],
+    centre: tuple[float, float] | None = None,
+    zoom: int | None = None,
 ) -> Any:
-    """`fmap` as wide as its container, sent anew on each run; returns what it reports (its
-    `returned_objects`)."""
+    """`fmap` as wide as its container, sent anew on each run, looking at `centre` (lat, lon)
+    and `zoom` when given; returns what it reports (its `returned_objects`)."""
     return streamlit_folium.st_folium(
         fmap,
         key=key,
         returned_objects=list(returned_objects),
         use_container_width=True,
         height=height,
+        center=centre,
+        zoom=zoom,
     )
 
 

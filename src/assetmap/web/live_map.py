@@ -29,9 +29,12 @@ from assetmap.render.mapping import (
     found_place_layer,
     location_from_click,
     map_changes,
+    open_popup_script,
     picked_point_layer,
 )
+from assetmap.render.permalink import MapAddress
 from assetmap.storage import Database, utc_now
+from assetmap.web import map_address
 from assetmap.web.caches import (
     ALL_COLUMNS,
     View,
@@ -192,9 +195,15 @@ def _drawn_map(db: Database, view: View, key: _MapKey) -> tuple[_MapBase, str | 
     return _map_bases().make(key, view.version, lambda: _map_base(db, view, key)), None
 
 
-def _show_map(view: View, with_links: bool, height: int, **interaction: Any) -> Any:
-    """The map of the view's assets, with `interaction` in place of what the base arguments
-    say (what it reports, what it draws on top); returns what the map reports."""
+def _show_map(
+    view: View,
+    with_links: bool,
+    height: int,
+    interaction: Callable[[_MapBase], dict[str, Any]] = lambda base: {},
+) -> tuple[Any, _MapBase]:
+    """The map of the view's assets, with `interaction(base)` in place of what the base
+    arguments say (what it reports, what it draws on top); returns what the map reports, and
+    the base it was drawn from."""
     db = database()
     key = _MapKey(
         view.location,
@@ -207,10 +216,10 @@ def _show_map(view: View, with_links: bool, height: int, **interaction: Any) -> 
         height,
     )
     base, update = _drawn_map(db, view, key)
-    reported = show_component({**base.arguments, **interaction})
+    reported = show_component({**base.arguments, **interaction(base)})
     if update is not None:
         st.html(update)
-    return reported
+    return reported, base
 
 
 @dataclass(frozen=True)
@@ -228,15 +237,51 @@ def _moved_to(focus: Focus) -> dict[str, Any]:
     return {"center": {"lat": focus.lat, "lng": focus.lon}, "zoom": FOCUS_ZOOM}
 
 
-def asset_map(view: View, with_links: bool, height: int = 600, focus: Focus | None = None) -> None:
-    """The map of the view's assets (caches.current_view). A run with nothing changed sends
-    the same map again; after a change, an open map updates where it is (pan and zoom kept)
-    unless links are shown, which are drawn anew. With `focus`, it goes there and names it."""
-    moved: dict[str, Any] = {}
-    if focus is not None:
-        layer = found_place_layer(focus.lon, focus.lat, focus.label)
-        moved = {**_moved_to(focus), "feature_group": layer_script(layer)}
-    _show_map(view, with_links, height, **moved)
+def asset_map(
+    view: View,
+    with_links: bool,
+    address: MapAddress,
+    page: str,
+    height: int = 600,
+    focus: Focus | None = None,
+) -> MapAddress:
+    """The map of the view's assets (caches.current_view), opened at `address`'s view with
+    its asset's popup open; returns the address as the map now reports it (map_address).
+
+    A run with nothing changed sends the same map again; after a change, an open map updates
+    where it is (pan and zoom kept) unless links are shown, which are drawn anew. With
+    `focus`, it goes there and names it."""
+
+    def interaction(base: _MapBase) -> dict[str, Any]:
+        reports = {"returned_objects": map_address.RETURNED, "default": None}
+        if focus is not None:
+            layer = found_place_layer(focus.lon, focus.lat, focus.label)
+            return {**reports, **_moved_to(focus), "feature_group": layer_script(layer)}
+        start = map_address.start_view(page, base.arguments["key"], address)
+        opened = _row_of(base, address.asset)
+        return {
+            **reports,
+            "center": None if start is None else {"lat": start.lat, "lng": start.lon},
+            "zoom": None if start is None else start.zoom,
+            "feature_group": None if opened is None else open_popup_script(opened),
+        }
+
+    reported, base = _show_map(view, with_links, height, interaction)
+    report = map_address.read_report(reported)
+    map_address.remember(page, report)
+    shown = address if report.view is None else replace(address, view=report.view)
+    if report.open_row is not None:
+        rows = base.drawn.index
+        asset = str(rows[report.open_row]) if 0 <= report.open_row < len(rows) else ""
+        shown = replace(shown, asset=asset)
+    return shown
+
+
+def _row_of(base: _MapBase, asset_id: str) -> int | None:
+    """The payload row of `asset_id` on the map drawn from `base`, if it is there."""
+    if not asset_id or asset_id not in base.drawn.index:
+        return None
+    return int(base.drawn.index.get_loc(asset_id))
 
 
 def pick_map(
@@ -266,13 +311,15 @@ def pick_map(
             ).add_to(group)
         marker = layer_script(group)
     moved = _moved_to(Focus(*picked)) if picked is not None and go_to_pick else {}
-    reported = _show_map(
+    reported, _base = _show_map(
         current_view(AssetFilter()),
         False,
         height,
-        returned_objects=["last_clicked"],
-        default={"last_clicked": None},
-        feature_group=marker,
-        **moved,
+        lambda base: {
+            "returned_objects": ["last_clicked"],
+            "default": {"last_clicked": None},
+            "feature_group": marker,
+            **moved,
+        },
     )
     return location_from_click(reported)

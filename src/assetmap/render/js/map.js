@@ -68,6 +68,7 @@
       this._baseWorld = this._world;
       this._screen = new Float32Array(2 * count);
       this._popup = L.popup({maxWidth: 320});
+      this._popup.on("remove", () => this._reportOpen());
       this._tooltip = L.tooltip({direction: "top", offset: [0, -RADIUS]});
       this._draw();
     },
@@ -190,6 +191,19 @@
     openPopup: function (i) {
       const content = popupContent(this._rows.popup(i));
       this._popup.setLatLng(this._latLng(i)).setContent(content).openOn(this._map);
+      this._openRow = i;
+      this._reportOpen();
+    },
+    // The page keeps the open popup in its address (render/permalink.py). streamlit-folium
+    // reports the tooltip text of the layer clicked last (last_object_clicked_tooltip): the
+    // open row travels as that text (assetmap.openRowText), "none" once the popup closes.
+    _reportOpen: function () {
+      const text = assetmap.openRowText(this._popup.isOpen() ? this._openRow : -1);
+      const tip = {_content: text, getContent: () => text};
+      const noPopup = {_content: true, getContent: () => ({innerText: ""})};
+      const latlng = this._popup.getLatLng() || this._map.getCenter();
+      this.fire("click", {latlng: latlng, sourceTarget: {
+        _tooltip: tip, getTooltip: () => tip, _popup: noPopup, getPopup: () => noPopup}});
     },
     openTooltip: function (i) {
       const label = textElement("span", this._rows.name(i));
@@ -281,6 +295,13 @@
     fit();
   }
 
+  // Opens the popup of the payload's `row` (a shared address names the asset).
+  function openAsset(map, row) {
+    if (assetmap.assets && row >= 0 && row < assetmap.assets._rows.count) {
+      assetmap.assets.openPopup(row);
+    }
+  }
+
   // `html` is our own translated credit, never user text.
   function addAttribution(map, html) {
     map.attributionControl.addAttribution(html);
@@ -292,6 +313,6 @@
   }
 
   Object.assign(assetmap, {
-    addAssets, addAreas, addLinks, addZone, fitBounds, addAttribution, iconImages,
+    addAssets, addAreas, addLinks, addZone, fitBounds, addAttribution, iconImages, openAsset,
   });
 })(window.assetmap);

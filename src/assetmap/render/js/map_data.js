@@ -113,7 +113,12 @@
     return found;
   }
 
-  const api = {AssetRows, isWebsite, nearest};
+  // What the map reports of its open popup: the payload row, or "none".
+  function openRowText(row) {
+    return Number.isInteger(row) && row >= 0 ? String(row) : "none";
+  }
+
+  const api = {AssetRows, isWebsite, nearest, openRowText};
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.assetmap = Object.assign(root.assetmap || {}, api);
 })(typeof window !== "undefined" ? window : globalThis);
