@@ -1,0 +1,233 @@
+"""Photos: checked and cleaned on upload, shown to no one before a team member approves them,
+served by the app's own route, reported like assets, and erased with their asset."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from PIL import ExifTags, Image
+from starlette.routing import Router
+
+from assetmap.accounts import visitor
+from assetmap.api.photos import photo_routes
+from assetmap.config import Limits
+from assetmap.io.photos import LONGEST_SIDE, PhotoError, prepare_photo
+from assetmap.models import ValidationError
+from assetmap.register.assets import (
+    AssetFilter,
+    approve_assets,
+    erase_asset,
+    list_assets,
+    register_asset,
+)
+from assetmap.register.limits import LimitReachedError
+from assetmap.register.photos import (
+    add_photos,
+    list_photos,
+    photo_data,
+    photo_reports_for,
+    public_photo,
+    report_photo,
+    set_photo_status,
+)
+from assetmap.render.mapping import assets_to_map_data
+from assetmap.storage import Database, utc_now
+
+from .conftest import ADMIN, TEAM, VISITOR
+
+LIMIT = 8_000_000
+ASSOCIATION = {
+    "kind": "association",
+    "category": "volunteer_group",
+    "name": "Walkers",
+    "lon": 24.9465,
+    "lat": 60.1745,
+}
+
+
+def jpeg_with_gps(width: int = 40, height: int = 30) -> bytes:
+    """A small JPEG whose EXIF says where it was taken and that it is turned on its side."""
+    image = Image.new("RGB", (width, height), "red")
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.Base.Make] = "Camera maker"
+    exif.get_ifd(ExifTags.IFD.GPSInfo).update(
+        {
+            ExifTags.GPS.GPSLatitudeRef: "N",
+            ExifTags.GPS.GPSLatitude: (60.0, 10.0, 28.0),
+            ExifTags.GPS.GPSLongitudeRef: "E",
+            ExifTags.GPS.GPSLongitude: (24.0, 56.0, 47.0),
+        }
+    )
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def png(width: int = 20, height: int = 20, mode: str = "RGBA") -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, (width, height)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_photo_loses_its_exif_and_gps_and_is_turned_upright():
+    raw = jpeg_with_gps()
+    assert Image.open(io.BytesIO(raw)).getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    photo = prepare_photo(raw, "walk.JPG", LIMIT)
+    stored = Image.open(io.BytesIO(photo.data))
+    assert stored.format == "JPEG" and photo.media_type == "image/jpeg"
+    assert not stored.getexif() and "exif" not in stored.info
+    assert (stored.size, photo.width, photo.height) == ((30, 40), 30, 40)
+
+
+def test_a_large_photo_is_shrunk_for_the_web_and_a_transparent_one_flattened():
+    photo = prepare_photo(png(3200, 1000), "wide.png", LIMIT)
+    assert (photo.width, photo.height) == (LONGEST_SIDE, 500)
+    assert Image.open(io.BytesIO(photo.data)).getpixel((0, 0)) == (255, 255, 255)
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (png(), "garden.jpg", "garden.jpg is named as a JPEG file but is a PNG image"),
+        (b"%PDF-1.4 not an image at all", "minutes.jpg", "minutes.jpg is not a photo"),
+        (jpeg_with_gps()[:200], "cut.jpg", "cut.jpg could not be read as an image"),
+        (b"x" * 2001, "big.jpg", "big.jpg is 0.0 MB; photos may be at most 0 MB"),
+        (png(8000, 8000, "1"), "bomb.png", "photos may have at most 50 million pixels"),
+    ],
+)
+def test_what_is_not_a_usable_photo_is_refused_with_a_message(data, name, message):
+    with pytest.raises(PhotoError, match=message):
+        prepare_photo(data, name, 2000 if name == "big.jpg" else LIMIT)
+
+
+def _get(db: Database, path: str, headers: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
+    """GET a photo route in process: the status, headers and body of the answer."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(name.encode(), value.encode()) for name, value in headers],
+        "client": ("127.0.0.1", 50000),
+        "server": ("localhost", 8501),
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    router = Router(photo_routes(lambda: db, "/map"))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, router(scope, receive, send)).result()
+    answer = {name.decode().lower(): value.decode() for name, value in sent[0]["headers"]}
+    body = b"".join(message.get("body", b"") for message in sent[1:])
+    return {"status": sent[0]["status"], "headers": answer, "body": body}
+
+
+def _visible_photo(db: Database) -> list[str]:
+    """The photo ids in the visitors' map payload of the approved assets."""
+    payload = assets_to_map_data(list_assets(db, AssetFilter()))
+    return [photo for photo in payload.get("p", []) if photo]
+
+
+def test_a_visitor_gets_a_photo_only_after_a_team_member_approves_it(db: Database):
+    photo = prepare_photo(jpeg_with_gps(), "walk.jpg", LIMIT)
+    asset = register_asset(db, ASSOCIATION, VISITOR, photos=[photo])
+    waiting = list_photos(db)
+    photo_id = waiting["id"].item()
+    assert waiting["status"].item() == "pending"
+    assert photo_data(db, photo_id, TEAM).data == photo.data
+    approve_assets(db, [str(asset.id)], TEAM)  # the asset is public, its photo not yet
+    assert public_photo(db, photo_id, utc_now()) is None
+    assert _get(db, f"/map/photos/{photo_id}.jpg")["status"] == 404
+    assert _visible_photo(db) == []
+
+    version = list_assets(db, AssetFilter(ids=(str(asset.id),)))["version"].item()
+    set_photo_status(db, [photo_id], "approved", TEAM)
+    answer = _get(db, f"/map/photos/{photo_id}.jpg")
+    assert answer["status"] == 200 and answer["body"] == photo.data
+    assert answer["headers"]["content-type"] == "image/jpeg"
+    assert answer["headers"]["cache-control"] == "public, no-cache"
+    again = _get(db, f"/map/photos/{photo_id}.jpg", (("if-none-match", answer["headers"]["etag"]),))
+    assert again["status"] == 304
+    assert _visible_photo(db) == [photo_id]
+    # The asset's version rose, so open maps redraw it with its photo.
+    assert list_assets(db, AssetFilter(ids=(str(asset.id),)))["version"].item() == version + 1
+
+    set_photo_status(db, [photo_id], "hidden", TEAM, "a face")
+    assert _get(db, f"/map/photos/{photo_id}.jpg")["status"] == 404
+    assert _get(db, "/map/photos/not-an-id.jpg")["status"] == 404
+
+
+def test_a_photo_of_a_person_needs_their_consent_and_an_asset_few_photos(db: Database):
+    photo = prepare_photo(jpeg_with_gps(), "me.jpg", LIMIT)
+    person = {
+        **ASSOCIATION,
+        "kind": "person",
+        "category": "skill",
+        "name": "Aino",
+        "consent": True,
+    }
+    with pytest.raises(ValidationError, match="shown only with their consent"):
+        register_asset(db, person, VISITOR, photos=[photo])
+    assert list_assets(db, AssetFilter(statuses=("pending",))).empty  # nothing half-written
+    asset = register_asset(db, person, VISITOR, photos=[photo], people_consent=True)
+    with pytest.raises(ValidationError, match="at most 3 photos"):
+        add_photos(db, str(asset.id), [photo] * 3, TEAM, people_consent=True, allowed=3)
+    assert len(list_photos(db)) == 1
+
+
+def test_a_reported_photo_waits_for_the_team_and_three_reporters_hide_it(db: Database):
+    photo = prepare_photo(jpeg_with_gps(), "walk.jpg", LIMIT)
+    asset = register_asset(db, ASSOCIATION, TEAM, photos=[photo])
+    approve_assets(db, [str(asset.id)], TEAM)
+    photo_id = list_photos(db)["id"].item()
+    with pytest.raises(LookupError):
+        report_photo(db, photo_id, VISITOR, "not shown yet")
+    set_photo_status(db, [photo_id], "approved", TEAM)
+    assert not report_photo(db, photo_id, VISITOR, "shows a car's number plate")
+    assert list_photos(db, reported_only=True)["id"].tolist() == [photo_id]
+    assert photo_reports_for(db, photo_id)["reason"].tolist() == ["shows a car's number plate"]
+    assert not report_photo(db, photo_id, visitor("second"), "plate")
+    assert report_photo(db, photo_id, visitor("third"), "plate")
+    assert public_photo(db, photo_id, utc_now()) is None
+    assert list_photos(db, ("hidden",), reported_only=True)["id"].tolist() == [photo_id]
+
+
+def test_reports_about_photos_count_against_the_hourly_limit(db: Database):
+    photo = prepare_photo(jpeg_with_gps(), "walk.jpg", LIMIT)
+    asset = register_asset(db, {**ASSOCIATION, "status": "approved"}, TEAM, photos=[photo])
+    photo_id = list_photos(db)["id"].item()
+    set_photo_status(db, [photo_id], "approved", TEAM)
+    assert str(asset.status) == "approved"
+    limits = Limits(reports_per_hour=1)
+    report_photo(db, photo_id, VISITOR, "one", limits)
+    with pytest.raises(LimitReachedError):
+        report_photo(db, photo_id, VISITOR, "two", limits)
+
+
+def test_erasing_an_asset_removes_its_photos_and_their_reports(db: Database):
+    photo = prepare_photo(jpeg_with_gps(), "walk.jpg", LIMIT)
+    asset = register_asset(db, ASSOCIATION, TEAM, photos=[photo, photo])
+    assert len(list_photos(db)) == 2
+    erase_asset(db, str(asset.id), ADMIN)
+    assert list_photos(db).empty
+    assert db.scalar("SELECT count(*) FROM photos") == 0
+    assert db.scalar(
+        "SELECT count(*) FROM audit_log WHERE resource_type = 'photo' "
+        "AND (previous_value IS NOT NULL OR replacement_value IS NOT NULL)"
+    ) == 0
+
