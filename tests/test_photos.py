@@ -9,8 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+import streamlit as st
 from PIL import ExifTags, Image
 from starlette.routing import Router
+from streamlit.testing.v1 import AppTest
 
 from assetmap.accounts import visitor
 from assetmap.api.photos import photo_routes
@@ -35,9 +37,10 @@ from assetmap.register.photos import (
     set_photo_status,
 )
 from assetmap.render.mapping import assets_to_map_data
-from assetmap.storage import Database, utc_now
+from assetmap.storage import Database, connect, utc_now
 
 from .conftest import ADMIN, TEAM, VISITOR
+from .test_pages import log_in, open_page, selectbox
 
 LIMIT = 8_000_000
 ASSOCIATION = {
@@ -226,8 +229,68 @@ def test_erasing_an_asset_removes_its_photos_and_their_reports(db: Database):
     erase_asset(db, str(asset.id), ADMIN)
     assert list_photos(db).empty
     assert db.scalar("SELECT count(*) FROM photos") == 0
-    assert db.scalar(
-        "SELECT count(*) FROM audit_log WHERE resource_type = 'photo' "
-        "AND (previous_value IS NOT NULL OR replacement_value IS NOT NULL)"
-    ) == 0
+    assert (
+        db.scalar(
+            "SELECT count(*) FROM audit_log WHERE resource_type = 'photo' "
+            "AND (previous_value IS NOT NULL OR replacement_value IS NOT NULL)"
+        )
+        == 0
+    )
 
+
+def _add_with_photo(app: AppTest, name: str, photo: tuple[str, bytes, str]) -> AppTest:
+    app.text_input(key="lon").input("24.9465")
+    app.text_input(key="lat").input("60.1745")
+    selectbox(app, "What kind of asset is it?").select("association").run()
+    selectbox(app, "Category").select("volunteer_group").run()
+    next(w for w in app.text_input if w.label == "Name").input(name)
+    app.file_uploader[0].set_value(photo)
+    next(b for b in app.button if b.label == "Send for review").click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_a_photo_sent_from_the_add_page_is_stored_clean_and_shown_after_approval(team_account):
+    app = _add_with_photo(
+        open_page("views/add.py"), "Walkers", ("walk.jpg", jpeg_with_gps(), "image/jpeg")
+    )
+    assert "waits for review" in app.success[0].value
+    st.cache_resource.clear()  # let the test open the file the app held
+    with connect(team_account) as db:
+        waiting = list_photos(db, ("pending",))
+        assert waiting["asset_name"].tolist() == ["Walkers"]
+        stored = photo_data(db, waiting["id"].item(), TEAM).data
+        image = Image.open(io.BytesIO(stored))
+        assert image.format == "JPEG" and not image.getexif() and "exif" not in image.info
+        approve_assets(db, list_assets(db, AssetFilter(statuses=("pending",)))["id"], TEAM)
+        assert public_photo(db, waiting["id"].item(), utc_now()) is None
+        assert _visible_photo(db) == []
+
+    log_in(app)
+    app.switch_page("views/review.py").run()
+    assert any(m.value == "Photos waiting for review: 1" for m in app.markdown)
+    next(b for b in app.button if b.label == "Approve photo").click().run()
+    assert not app.exception, app.exception
+    st.cache_resource.clear()
+    with connect(team_account) as db:
+        photo_id = waiting["id"].item()
+        assert list_photos(db)["status"].tolist() == ["approved"]
+        assert public_photo(db, photo_id, utc_now()) is not None
+        assert _visible_photo(db) == [photo_id]
+
+
+@pytest.mark.parametrize(
+    ("photo", "message"),
+    [
+        (("garden.jpg", png(), "image/jpeg"), "garden.jpg is named as a JPEG file but is a PNG"),
+        (("notes.jpg", b"shopping list: milk", "image/jpeg"), "notes.jpg is not a photo"),
+    ],
+)
+def test_the_add_page_refuses_what_is_not_a_photo_and_stores_nothing(app_db, photo, message):
+    app = _add_with_photo(open_page("views/add.py"), "Walkers", photo)
+    assert message in app.error[0].value.replace("\\", "")  # shown as plain text
+    assert not app.success
+    st.cache_resource.clear()
+    with connect(app_db) as db:
+        assert list_assets(db, AssetFilter(statuses=("pending",))).empty
+        assert list_photos(db).empty

@@ -18,9 +18,9 @@ import pandas as pd
 
 from assetmap.accounts import SYSTEM, Actor, require
 from assetmap.config import PHOTOS_PER_ASSET, Limits
-from assetmap.io.photos import PreparedPhoto
 from assetmap.errors import AssetmapError
 from assetmap.i18n import gettext
+from assetmap.io.photos import PreparedPhoto
 from assetmap.models import Asset, Problem, ValidationError, validate_asset
 from assetmap.register import audit
 from assetmap.register.areas import WGS84, area_id_at, area_ids_for_points, areas_extent, list_areas

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 
@@ -66,7 +67,9 @@ def _not_found(photo_id: str) -> PhotoNotFoundError:
     return PhotoNotFoundError(gettext("No photo with id {id}.").format(id=photo_id))
 
 
-def photo_problems(kind: str, photo_count: int, people_consent: bool, allowed: int) -> list[Problem]:
+def photo_problems(
+    kind: str, photo_count: int, people_consent: bool, allowed: int
+) -> list[Problem]:
     """Why these photos may not be added to an asset of `kind` with `photo_count` already."""
     problems = []
     if photo_count > allowed:
@@ -187,16 +190,21 @@ def photo_data(db: Database, photo_id: str, actor: Actor) -> StoredPhoto:
     return StoredPhoto(bytes(found[0][0]), str(found[0][1]))
 
 
+def _shown(row: tuple[Any, ...], now: datetime) -> bool:
+    """Whether a row of SELECT_PUBLIC_PHOTO may be shown to anyone."""
+    _, _, status, asset_status, kind, renew_by = row
+    return photo_is_public(str(status), str(asset_status), str(kind), renew_by, now)
+
+
 def public_photo(db: Database, photo_id: str, now: datetime) -> StoredPhoto | None:
     """The photo as anyone may see it, or None while it may not be shown (see
     privacy.photo_is_public): what the app serves at /photos/{id}.jpg."""
     found = db.rows(SELECT_PUBLIC_PHOTO, (photo_id,))
     if not found:
         return None
-    data, media_type, status, asset_status, kind, renew_by = found[0]
-    if not photo_is_public(status, asset_status, kind, renew_by, now):
+    if not _shown(found[0], now):
         return None
-    return StoredPhoto(bytes(data), str(media_type))
+    return StoredPhoto(bytes(found[0][0]), str(found[0][1]))
 
 
 def _raise_asset_version(session: Session, photo_id: str) -> None:
@@ -260,7 +268,7 @@ def report_photo(
     now = utc_now()
     with db.transaction() as session:
         found = session.rows(SELECT_PUBLIC_PHOTO, (photo_id,))
-        if not found or not photo_is_public(*found[0][2:], now):
+        if not found or not _shown(found[0], now):
             raise _not_found(photo_id)
         count_action(session, actor, REPORT, limits, now)
         session.execute(
@@ -304,8 +312,7 @@ def erase_photos_of(session: Session, asset_id: str) -> None:
     """Remove an asset's photos, their reports and the values in their audit trails, inside
     the erasure's transaction (assets.erase_asset)."""
     photo_ids = [
-        str(row[0])
-        for row in session.rows("SELECT id FROM photos WHERE asset_id = ?", (asset_id,))
+        str(row[0]) for row in session.rows("SELECT id FROM photos WHERE asset_id = ?", (asset_id,))
     ]
     for photo_id in photo_ids:
         session.execute("DELETE FROM photo_reports WHERE photo_id = ?", (photo_id,))

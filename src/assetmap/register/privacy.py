@@ -100,8 +100,10 @@ def photo_is_public(
     if photo_status != "approved" or asset_status not in PUBLIC_STATUSES:
         return False
     if asset_kind == "person":
-        return consent_renew_by is not None and not pd.isna(consent_renew_by) and (
-            pd.Timestamp(consent_renew_by) >= pd.Timestamp(now)
+        return (
+            consent_renew_by is not None
+            and not pd.isna(consent_renew_by)
+            and (pd.Timestamp(consent_renew_by) >= pd.Timestamp(now))
         )
     return True
 
