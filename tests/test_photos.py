@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 import streamlit as st
 from PIL import ExifTags, Image
-from starlette.routing import Router
+from starlette.routing import Route, Router
 from streamlit.testing.v1 import AppTest
 
 from assetmap.accounts import visitor
+from assetmap.api.hsds import hsds_routes
 from assetmap.api.photos import photo_routes
 from assetmap.config import Limits
+from assetmap.io.hsds import hsds_id
 from assetmap.io.photos import LONGEST_SIDE, PhotoError, prepare_photo
 from assetmap.models import ValidationError
 from assetmap.register.assets import (
@@ -108,8 +112,14 @@ def test_what_is_not_a_usable_photo_is_refused_with_a_message(data, name, messag
         prepare_photo(data, name, 2000 if name == "big.jpg" else LIMIT)
 
 
-def _get(db: Database, path: str, headers: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
-    """GET a photo route in process: the status, headers and body of the answer."""
+def _get(
+    db: Database,
+    path: str,
+    headers: tuple[tuple[str, str], ...] = (),
+    routes: Callable[[Callable[[], Database], str], list[Route]] = photo_routes,
+) -> dict[str, Any]:
+    """GET one of the app's routes (under the prefix /map) in process: the status, headers
+    and body of the answer."""
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -132,7 +142,7 @@ def _get(db: Database, path: str, headers: tuple[tuple[str, str], ...] = ()) -> 
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    router = Router(photo_routes(lambda: db, "/map"))
+    router = Router(routes(lambda: db, "/map"))
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, router(scope, receive, send)).result()
     answer = {name.decode().lower(): value.decode() for name, value in sent[0]["headers"]}
@@ -173,6 +183,22 @@ def test_a_visitor_gets_a_photo_only_after_a_team_member_approves_it(db: Databas
     set_photo_status(db, [photo_id], "hidden", TEAM, "a face")
     assert _get(db, f"/map/photos/{photo_id}.jpg")["status"] == 404
     assert _get(db, "/map/photos/not-an-id.jpg")["status"] == 404
+
+
+def test_the_hsds_api_gives_an_approved_photo_as_the_organizations_logo(db: Database):
+    photo = prepare_photo(jpeg_with_gps(), "walk.jpg", LIMIT)
+    asset = register_asset(db, {**ASSOCIATION, "status": "approved"}, TEAM, photos=[photo])
+    photo_id = list_photos(db)["id"].item()
+    path = f"/map/hsds/services/{hsds_id('service', str(asset.id))}"
+
+    def organization() -> dict[str, Any]:
+        answer = _get(db, path, routes=hsds_routes)
+        assert answer["status"] == 200
+        return dict(json.loads(answer["body"])["organization"])
+
+    assert "logo" not in organization()
+    set_photo_status(db, [photo_id], "approved", TEAM)
+    assert organization()["logo"] == f"http://localhost:8501/map/photos/{photo_id}.jpg"
 
 
 def test_a_photo_of_a_person_needs_their_consent_and_an_asset_few_photos(db: Database):
