@@ -304,6 +304,25 @@ def test_a_photo_sent_from_the_add_page_is_stored_clean_and_shown_after_approval
         assert public_photo(db, photo_id, utc_now()) is not None
         assert _visible_photo(db) == [photo_id]
 
+    # The map's table counts it, and a report about it reaches the team's Reported tab.
+    app.switch_page("views/map.py").run()
+    table = next(frame.value for frame in app.dataframe if "Photos" in frame.value)
+    assert table.loc[table["Name"] == "Walkers", "Photos"].tolist() == [1]
+    selectbox(app, "Asset").select(waiting["asset_id"].item())
+    next(box for box in app.checkbox if box.label == "The problem is with its photo").check()
+    next(w for w in app.text_input if w.label == "What is wrong?").input("shows a number plate")
+    next(b for b in app.button if b.label == "Send report").click().run()
+    assert not app.exception, app.exception
+    st.cache_resource.clear()
+    with connect(team_account) as db:
+        assert list_photos(db, reported_only=True)["id"].tolist() == [photo_id]
+    app.switch_page("views/review.py").run()
+    next(b for b in app.button if b.label == "Keep the photo").click().run()
+    st.cache_resource.clear()
+    with connect(team_account) as db:
+        assert list_photos(db, reported_only=True).empty
+        assert public_photo(db, photo_id, utc_now()) is not None
+
 
 @pytest.mark.parametrize(
     ("photo", "message"),

@@ -301,6 +301,23 @@ def report_photo(
     return hidden
 
 
+def report_shown_photo(
+    db: Database,
+    photo_ids: str,
+    actor: Actor,
+    reason: str,
+    limits: Limits = DEFAULT_LIMITS,
+) -> bool:
+    """Report the photo a visitor sees of an asset: the first of its approved `photo_ids`
+    (as list_assets gives them), the one its popup shows."""
+    first = photo_ids.split(",")[0]
+    if not first:
+        raise ValidationError(
+            [Problem("photo", gettext("This asset has no photo on the map to report."))]
+        )
+    return report_photo(db, first, actor, reason, limits)
+
+
 def photo_reports_for(db: Database, photo_id: str) -> pd.DataFrame:
     return db.frame(
         "SELECT reason, created_at FROM photo_reports WHERE photo_id = ? ORDER BY created_at",

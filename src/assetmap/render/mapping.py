@@ -99,6 +99,7 @@ OSM_DATA_ATTRIBUTION = N_(
     "contributors (ODbL)"
 )
 PHOTO_LABEL = N_("Photo")
+PHOTOS_LABEL = N_("Photos")
 POPUP_FIELDS = (
     "sector",
     "address",
@@ -497,4 +498,8 @@ def assets_to_table(assets_gdf: gpd.GeoDataFrame) -> pd.DataFrame:
         )
         for field in TABLE_FIELDS
     }
+    if "photo_ids" in assets_gdf:
+        # How many approved photos each has: a waiting photo is never counted here.
+        ids = assets_gdf["photo_ids"].fillna("").astype(str)
+        columns[gettext(PHOTOS_LABEL)] = (ids.str.count(",") + 1).where(ids != "", 0).to_numpy()
     return pd.DataFrame(columns)
