@@ -40,6 +40,8 @@ from assetmap.register.photos import (
     report_photo,
     set_photo_status,
 )
+from assetmap.register.profile import area_profile
+from assetmap.render.documents import profile_html
 from assetmap.render.mapping import assets_to_map_data
 from assetmap.storage import Database, connect, utc_now
 
@@ -339,3 +341,31 @@ def test_the_add_page_refuses_what_is_not_a_photo_and_stores_nothing(app_db, pho
     with connect(app_db) as db:
         assert list_assets(db, AssetFilter(statuses=("pending",))).empty
         assert list_photos(db).empty
+
+
+def test_the_profile_shows_approved_photos_only_inline_in_its_file(app_db):
+    shown = prepare_photo(jpeg_with_gps(), "walk.jpg", LIMIT)
+    with connect(app_db) as db:
+        walkers = register_asset(
+            db,
+            {**ASSOCIATION, "name": "<b>Walkers</b>", "status": "approved"},
+            TEAM,
+            photos=[shown],
+        )
+        register_asset(
+            db, {**ASSOCIATION, "name": "Waiting", "status": "approved"}, TEAM, photos=[shown]
+        )
+        first = list_photos(db).set_index("asset_name").at["<b>Walkers</b>", "id"]
+        set_photo_status(db, [first], "approved", TEAM)
+        now = utc_now()
+        profile = area_profile(db, str(walkers.area_id), list_assets(db, AssetFilter()), now)
+    assert [photo.name for photo in profile.photos] == ["<b>Walkers</b>"]
+    page = profile_html(profile, now)
+    assert page.count('<img src="data:image/jpeg;base64,') == 1
+    assert 'alt="&lt;b&gt;Walkers&lt;/b&gt;"' in page
+
+    app = open_page()
+    app.switch_page("views/profile.py").run()
+    selectbox(app, "Area").select(str(walkers.area_id)).run()
+    assert not app.exception, app.exception
+    assert any(header.value == "Photos" for header in app.subheader)

@@ -149,3 +149,12 @@ def prepare_photo(data: bytes, name: str, max_bytes: int) -> PreparedPhoto:
     out = io.BytesIO()
     clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     return PreparedPhoto(out.getvalue(), MEDIA_TYPE, clean.width, clean.height)
+
+
+def thumbnail(data: bytes, longest_side: int) -> bytes:
+    """A stored photo (a prepared JPEG) made at most `longest_side` pixels wide and high."""
+    image = Image.open(io.BytesIO(data))
+    image.thumbnail((longest_side, longest_side), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="JPEG", quality=JPEG_QUALITY)
+    return out.getvalue()
