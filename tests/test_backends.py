@@ -6,6 +6,7 @@ from datetime import date
 from assetmap.accounts import add_user
 from assetmap.cli import main
 from assetmap.config import Limits
+from assetmap.io.photos import prepare_photo
 from assetmap.register.actions import add_entry
 from assetmap.register.assets import (
     AssetFilter,
@@ -14,7 +15,6 @@ from assetmap.register.assets import (
     list_assets,
     register_asset,
 )
-from assetmap.io.photos import prepare_photo
 from assetmap.register.links import add_link
 from assetmap.register.photos import list_photos, report_photo, set_photo_status
 from assetmap.register.snapshots import save_snapshot

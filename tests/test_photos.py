@@ -8,11 +8,14 @@ import io
 import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
 import streamlit as st
+from browsing import Server
 from PIL import ExifTags, Image
+from playwright.sync_api import Browser, expect
 from starlette.routing import Route, Router
 from streamlit.testing.v1 import AppTest
 
@@ -20,6 +23,7 @@ from assetmap.accounts import visitor
 from assetmap.api.hsds import hsds_routes
 from assetmap.api.photos import photo_routes
 from assetmap.config import Limits
+from assetmap.demo import load_demo
 from assetmap.io.hsds import hsds_id
 from assetmap.io.photos import LONGEST_SIDE, PhotoError, prepare_photo
 from assetmap.models import ValidationError
@@ -45,7 +49,7 @@ from assetmap.render.documents import profile_html
 from assetmap.render.mapping import assets_to_map_data
 from assetmap.storage import Database, connect, utc_now
 
-from .conftest import ADMIN, TEAM, VISITOR
+from .conftest import ADMIN, TEAM, VISITOR, WAIT_MS, keep_local
 from .test_pages import log_in, open_page, selectbox
 
 LIMIT = 8_000_000
@@ -369,3 +373,48 @@ def test_the_profile_shows_approved_photos_only_inline_in_its_file(app_db):
     selectbox(app, "Area").select(str(walkers.area_id)).run()
     assert not app.exception, app.exception
     assert any(header.value == "Photos" for header in app.subheader)
+
+
+@pytest.mark.browser
+def test_a_popup_shows_an_approved_photo_from_the_apps_own_server(tmp_path: Path, browser: Browser):
+    db_file = tmp_path / "photos.duckdb"
+    photo = prepare_photo(jpeg_with_gps(), "walk.jpg", LIMIT)
+    with connect(str(db_file)) as db:
+        load_demo(db, ADMIN)
+        for name in ("Walkers", "Waiting"):
+            register_asset(
+                db, {**ASSOCIATION, "name": name, "status": "approved"}, TEAM, photos=[photo]
+            )
+        photos = list_photos(db).set_index("asset_name")["id"]
+        set_photo_status(db, [photos["Walkers"]], "approved", TEAM)
+    outside: list[str] = []
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    keep_local(context, outside)
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    with Server(db=db_file) as server:
+        page.goto(server.url)
+        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        frame.locator(".leaflet-container[data-asset-count]").wait_for()
+        open_popup = """(name) => window.assetmap.assets.getLayers()
+            .find((layer) => layer.feature.properties.name === name).openPopup()"""
+        frame.locator(".leaflet-container").evaluate(
+            f"(_, name) => ({open_popup})(name)", "Walkers"
+        )
+        image = frame.locator(".leaflet-popup-content img")
+        expect(image).to_have_attribute("src", f"/photos/{photos['Walkers']}.jpg")
+        expect(image).to_have_attribute("alt", "Photo: Walkers")
+        page.wait_for_function(  # the photo itself arrived: 30 px wide once turned upright
+            "() => [...document.querySelectorAll('iframe')].some((f) => "
+            "[...f.contentDocument.querySelectorAll('.leaflet-popup-content img')]"
+            ".some((img) => img.complete && img.naturalWidth === 30))"
+        )
+        frame.locator(".leaflet-container").evaluate(
+            f"(_, name) => ({open_popup})(name)", "Waiting"
+        )
+        expect(frame.locator(".leaflet-popup-content")).to_contain_text("Waiting")
+        expect(frame.locator(".leaflet-popup-content img")).to_have_count(0)
+        waiting = page.request.get(f"{server.url}/photos/{photos['Waiting']}.jpg")
+        assert waiting.status == 404
+    context.close()
+    assert outside == []
