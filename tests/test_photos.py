@@ -110,7 +110,12 @@ def test_a_large_photo_is_shrunk_for_the_web_and_a_transparent_one_flattened():
         (b"%PDF-1.4 not an image at all", "minutes.jpg", "minutes.jpg is not a photo"),
         (jpeg_with_gps()[:200], "cut.jpg", "cut.jpg could not be read as an image"),
         (b"x" * 2001, "big.jpg", "big.jpg is 0.0 MB; photos may be at most 0 MB"),
-        (png(8000, 8000, "1"), "bomb.png", "photos may have at most 50 million pixels"),
+        (
+            png(8000, 8000, "1"),
+            "big.png",
+            "big.png has too many pixels: photos may have at most 50",
+        ),
+        (png(14000, 14000, "1"), "bomb.png", "bomb.png has too many pixels"),
     ],
 )
 def test_what_is_not_a_usable_photo_is_refused_with_a_message(data, name, message):

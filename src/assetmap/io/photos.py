@@ -55,18 +55,25 @@ class PreparedPhoto:
     height: int
 
 
+def _too_many_pixels(name: str) -> PhotoError:
+    return PhotoError(
+        gettext(
+            "{name} has too many pixels: photos may have at most {limit} million. Make it "
+            "smaller and try again."
+        ).format(name=name, limit=MAX_PIXELS // 1_000_000)
+    )
+
+
 def _decoded(data: bytes, name: str) -> Image.Image:
     """The image in `data`, checked to be a photo small enough to decode."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data))
-        except (
-            UnidentifiedImageError,
-            Image.DecompressionBombError,
-            Image.DecompressionBombWarning,
-        ):
+        except UnidentifiedImageError:
             image = None
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            raise _too_many_pixels(name) from error
         except OSError as error:
             raise PhotoError(
                 gettext("{name} could not be read as an image: {error}").format(
@@ -87,12 +94,7 @@ def _decoded(data: bytes, name: str) -> Image.Image:
         )
     width, height = image.size
     if width * height > MAX_PIXELS:
-        raise PhotoError(
-            gettext(
-                "{name} is {width} × {height} pixels; photos may have at most {limit} million "
-                "pixels. Make it smaller and try again."
-            ).format(name=name, width=width, height=height, limit=MAX_PIXELS // 1_000_000)
-        )
+        raise _too_many_pixels(name)
     return image
 
 
