@@ -6,6 +6,7 @@ from datetime import date
 from assetmap.accounts import add_user
 from assetmap.cli import main
 from assetmap.config import Limits
+from assetmap.io.photos import prepare_photo
 from assetmap.register.actions import add_entry
 from assetmap.register.assets import (
     AssetFilter,
@@ -15,21 +16,28 @@ from assetmap.register.assets import (
     register_asset,
 )
 from assetmap.register.links import add_link
+from assetmap.register.photos import list_photos, report_photo, set_photo_status
 from assetmap.register.snapshots import save_snapshot
 from assetmap.sessions import start_session
 from assetmap.storage import Database, connect
 from assetmap.storage.transfer import tables
 
 from .conftest import ADMIN, TEAM, VISITOR, duckdb_only
+from .test_photos import jpeg_with_gps
 from .test_relations import CHOIR, PERSON
 
 
 def fill_every_table(db: Database) -> None:
     """The demo (areas, assets, indicators, walking network) and one of everything else."""
     add_user(db, ADMIN, "kari", "team", "a long enough secret")
-    aino, choir = (register_asset(db, data, TEAM) for data in (PERSON, CHOIR))
+    aino = register_asset(db, PERSON, TEAM)
+    photo = prepare_photo(jpeg_with_gps(), "choir.jpg", 8_000_000)
+    choir = register_asset(db, CHOIR, TEAM, photos=[photo])
     approve_assets(db, [str(aino.id), str(choir.id)], TEAM)
     flag_asset(db, str(choir.id), VISITOR, "wrong phone")
+    photo_ids = list_photos(db)["id"].tolist()
+    set_photo_status(db, photo_ids, "approved", TEAM)
+    report_photo(db, photo_ids[0], VISITOR, "a face")
     add_link(db, TEAM, str(aino.id), str(choir.id), "member", "alto", start=date(2026, 1, 5))
     save_snapshot(db, TEAM, "November meeting", {"area": "kallio"})
     add_entry(db, TEAM, "kallio", "relations", "Ask the choir about the hall", "Kari")

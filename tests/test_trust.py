@@ -232,7 +232,13 @@ def test_a_map_summary_protects_people_as_the_full_list_does(db):
     aino = approved(db, AINO)
     approved(db, CHOIR)
     summary = list_assets(db, columns=SUMMARY_FIELDS)
-    assert set(summary.columns) == {*SUMMARY_FIELDS, "area_name", "flag_count", "geometry"}
+    assert set(summary.columns) == {
+        *SUMMARY_FIELDS,
+        "area_name",
+        "flag_count",
+        "photo_ids",
+        "geometry",
+    }
     shown = public_assets(summary, now_utc()).set_index("id")
     full = public_assets(list_assets(db), now_utc()).set_index("id")
     assert tuple(shown.loc[str(aino.id), ["lon", "lat"]]) == tuple(

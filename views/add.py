@@ -3,6 +3,7 @@
 import streamlit as st
 
 from assetmap.i18n import gettext as _
+from assetmap.io.photos import PhotoError
 from assetmap.models import ValidationError, typed_location
 from assetmap.register.assets import AssetFilter, register_asset
 from assetmap.register.limits import LimitReachedError
@@ -12,6 +13,7 @@ from assetmap.web import (
     live_map,
     locate,
     login,
+    photo_fields,
     place_search,
     resources,
     widgets,
@@ -108,8 +110,11 @@ asset_form.location_fields(keys=("lon", "lat"))
 kind = asset_form.kind_field()
 category = asset_form.category_field(kind)
 
-with st.form(f"asset_form_{st.session_state.get('form_round', 0)}"):
+form_round = st.session_state.get("form_round", 0)
+with st.form(f"asset_form_{form_round}"):
     entered = asset_form.asset_fields(kind, asset_form.ADD_FIELDS)
+    uploads = photo_fields.photo_uploader(f"add_photos_{form_round}")
+    people_consent = photo_fields.people_consent_box(f"add_photos_consent_{form_round}")
     submitted = st.form_submit_button(_("Send for review"), type="primary")
 
 if submitted:
@@ -128,7 +133,12 @@ if submitted:
             login.current_actor(),
             max_distance_km=resources.settings().max_distance_km,
             limits=resources.settings().limits,
+            photos=photo_fields.prepared_photos(uploads),
+            people_consent=people_consent,
+            photos_allowed=resources.settings().photos_per_asset,
         )
+    except PhotoError as error:
+        st.error(widgets.plain(error))
     except LimitReachedError as error:
         st.warning(str(error))
     except ValidationError as error:

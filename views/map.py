@@ -9,6 +9,7 @@ from assetmap.models import KINDS, SECTORS, ValidationError, categories_for, kin
 from assetmap.register.areas import shown_note
 from assetmap.register.assets import AssetFilter, flag_asset
 from assetmap.register.limits import LimitReachedError
+from assetmap.register.photos import report_shown_photo
 from assetmap.render.mapping import assets_to_table
 from assetmap.web import caches, login, map_address, place_search, poster, resources, widgets
 from assetmap.web.live_map import LIVE_MAP_SECONDS, Focus, asset_map
@@ -169,16 +170,27 @@ if shown_count:
                 format_func=names.__getitem__,
                 placeholder=_("Choose an option"),
             )
+            about_photo = st.checkbox(_("The problem is with its photo"))
             reason = st.text_input(_("What is wrong?"), max_chars=500)
             if st.form_submit_button(_("Send report")):
+                photos = dict(zip(shown["id"], shown["photo_ids"], strict=True))
                 try:
-                    flag_asset(
-                        resources.database(),
-                        reported,
-                        login.current_actor(),
-                        reason,
-                        resources.settings().limits,
-                    )
+                    if about_photo:
+                        report_shown_photo(
+                            resources.database(),
+                            str(photos.get(reported) or ""),
+                            login.current_actor(),
+                            reason,
+                            resources.settings().limits,
+                        )
+                    else:
+                        flag_asset(
+                            resources.database(),
+                            reported,
+                            login.current_actor(),
+                            reason,
+                            resources.settings().limits,
+                        )
                 except LimitReachedError as error:
                     st.warning(str(error))
                 except ValidationError as error:

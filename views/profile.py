@@ -68,6 +68,13 @@ with right:
                 name=widgets.plain(profile.risks["hub_name"].iloc[0])
             )
         )
+if profile.photos:
+    st.subheader(_("Photos"))
+    st.image(
+        [photo.data for photo in profile.photos],
+        caption=[widgets.plain(photo.name) for photo in profile.photos],
+        width=240,
+    )
 st.subheader(_("Recent changes (30 days)"))
 st.dataframe(tables["recent"], hide_index=True)
 

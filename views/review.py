@@ -24,7 +24,7 @@ from assetmap.register.links import (
     set_link_status,
 )
 from assetmap.render.mapping import assets_to_table
-from assetmap.web import asset_form, caches, login, resources, widgets
+from assetmap.web import asset_form, caches, login, photo_review, resources, widgets
 
 actor = login.require("review")
 db = resources.database()
@@ -162,8 +162,8 @@ if undo := st.session_state.get("last_decision"):
         del st.session_state["last_decision"]
         st.rerun()
 
-pending_tab, reported_tab, links_tab = st.tabs(
-    [_("New assets"), _("Reported by visitors"), _("New links")]
+pending_tab, photos_tab, reported_tab, links_tab = st.tabs(
+    [_("New assets"), _("New photos"), _("Reported by visitors"), _("New links")]
 )
 
 with pending_tab:
@@ -216,6 +216,26 @@ with pending_tab:
         )
         edit_editor(asset_id)
 
+with photos_tab:
+    photo_review.waiting_photos(db, actor)
+    reviewable = AssetFilter(statuses=("pending", "approved"))
+    lazy = caches.asset_count(reviewable) > widgets.LAZY_SECTIONS_ABOVE
+    adder = widgets.section(_("Add photos to an asset"), "photo_adder", lazy)
+    if adder.open is not False:
+        with adder:
+            every_asset = caches.assets(reviewable)
+            asset_names = dict(zip(every_asset["id"], every_asset["name"], strict=True))
+            photo_asset = st.selectbox(
+                _("Asset"),
+                list(asset_names),
+                index=None,
+                format_func=asset_names.__getitem__,
+                placeholder=_("Choose an option"),
+                key="photo_asset",
+            )
+            if photo_asset:
+                photo_review.photo_adder(db, actor, photo_asset)
+
 with reported_tab:
     reported = caches.assets(AssetFilter(statuses=("approved", "hidden"), flagged_only=True))
     if reported.empty:
@@ -241,6 +261,8 @@ with reported_tab:
                         record.status,
                         reported_seen,
                     )
+    st.subheader(_("Reported photos"))
+    photo_review.reported_photos(db, actor)
 
 with links_tab:
     if last_links := st.session_state.get("last_link_decision"):

@@ -79,6 +79,12 @@ class TileSettings:
 MAX_UPLOAD_MB = 20.0
 """ASSETMAP_MAX_UPLOAD_MB: the largest file an import accepts, checked before reading it."""
 
+MAX_PHOTO_MB = 8.0
+"""ASSETMAP_MAX_PHOTO_MB: the largest photo file accepted, checked before it is decoded. Streamlit's
+own server.maxUploadSize (.streamlit/config.toml) caps every upload above this."""
+
+PHOTOS_PER_ASSET = 3
+"""ASSETMAP_PHOTOS_PER_ASSET: how many photos one asset may carry (waiting, shown or hidden)."""
 
 TRUSTED_PROXIES = ""
 """ASSETMAP_TRUSTED_PROXIES: addresses or CIDR ranges (comma-separated) of the reverse proxies
@@ -124,6 +130,8 @@ class Settings:
     max_upload_bytes: int
     trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
     limits: Limits = Limits()
+    max_photo_bytes: int = int(MAX_PHOTO_MB * 1_000_000)
+    photos_per_asset: int = PHOTOS_PER_ASSET
 
     @classmethod
     def from_env(cls, db: str | None = None) -> Settings:
@@ -155,6 +163,10 @@ class Settings:
                     hours=_whole_number("ASSETMAP_LOGIN_MAX_HOURS", LOGIN_MAX_HOURS)
                 ),
             ),
+            max_photo_bytes=int(
+                float(os.environ.get("ASSETMAP_MAX_PHOTO_MB", MAX_PHOTO_MB)) * 1_000_000
+            ),
+            photos_per_asset=_whole_number("ASSETMAP_PHOTOS_PER_ASSET", PHOTOS_PER_ASSET),
         )
 
 

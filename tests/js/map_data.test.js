@@ -57,6 +57,8 @@ describe("decoding the payload", () => {
       rows: [["Kind", "Person"], ["Category", "Park"], ["Area", "Kluuvi"], ["Sector", "Public"]],
       website: "https://example.org/",
       websiteLabel: "Website",
+      photo: "",
+      photoLabel: "",
     });
     assert.deepEqual(rows.popup(1).rows, [["Kind", "Association"], ["Category", "Library"]]);
     assert.equal(rows.popup(1).website, "");
@@ -119,6 +121,15 @@ describe("the website check", () => {
                      "//example.org", " https://example.org", "example.org", "ftp://x", "",
                      "https:example.org"];
     for (const url of refused) assert.ok(!isWebsite(url), url);
+  });
+
+  test("a popup names an approved photo by its id, and nothing else as one", () => {
+    const id = "0123456789abcdef0123456789abcdef";
+    const rows = new AssetRows(payload(["a", "b", "c"], {
+      p: [id, "", "../../auth/session?x="], labels: {...LABELS, photo: "Photo"}}));
+    assert.deepEqual([rows.popup(0).photo, rows.popup(0).photoLabel], [id, "Photo"]);
+    assert.equal(rows.popup(1).photo, "");
+    assert.equal(rows.popup(2).photo, "");
   });
 
   test("a popup leaves a script address out", () => {

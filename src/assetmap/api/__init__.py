@@ -9,6 +9,7 @@ from assetmap.api.database import shared_database
 from assetmap.api.hsds import hsds_routes
 from assetmap.api.login import login_routes
 from assetmap.api.ogc import ogc_routes
+from assetmap.api.photos import photo_routes
 from assetmap.api.tiles import tile_routes
 from assetmap.config import Settings
 from assetmap.storage import Database
@@ -32,4 +33,5 @@ def routes(prefix: str = "") -> list[BaseRoute]:
         *ogc_routes(_app_database, prefix),
         *console_routes(prefix),
         *tile_routes(prefix),
+        *photo_routes(_app_database, prefix),
     ]

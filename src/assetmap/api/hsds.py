@@ -26,6 +26,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from assetmap.api.incoming import public_url
+from assetmap.api.photos import photo_url
 from assetmap.api.publishing import (
     ApiError,
     PublicData,
@@ -71,10 +73,12 @@ def hsds_routes(database: Callable[[], Database], prefix: str = "") -> list[Rout
             record = hsds.service_full
         if _flag(query, "minimal"):
             record = hsds.service_minimal
-        return await _rows_page(request, database, query, record)
+        return await _rows_page(request, database, query, _with_photo(request, prefix, record))
 
     async def service(request: Request) -> Response:
-        return await _one(request, database, "service_id", hsds.service_full)
+        return await _one(
+            request, database, "service_id", _with_photo(request, prefix, hsds.service_full)
+        )
 
     async def organizations(request: Request) -> Response:
         query = _known(request, {"search", "full", "full_service"})
@@ -86,7 +90,7 @@ def hsds_routes(database: Callable[[], Database], prefix: str = "") -> list[Rout
                 return hsds.organization_full(asset, full_services)
             return hsds.organization_summary(asset)
 
-        return await _rows_page(request, database, query, record)
+        return await _rows_page(request, database, query, _with_photo(request, prefix, record))
 
     async def organization(request: Request) -> Response:
         query = _known(request, {"full_service"})
@@ -95,7 +99,9 @@ def hsds_routes(database: Callable[[], Database], prefix: str = "") -> list[Rout
             request,
             database,
             "organization_id",
-            lambda asset: hsds.organization_full(asset, full_services),
+            _with_photo(
+                request, prefix, lambda asset: hsds.organization_full(asset, full_services)
+            ),
         )
 
     async def services_at_locations(request: Request) -> Response:
@@ -105,11 +111,14 @@ def hsds_routes(database: Callable[[], Database], prefix: str = "") -> list[Rout
                 raise ApiError(f"{name} is not offered: Assetmap knows no postcode areas.")
         full = _flag(query, "full")
         record = hsds.service_at_location_full if full else hsds.service_at_location_summary
-        return await _rows_page(request, database, query, record)
+        return await _rows_page(request, database, query, _with_photo(request, prefix, record))
 
     async def service_at_location(request: Request) -> Response:
         return await _one(
-            request, database, "service_at_location_id", hsds.service_at_location_full
+            request,
+            database,
+            "service_at_location_id",
+            _with_photo(request, prefix, hsds.service_at_location_full),
         )
 
     async def taxonomies(request: Request) -> Response:
@@ -391,6 +400,22 @@ async def _one(
         raise _not_found(id_column.removesuffix("_id").replace("_", " "), wanted)
     asset = found.to_dict("records")[0]
     return await data_response(request, directory.public.state, lambda: record(asset))
+
+
+def _with_photo(
+    request: Request, prefix: str, record: Callable[[Record], Record]
+) -> Callable[[Record], Record]:
+    """`record` made from the asset with the full address of its first approved photo, which
+    the organization's `logo` carries (io/hsds.py): the only image HSDS 3.0 has a place for."""
+    template = str(public_url(request).replace(path=photo_url(prefix), query="", fragment=""))
+
+    def with_photo(asset: Record) -> Record:
+        ids = str(asset.get("photo_ids") or "")
+        if ids:
+            asset = {**asset, "photo_url": template.replace("{id}", ids.split(",")[0])}
+        return record(asset)
+
+    return with_photo
 
 
 def _not_found(what: str, wanted: str) -> ApiError:

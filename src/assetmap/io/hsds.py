@@ -240,7 +240,7 @@ def organization_record(asset: dict[str, Any]) -> dict[str, Any]:
         "description": text_or_empty(asset.get("description")),
         "phones": _phones(asset, "organization"),
     }
-    for field, key in (("website", "website"), ("email", "email")):
+    for field, key in (("website", "website"), ("email", "email"), ("photo_url", "logo")):
         if text_or_empty(asset.get(field)).strip():
             organization[key] = text_or_empty(asset[field]).strip()
     return organization

@@ -17,13 +17,15 @@ import geopandas as gpd
 import pandas as pd
 
 from assetmap.accounts import SYSTEM, Actor, require
-from assetmap.config import Limits
+from assetmap.config import PHOTOS_PER_ASSET, Limits
 from assetmap.errors import AssetmapError
 from assetmap.i18n import gettext
+from assetmap.io.photos import PreparedPhoto
 from assetmap.models import Asset, Problem, ValidationError, validate_asset
 from assetmap.register import audit
 from assetmap.register.areas import WGS84, area_id_at, area_ids_for_points, areas_extent, list_areas
 from assetmap.register.limits import DEFAULT_LIMITS, REPORT, SUBMISSION, count_action
+from assetmap.register.photos import APPROVED_PHOTO_IDS, erase_photos_of, insert_photos
 from assetmap.register.privacy import CONSENT_VALID_FOR, CONSENT_VERSION
 from assetmap.storage import Database, Session, bump_data_version, utc_now
 
@@ -50,12 +52,15 @@ UPDATE_ASSET = (
 )
 # Reports are counted once and joined: a count per asset in a subquery kept about 60 MB
 # of DuckDB's working memory at 100,000 assets.
-SELECT_ASSETS = """
-    SELECT {columns}, ar.name AS area_name, coalesce(reports.n, 0) AS flag_count
+SELECT_ASSETS = f"""
+    SELECT {{columns}}, ar.name AS area_name, coalesce(reports.n, 0) AS flag_count,
+        coalesce(photos.ids, '') AS photo_ids
     FROM assets a LEFT JOIN areas ar ON ar.id = a.area_id
     LEFT JOIN (SELECT asset_id, count(*) AS n FROM reports GROUP BY asset_id) reports
         ON reports.asset_id = a.id
+    LEFT JOIN ({APPROVED_PHOTO_IDS}) photos ON photos.asset_id = a.id
 """
+"""Each asset with its area's name, its report count and its approved photos' ids."""
 SELECT_ASSET_BY_ID = f"SELECT {', '.join(STORED_FIELDS)} FROM assets WHERE id = ?"
 SET_STATUS = (
     "UPDATE assets SET status = ?, review_note = ?, updated_at = ?, version = version + 1 "
@@ -201,11 +206,15 @@ def register_asset(
     *,
     max_distance_km: float = 25.0,
     limits: Limits = DEFAULT_LIMITS,
+    photos: Sequence[PreparedPhoto] = (),
+    people_consent: bool = False,
+    photos_allowed: int = PHOTOS_PER_ASSET,
 ) -> Asset:
     """Validate and store one asset; a visitor's is always pending. Returns it as stored.
 
     A visitor's address may send `limits.submissions_per_hour` new assets and links an hour
-    (LimitReachedError beyond), so no one fills the review queue.
+    (LimitReachedError beyond), so no one fills the review queue. `photos` are stored with
+    it, waiting for review (photos.insert_photos); if they may not be, nothing is stored.
     """
     require(actor, "submit")
     asset = _validated(db, data, max_distance_km)
@@ -222,6 +231,16 @@ def register_asset(
         )
         session.execute(INSERT_ASSET, _row_for(stored))
         audit.write(session, _creation(stored, actor))
+        insert_photos(
+            session,
+            str(stored.id),
+            stored.kind,
+            photos,
+            actor,
+            people_consent=people_consent,
+            allowed=photos_allowed,
+            moment=now,
+        )
         bump_data_version(session)
     return stored
 
@@ -498,7 +517,8 @@ def renew_consent(db: Database, asset_id: str, actor: Actor) -> None:
 
 
 def erase_asset(db: Database, asset_id: str, actor: Actor) -> None:
-    """Remove an asset for good: its row, links, reports, and every value in its audit trail."""
+    """Remove an asset for good: its row, links, reports, photos, and every value in its audit
+    trail."""
     require(actor, "erase")
     with db.transaction() as session:
         _load(session, asset_id)
@@ -509,6 +529,7 @@ def erase_asset(db: Database, asset_id: str, actor: Actor) -> None:
             audit.scrub(session, str(link_id))
         session.execute("DELETE FROM links WHERE from_id = ? OR to_id = ?", (asset_id,) * 2)
         session.execute("DELETE FROM reports WHERE asset_id = ?", (asset_id,))
+        erase_photos_of(session, asset_id)
         session.execute("DELETE FROM assets WHERE id = ?", (asset_id,))
         audit.scrub(session, asset_id)
         audit.record(session, asset_id, "erase", actor, {})

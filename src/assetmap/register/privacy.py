@@ -87,6 +87,27 @@ def public_assets(assets_gdf: gpd.GeoDataFrame, now: datetime) -> gpd.GeoDataFra
     return gpd.GeoDataFrame(shown, geometry="geometry", crs=assets_gdf.crs)
 
 
+def photo_is_public(
+    photo_status: str,
+    asset_status: str,
+    asset_kind: str,
+    consent_renew_by: datetime | None,
+    now: datetime,
+) -> bool:
+    """Whether anyone may see a photo: a team member approved it, its asset is public, and a
+    person's consent has not lapsed. Until then no one is served it, the team included (they
+    see waiting photos on the Review page only)."""
+    if photo_status != "approved" or asset_status not in PUBLIC_STATUSES:
+        return False
+    if asset_kind == "person":
+        return (
+            consent_renew_by is not None
+            and not pd.isna(consent_renew_by)
+            and (pd.Timestamp(consent_renew_by) >= pd.Timestamp(now))
+        )
+    return True
+
+
 def statuses_for(reader: Actor) -> tuple[str, ...]:
     """The review statuses a reader may take out: approved, and for the team all of them."""
     return tuple(STATUSES) if reader.may("review") else PUBLIC_STATUSES

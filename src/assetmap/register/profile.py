@@ -16,15 +16,21 @@ import shapely
 from assetmap.analysis.choropleth import ranks
 from assetmap.analysis.connections import key_connectors, key_person_risks, link_graph
 from assetmap.i18n import gettext
+from assetmap.io.photos import thumbnail
 from assetmap.models import CATEGORIES, KINDS
 from assetmap.register.actions import entries_for
 from assetmap.register.areas import list_areas, shown_note
 from assetmap.register.indicators import indicator_values, list_indicators
 from assetmap.register.links import list_links, public_links
+from assetmap.register.photos import public_photo
 from assetmap.register.planning import PlanningError, need_and_supply, service_coverage
 from assetmap.storage import Database
 
 RECENT_DAYS = 30
+PROFILE_PHOTOS = 12
+"""A profile shows the first approved photo of at most this many of its assets."""
+PROFILE_PHOTO_SIDE = 480
+"""Pixels of a profile photo's longest side: enough to print, small enough to inline."""
 PROFILE_SERVICES = ("library", "community_hall", "health_centre")
 PROFILE_DISTANCE_M = 800.0
 SELECT_RECENT = """
@@ -33,6 +39,14 @@ SELECT_RECENT = """
     FROM audit_log WHERE resource_type = 'asset' AND last_action_date >= ?
     GROUP BY resource_id ORDER BY changed DESC
 """
+
+
+@dataclass(frozen=True)
+class ProfilePhoto:
+    """An asset's photo as a profile shows it: a small JPEG, and the asset's name."""
+
+    name: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -50,6 +64,7 @@ class AreaProfile:
     risks: pd.DataFrame
     recent: pd.DataFrame
     actions: pd.DataFrame
+    photos: tuple[ProfilePhoto, ...] = ()
 
 
 def _counts(assets: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -91,6 +106,19 @@ def _gap(db: Database, area_id: str) -> str:
     words = {1: gettext("low"), 2: gettext("middle"), 3: gettext("high")}
     summary = gettext("Need {need}, assets per km² {supply}, compared with the other areas.")
     return summary.format(need=words[need], supply=words[supply])
+
+
+def _photos(db: Database, here: gpd.GeoDataFrame, now: datetime) -> tuple[ProfilePhoto, ...]:
+    """The first photo of each asset that anyone may see (privacy.photo_is_public, through
+    photos.public_photo: never one waiting for review, whoever reads the profile)."""
+    found = []
+    for name, ids in zip(here["name"], here.get("photo_ids", pd.Series(dtype=str)), strict=False):
+        photo = public_photo(db, str(ids).split(",")[0], now) if ids else None
+        if photo is not None:
+            found.append(ProfilePhoto(str(name), thumbnail(photo.data, PROFILE_PHOTO_SIDE)))
+        if len(found) == PROFILE_PHOTOS:
+            break
+    return tuple(found)
 
 
 Coverage = Callable[[tuple[str, ...], float], pd.DataFrame]
@@ -142,4 +170,5 @@ def area_profile(
         risks=risks[risks["area_id"] == area_id],
         recent=recent,
         actions=entries_for(db, area_id),
+        photos=_photos(db, here, now),
     )

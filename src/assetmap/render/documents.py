@@ -8,6 +8,7 @@ template source, so a name such as `{{7*7}}` stays those characters.
 
 from __future__ import annotations
 
+import base64
 import functools
 import math
 from collections.abc import Callable
@@ -285,6 +286,7 @@ def profile_html(
         "connectors": gettext("Who connects whom"),
         "recent": gettext("Recent changes"),
         "action_log": gettext("Action log"),
+        "photos": gettext("Photos"),
     }
     return _TEMPLATES.get_template("profile.html").render(
         lang=language(),
@@ -297,6 +299,10 @@ def profile_html(
         generated=f"{generated:%Y-%m-%d %H:%M}",
         map=_area_map(profile, released(profile.assets, reader, generated), 640, 420, basemap),
         legend=legend_entries(),
+        photos=[
+            (photo.name, "data:image/jpeg;base64," + base64.b64encode(photo.data).decode())
+            for photo in profile.photos
+        ],
         coverage=_coverage_sentence(profile.coverage_share),
         gap=profile.gap,
         **{name: _table(table) for name, table in profile_tables(profile).items()},

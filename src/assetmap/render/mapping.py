@@ -102,6 +102,8 @@ OSM_CREDIT = N_(
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors (ODbL)'
 )
 """OpenStreetMap's credit for a base map made from it, which covers its data on the map too."""
+PHOTO_LABEL = N_("Photo")
+PHOTOS_LABEL = N_("Photos")
 POPUP_FIELDS = (
     "sector",
     "address",
@@ -160,6 +162,8 @@ class MapScripts:
     base_url: str
     tiles_url: str = ""
     """The built-in base map's tiles, "/tiles/{z}/{x}/{y}.mvt" (api/tiles.py); "" for none."""
+    photos_url: str = ""
+    """Approved photos, "/photos/{id}.jpg" (api/photos.py); "" for a map without them."""
 
     def js(self, vector_tiles: bool = False) -> list[tuple[str, str]]:
         """The scripts a map loads; with `vector_tiles`, the base map's renderer and styles."""
@@ -287,6 +291,11 @@ def assets_to_map_data(assets_gdf: gpd.GeoDataFrame, details: bool | None = None
         "n": _shown_column(frame, "name").tolist(),
         "labels": {name: field_label(name) for name in ("kind", "category", "area", "website")},
     }
+    if "photo_ids" in frame and frame["photo_ids"].astype(bool).any():
+        # The first approved photo of each asset ("" for none); the payload never names a
+        # photo waiting for review (assets.SELECT_ASSETS reads approved ones only).
+        data["p"] = [ids.split(",")[0] if ids else "" for ids in frame["photo_ids"]]
+        data["labels"]["photo"] = gettext(PHOTO_LABEL)
     if details if details is not None else len(frame) <= DETAIL_LIMIT:
         # Column by column: labels once per distinct value, not once per asset and field.
         columns = [(field_label(field), _shown_column(frame, field)) for field in POPUP_FIELDS]
@@ -455,7 +464,7 @@ def build_asset_map(
         _Call("addLinks", link_lines).add_to(fmap)
     # The payload comes before `watch`: a placeholder for it is the script's first mention.
     payload = assets_json or assets_to_map_json(assets_gdf)
-    _Call("addAssets", payload, KIND_COLOURS, watch).add_to(fmap)
+    _Call("addAssets", payload, KIND_COLOURS, watch, scripts.photos_url).add_to(fmap)
     if open_row is not None:
         _Call("openAsset", open_row).add_to(fmap)
     if (assets_gdf.get("source") == "osm").any() and not _credits_osm(tiles, scripts):
@@ -529,4 +538,8 @@ def assets_to_table(assets_gdf: gpd.GeoDataFrame) -> pd.DataFrame:
         )
         for field in TABLE_FIELDS
     }
+    if "photo_ids" in assets_gdf:
+        # How many approved photos each has: a waiting photo is never counted here.
+        ids = assets_gdf["photo_ids"].fillna("").astype(str)
+        columns[gettext(PHOTOS_LABEL)] = (ids.str.count(",") + 1).where(ids != "", 0).to_numpy()
     return pd.DataFrame(columns)

@@ -307,6 +307,43 @@ def m009_gazetteer(session: Session) -> None:
     )
 
 
+@migration
+def m010_photos(session: Session) -> None:
+    """Photos of assets, stored as the JPEG bytes shown (no metadata), each waiting for a team
+    member's decision before anyone sees it; whether the people in it agreed; and visitors'
+    reports about a photo, kept apart from reports about its asset."""
+    session.execute(
+        """
+        CREATE TABLE photos (
+            id VARCHAR PRIMARY KEY,
+            asset_id VARCHAR NOT NULL,
+            data BLOB NOT NULL,
+            media_type VARCHAR NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            status VARCHAR NOT NULL,
+            people_consent BOOLEAN NOT NULL DEFAULT false,
+            created_by VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            decided_at TIMESTAMP
+        )
+        """
+    )
+    session.execute("CREATE INDEX photos_by_asset ON photos (asset_id)")
+    session.execute(
+        """
+        CREATE TABLE photo_reports (
+            id VARCHAR PRIMARY KEY,
+            photo_id VARCHAR NOT NULL,
+            reporter VARCHAR NOT NULL,
+            reason VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    session.execute("CREATE INDEX photo_reports_by_photo ON photo_reports (photo_id)")
+
+
 def applied_migrations(db: Database) -> list[str]:
     return [row[0] for row in db.rows("SELECT name FROM migrations ORDER BY applied_at, name")]
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from assetmap.api import url_prefix as api_url_prefix
 from assetmap.api.database import close_shared_database, shared_database
+from assetmap.api.photos import photo_url
 from assetmap.api.tiles import tile_url
 from assetmap.config import PROJECT_DIR, ConfigError, Settings
 from assetmap.render.mapping import MapScripts, install_map_scripts
@@ -58,5 +59,7 @@ def url_prefix() -> str:
 def map_scripts() -> MapScripts:
     install_map_scripts(STATIC_DIR)
     return MapScripts(
-        base_url=f"{url_prefix()}/app/static/vendor", tiles_url=tile_url(url_prefix())
+        base_url=f"{url_prefix()}/app/static/vendor",
+        tiles_url=tile_url(url_prefix()),
+        photos_url=photo_url(url_prefix()),
     )

@@ -13,10 +13,19 @@
     return element;
   }
 
-  function popupContent(popup) {
+  // `photoUrl` is the app's own address of an approved photo, "{id}" standing for its id.
+  function popupContent(popup, photoUrl) {
     const root = document.createElement("div");
     root.className = "assetmap-popup";
     root.appendChild(textElement("strong", popup.title));
+    if (popup.photo && photoUrl) {
+      const image = document.createElement("img");
+      image.src = photoUrl.replace("{id}", popup.photo);
+      image.alt = `${popup.photoLabel}: ${popup.title}`;
+      image.loading = "lazy";
+      image.style.cssText = "display:block;max-width:100%;max-height:180px;margin:4px 0";
+      root.appendChild(image);
+    }
     const table = document.createElement("table");
     for (const [label, value] of popup.rows) {
       const row = table.insertRow();
@@ -56,9 +65,10 @@
 
   // One canvas for every asset, drawn from the payload's columns: no Leaflet object per asset.
   const AssetLayer = L.Layer.extend({
-    initialize: function (data, colours) {
+    initialize: function (data, colours, photoUrl) {
       this._rows = new assetmap.AssetRows(data);
       this._colours = colours;
+      this._photoUrl = photoUrl || "";
     },
     onAdd: function () {
       const count = this._rows.baseCount;
@@ -189,7 +199,7 @@
       else this._map.closeTooltip(this._tooltip);
     },
     openPopup: function (i) {
-      const content = popupContent(this._rows.popup(i));
+      const content = popupContent(this._rows.popup(i), this._photoUrl);
       this._popup.setLatLng(this._latLng(i)).setContent(content).openOn(this._map);
       this._openRow = i;
       this._reportOpen();
@@ -228,9 +238,10 @@
   });
 
   // The assets of `data` (mapping.assets_to_map_data) in `colours` by kind; with `watch`, the
-  // name of their payload, the changes given for it are shown as they come.
-  function addAssets(map, data, colours, watch) {
-    const layer = new AssetLayer(data, colours).addTo(map);
+  // name of their payload, the changes given for it are shown as they come. `photoUrl` is
+  // where approved photos are (api/photos.py), "{id}" standing for a photo's id.
+  function addAssets(map, data, colours, watch, photoUrl) {
+    const layer = new AssetLayer(data, colours, photoUrl).addTo(map);
     map.getContainer().dataset.assetCount = String(layer._rows.count);
     if (watch) layer.watch(watch);
     Object.assign(assetmap, {map: map, assets: layer});

@@ -9,6 +9,11 @@
     return /^https?:\/\//i.test(text);
   }
 
+  // A photo id as the app makes them (32 hex digits): anything else is never put in a URL.
+  function isPhotoId(text) {
+    return /^[0-9a-f]{32}$/.test(text || "");
+  }
+
   // The assets a map draws, from the payload that mapping.assets_to_map_data makes: columns,
   // with coordinates as integer steps from a corner and labels as indexes into lists.
   // Rows 0..baseCount-1 are the payload's; the rest are `changes`, the assets added or changed
@@ -60,7 +65,8 @@
     }
 
     // What the popup shows: the name, rows of [label, value] (kind, category, the area when
-    // there is one, then the details), and the website when it may be a link.
+    // there is one, then the details), the website when it may be a link, and the id of the
+    // asset's first approved photo ("" for none).
     popup(i) {
       const [data, j] = this.locate(i);
       const rows = [[data.labels.kind, data.kl[data.k[j]]],
@@ -72,6 +78,8 @@
         rows: rows.concat(data.d ? data.d[j] : []),
         website: isWebsite(website) ? website : "",
         websiteLabel: data.labels.website,
+        photo: data.p && isPhotoId(data.p[j]) ? data.p[j] : "",
+        photoLabel: data.labels.photo || "",
       };
     }
 
@@ -118,7 +126,7 @@
     return Number.isInteger(row) && row >= 0 ? String(row) : "none";
   }
 
-  const api = {AssetRows, isWebsite, nearest, openRowText};
+  const api = {AssetRows, isPhotoId, isWebsite, nearest, openRowText};
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.assetmap = Object.assign(root.assetmap || {}, api);
 })(typeof window !== "undefined" ? window : globalThis);
