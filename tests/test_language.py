@@ -160,7 +160,7 @@ def add_and_approve(team: Page, name: str) -> None:
     team.get_by_label("Latitude (north–south)").fill("60.1702")
     team.get_by_role("textbox", name="Name", exact=True).fill(name)
     team.get_by_role("button", name="Send for review").click()
-    expect(team.get_by_text("waits for review")).to_be_visible()
+    expect(team.get_by_text(f"\u201c{name}\u201d is saved and waits for review")).to_be_visible()
     team.get_by_role("link", name="Review").click()
     team.get_by_role("button", name="Choose all 1").click()
     team.get_by_role("button", name="Approve chosen (1)").click()

@@ -28,14 +28,7 @@ st.write(
     )
 )
 
-# The thanks stays until the next spot or sending: the map reports again after the form is
-# cleared, and a message shown for one run only would be gone before anyone read it.
-if saved := st.session_state.get("saved_asset_name"):
-    st.success(
-        _("Thank you! \u201c{name}\u201d is saved and waits for review.").format(
-            name=widgets.plain(saved)
-        )
-    )
+thanks_slot = st.empty()
 
 if st.session_state.pop("spot_sent", False):
     # Emptied before the fields are drawn, not removed: a removed key would take the
@@ -54,6 +47,16 @@ elif located:
 
 lon, lat = st.session_state.get("lon"), st.session_state.get("lat")
 picked = typed_location(lon, lat)
+# The thanks stays until the next asset gets its spot: the map reports again after the form
+# is cleared, and a message shown for one run only would be gone before anyone read it.
+if picked is not None:
+    st.session_state.pop("saved_asset_name", None)
+elif saved := st.session_state.get("saved_asset_name"):
+    thanks_slot.success(
+        _("Thank you! \u201c{name}\u201d is saved and waits for review.").format(
+            name=widgets.plain(saved)
+        )
+    )
 accuracy = st.session_state.get("accuracy", ((None, None), None))
 click = live_map.pick_map(
     picked,
@@ -62,7 +65,6 @@ click = live_map.pick_map(
 )
 if click and click != st.session_state.get("last_click"):
     st.session_state["last_click"] = click
-    st.session_state.pop("saved_asset_name", None)
     st.session_state["lon"], st.session_state["lat"] = (f"{c:.6f}" for c in click)
     st.rerun()
 # Always a slot, so the fields below keep their places (and what is typed in them) when
