@@ -163,6 +163,8 @@ def test_first_screen_pages_have_something_true_to_say(community_app):
     assert opening.format_func(opening.value) == "Tuesday walking group"
     assert not any("No links yet" in info.value for info in app.info)
     assert any("leads Tuesday walking group" in m.value for m in app.markdown)
+    # The network as an image: st.html would strip an SVG and show nothing.
+    assert any('<img src="data:image/svg+xml;base64,' in h.value for h in app.html)
     _orphans, connectors, risks = (frame.value for frame in app.dataframe)
     assert len(connectors) >= 5 and connectors["Betweenness"].iloc[0] > 0
     assert connectors["Asset"].iloc[0] == "Tuesday walking group"

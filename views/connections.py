@@ -92,9 +92,9 @@ with adding, st.form(f"add_link_{st.session_state.get('link_round', 0)}"):
             st.rerun()
 
 st.subheader(_("The network"))
-drawing = graph_svg(graph, KIND_COLOURS, _("The links between assets, drawn as a network"))
-if drawing:
-    st.html(drawing)
+network_title = _("The links between assets, drawn as a network")
+if network := graph_svg(graph, KIND_COLOURS, network_title):
+    widgets.drawing(network, network_title)
     st.caption(_("The same links are listed under each asset above."))
 lonely = orphans(graph)
 st.metric(_("Assets without any link"), len(lonely))

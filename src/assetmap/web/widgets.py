@@ -3,6 +3,7 @@ user text, problems, legends, and sections that build their content only when op
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from collections.abc import Iterable
@@ -44,6 +45,15 @@ def section(label: str, key: str, lazy: bool) -> ExpanderContainer:
 def plain(text: object) -> str:
     """User text made safe for st.markdown: no markdown, links or HTML take effect."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text).replace("\n", " "))
+
+
+def drawing(svg: str, alt: str) -> None:
+    """An SVG drawing of our own, shown as an image: st.html lets no SVG through."""
+    data = base64.b64encode(svg.encode()).decode()
+    st.html(
+        f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt)}" '
+        'style="max-width:100%;height:auto">'
+    )
 
 
 def show_problems(problems: Iterable[Problem]) -> None:
