@@ -95,7 +95,7 @@ def test_the_map_page_makes_a_poster_of_its_view_and_filters(app_db):
     app.run()
     assert not app.exception, app.exception
     app.selectbox(key="map_paper").select("A4").run()
-    app.radio(key="map_orientation").set_value("portrait").run()
+    app.radio(key="map_orientation").set_value("Portrait").run()
     app.button(key="map_make_poster").click().run()
     assert not app.exception, app.exception
     pdf = poster_of(app)

@@ -115,14 +115,18 @@ def poster_download(
             key=f"{page}_paper",
             placeholder=gettext("Choose an option"),  # never shown; not Streamlit's English
         )
-        orientation = right.radio(
-            gettext("Orientation"),
-            list(ORIENTATIONS),
-            index=1,
-            format_func=lambda o: gettext(ORIENTATIONS[o]),
-            horizontal=True,
-            key=f"{page}_orientation",
-        )
+        # The words themselves are the options: a translating format_func on a chosen value
+        # is judged again in the reader's thread by Streamlit's test runner.
+        orientations = {gettext(label): name for name, label in ORIENTATIONS.items()}
+        orientation = orientations[
+            right.radio(
+                gettext("Orientation"),
+                list(orientations),
+                index=1,
+                horizontal=True,
+                key=f"{page}_orientation",
+            )
+        ]
         paper = Paper(size, orientation)
         wanted = (tuple(sorted(address_to_params(address).items())), size, orientation, with_links)
         if st.button(gettext("Make the poster"), key=f"{page}_make_poster"):
