@@ -392,6 +392,16 @@ def truthy(value: Any) -> bool:
     return bool(value) and not (isinstance(value, float) and math.isnan(value))
 
 
+def report_reason(reason: str) -> str:
+    """A visitor's reason for a report, spaces tidied: said, and at most 500 characters."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError([Problem("reason", gettext("Please say what is wrong."))])
+    if len(reason) > 500:
+        raise ValidationError([Problem("reason", gettext("At most 500 characters, please."))])
+    return reason
+
+
 def validate_asset(
     data: Mapping[str, Any], extent: Extent | None = None, max_distance_km: float = 25.0
 ) -> Asset:

@@ -21,7 +21,7 @@ from assetmap.config import PHOTOS_PER_ASSET, Limits
 from assetmap.errors import AssetmapError
 from assetmap.i18n import gettext
 from assetmap.io.photos import PreparedPhoto
-from assetmap.models import Asset, Problem, ValidationError, validate_asset
+from assetmap.models import Asset, report_reason, validate_asset
 from assetmap.register import audit
 from assetmap.register.areas import WGS84, area_id_at, area_ids_for_points, areas_extent, list_areas
 from assetmap.register.limits import DEFAULT_LIMITS, REPORT, SUBMISSION, count_action
@@ -387,11 +387,7 @@ def flag_asset(
     beyond).
     """
     require(actor, "flag")
-    reason = " ".join(reason.split())
-    if not reason:
-        raise ValidationError([Problem("reason", gettext("Please say what is wrong."))])
-    if len(reason) > 500:
-        raise ValidationError([Problem("reason", gettext("At most 500 characters, please."))])
+    reason = report_reason(reason)
     with db.transaction() as session:
         current, _ = _load(session, asset_id)
         if current.status != "approved":

@@ -21,7 +21,7 @@ from assetmap.config import Limits
 from assetmap.errors import AssetmapError
 from assetmap.i18n import gettext
 from assetmap.io.photos import PreparedPhoto
-from assetmap.models import Problem, ValidationError
+from assetmap.models import Problem, ValidationError, report_reason
 from assetmap.register import audit
 from assetmap.register.limits import DEFAULT_LIMITS, REPORT, SUBMISSION, count_action
 from assetmap.register.privacy import photo_is_public
@@ -260,11 +260,7 @@ def report_photo(
     rules as for assets (assets.flag_asset): each address counts once, within its hourly
     limit, and the third reporter hides the photo until the team decides."""
     require(actor, "flag")
-    reason = " ".join(reason.split())
-    if not reason:
-        raise ValidationError([Problem("reason", gettext("Please say what is wrong."))])
-    if len(reason) > 500:
-        raise ValidationError([Problem("reason", gettext("At most 500 characters, please."))])
+    reason = report_reason(reason)
     now = utc_now()
     with db.transaction() as session:
         found = session.rows(SELECT_PUBLIC_PHOTO, (photo_id,))
