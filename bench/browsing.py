@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from assetmap.config import chromium_path
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 ASSETMAP = str(Path(sys.executable).parent / "assetmap")
 """The `assetmap` command of the running Python's environment."""
 
-CHROMIUM = os.environ.get("ASSETMAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = chromium_path()
 """Debian's Chromium (`apt-get install chromium`), or ASSETMAP_CHROMIUM: never a downloaded
 browser, since `playwright install` needs a network the tests and benchmarks do without."""
 CHROMIUM_ARGS = [
