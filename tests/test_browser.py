@@ -164,6 +164,10 @@ def osm_points(street: str, number: str) -> list[tuple[float, float]]:
         ]
 
 
+IN_THE_MIDDLE = """([lon, lat]) => { const map = window.assetmap.map;
+    return map.getZoom() >= 16 && map.getBounds().pad(-0.3).contains([lat, lon]); }"""
+MAP_CENTRE = """() => { const centre = window.assetmap.map.getCenter();
+    return [centre.lng, centre.lat]; }"""
 MAP_CENTRED_ON = """([lon, lat, metres]) => { const map = window.assetmap.map;
     return map.getZoom() >= 16 && map.distance(map.getCenter(), [lat, lon]) < metres; }"""
 
@@ -183,11 +187,25 @@ def test_the_maps_search_goes_to_an_address_with_every_asset_around_it(page: Pag
     expect(frame.get_by_role("tooltip", name=re.compile(r"^Aleksanterinkatu 15 B"))).to_be_visible()
     frame.wait_for_function(MAP_CENTRED_ON, arg=[*osm_points("Aleksanterinkatu", "15 B")[0], 30])
 
-    search.fill("library")
+    # A search that names assets filters them and leaves the map where it is, until a place
+    # is chosen.
+    centre = frame.evaluate(MAP_CENTRE)
+    search.fill("puisto")
     search.press("Enter")
     expect(page.get_by_text("No asset is called")).to_have_count(0)
     shown = page.get_by_text(re.compile(r"^Showing \d+ of"))
     expect(shown).not_to_have_text(f"Showing {FULL_DEMO_ASSET_COUNT} of {FULL_DEMO_ASSET_COUNT}")
+    frame = map_frame(page)
+    assert frame.evaluate(MAP_CENTRE) == pytest.approx(centre, abs=3e-5)  # a pixel or two
+    chosen = page.get_by_role("combobox", name="Show on the map")
+    chosen.click()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(chosen).to_have_value(re.compile(r"puisto", re.IGNORECASE))
+    name = chosen.input_value().split(",")[0]
+    frame = map_frame(page)
+    expect(frame.get_by_role("tooltip", name=re.compile(f"^{re.escape(name)}"))).to_be_visible()
+    frame.wait_for_function(f"() => ({MAP_CENTRE})()[0] !== {centre[0]}")
 
 
 def test_a_typed_address_moves_the_pin_and_the_asset_is_stored_there(
@@ -216,7 +234,7 @@ def test_a_typed_address_moves_the_pin_and_the_asset_is_stored_there(
             float(page.get_by_label("Latitude (north–south)").input_value()),
         )
         assert abs(fields[0] - pin[0]) < 1e-6 and abs(fields[1] - pin[1]) < 1e-6
-        frame.wait_for_function(MAP_CENTRED_ON, arg=[*pin, 5], polling=100)
+        frame.wait_for_function(IN_THE_MIDDLE, arg=pin, polling=100)
         nearest = min(geod.inv(*pin, *point)[2] for point in osm_points(street, number))
         assert nearest < 30, (typed, nearest)
     page.get_by_role("textbox", name="Name", exact=True).fill("Mannerheimintie readers")
@@ -259,6 +277,16 @@ def test_use_my_location_on_a_phone_places_the_pin_with_its_accuracy(
         expect(page.get_by_text("Nearest address: Kaisaniemenkatu 5")).to_be_visible(
             timeout=WAIT_MS
         )
+        # Tapped elsewhere and panned away, the map comes back when asked again.
+        longitude = page.get_by_label("Longitude (east–west)")
+        map_frame(page).locator(".leaflet-container").click(position={"x": 250, "y": 120})
+        expect(longitude).not_to_have_value("24.947800", timeout=WAIT_MS)
+        map_frame(page).evaluate(
+            "() => window.assetmap.map.setView([60.16, 24.93], 15, {animate: false})"
+        )
+        page.get_by_role("button", name="Use my location").click()
+        expect(longitude).to_have_value("24.947800", timeout=WAIT_MS)
+        map_frame(page).wait_for_function(IN_THE_MIDDLE, arg=[24.9478, 60.1713], polling=100)
         page.get_by_role("textbox", name="Name", exact=True).fill("Found on a phone")
         page.get_by_role("button", name="Send for review").click()
         expect(page.get_by_text("waits for review")).to_be_visible(timeout=WAIT_MS)

@@ -66,26 +66,36 @@ with st.sidebar:
         key="map_text",
     )
     places = place_search.addresses_and_places(text)
+    asset_filter = AssetFilter(
+        kinds=tuple(kinds),
+        categories=tuple(categories),
+        sectors=tuple(sectors),
+        area_ids=tuple(area_ids),
+        text=text,
+    )
+    # A search that names assets filters them, and a place is gone to when chosen; one that
+    # names none (an address) goes to the best place at once, with every asset around it.
+    named = (
+        not places
+        or caches.shown_count(resources.database(), caches.current_view(asset_filter)) > 0
+    )
     place = (
-        st.selectbox(_("Show on the map"), list(places), index=0, key="shown_place")
+        st.selectbox(
+            _("Show on the map"),
+            list(places),
+            index=None if named else 0,
+            placeholder=_("Choose a place"),
+            key="shown_place",
+        )
         if places
         else None
     )
 
-asset_filter = AssetFilter(
-    kinds=tuple(kinds),
-    categories=tuple(categories),
-    sectors=tuple(sectors),
-    area_ids=tuple(area_ids),
-    text=text,
-)
 focus = None
 # Always there, filled or not: the map's fragment keeps its place in the page between runs.
 search_note = st.empty()
 if place is not None and text != st.session_state["map_link_search"]:
     focus = Focus(*places[place], label=place)
-    # An address names no asset: the map then shows every asset around it, not none.
-    named = caches.shown_count(resources.database(), caches.current_view(asset_filter))
     if not named:
         asset_filter = replace(asset_filter, text="")
         search_note.caption(

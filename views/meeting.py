@@ -50,7 +50,7 @@ with map_column:
         open_row=ids.index(opened) if opened in ids else None,
     )
     # A new map (other kinds, links) opens where the last one was.
-    start = map_address.start_view("meeting", f"{kinds}{show_links}", address)
+    start = map_address.view_to_send("meeting", f"{kinds}{show_links}", address)
     state = folium_bridge.show_folium_map(
         fmap,
         "meeting_map",

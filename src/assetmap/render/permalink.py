@@ -33,7 +33,7 @@ class MapView:
 
     lat: float
     lon: float
-    zoom: int
+    zoom: float  # whole in an address (with_view rounds); a hair off for a spot sent again
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def with_view(address: MapAddress, lat: float, lon: float, zoom: float) -> MapAd
 def view_bounds(view: MapView, width_px: int = 1000, height_px: int = 600) -> Bounds:
     """The (min_lon, min_lat, max_lon, max_lat) a web map of `width_px` by `height_px` shows
     at `view` (Web Mercator, 256-pixel tiles): what a link shows on an ordinary screen."""
-    world = math.ldexp(256.0, view.zoom)
+    world = 256.0 * math.pow(2.0, view.zoom)
     x = (view.lon + 180) / 360 * world
     y = (1 - math.asinh(math.tan(math.radians(view.lat))) / math.pi) / 2 * world
 

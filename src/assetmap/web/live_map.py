@@ -54,9 +54,6 @@ LIVE_MAP_SECONDS = 0.5
 A look that finds nothing new reads the data version (and checks a logged-in person's login),
 once each, and sends nothing but a reference."""
 
-FOCUS_ZOOM = 17
-"""How close a map comes to a found address or place: its street and neighbours in view."""
-
 MAX_MAP_CHANGES = 2_000
 """Beyond this many changed assets, a map's payload is made anew instead of updated."""
 
@@ -231,12 +228,6 @@ class Focus:
     label: str = ""
 
 
-def _moved_to(focus: Focus) -> dict[str, Any]:
-    """st_folium's arguments that move an open map to `focus`: it moves when they change,
-    and is left where the person panned it while they stay the same."""
-    return {"center": {"lat": focus.lat, "lng": focus.lon}, "zoom": FOCUS_ZOOM}
-
-
 def asset_map(
     view: View,
     with_links: bool,
@@ -254,17 +245,14 @@ def asset_map(
 
     def interaction(base: _MapBase) -> dict[str, Any]:
         reports = {"returned_objects": map_address.RETURNED, "default": None}
+        spot = None if focus is None else (focus.lon, focus.lat)
+        sent = map_address.view_to_send(page, base.arguments["key"], address, spot)
+        layer: str | None = None
         if focus is not None:
-            layer = found_place_layer(focus.lon, focus.lat, focus.label)
-            return {**reports, **_moved_to(focus), "feature_group": layer_script(layer)}
-        start = map_address.start_view(page, base.arguments["key"], address)
-        opened = _row_of(base, address.asset)
-        return {
-            **reports,
-            "center": None if start is None else {"lat": start.lat, "lng": start.lon},
-            "zoom": None if start is None else start.zoom,
-            "feature_group": None if opened is None else open_popup_script(opened),
-        }
+            layer = layer_script(found_place_layer(focus.lon, focus.lat, focus.label))
+        elif (opened := _row_of(base, address.asset)) is not None:
+            layer = open_popup_script(opened)
+        return {**reports, **map_address.view_arguments(sent), "feature_group": layer}
 
     reported, base = _show_map(view, with_links, height, interaction)
     report = map_address.read_report(reported)
@@ -310,16 +298,17 @@ def pick_map(
                 fill_opacity=0.12,
             ).add_to(group)
         marker = layer_script(group)
-    moved = _moved_to(Focus(*picked)) if picked is not None and go_to_pick else {}
-    reported, _base = _show_map(
-        current_view(AssetFilter()),
-        False,
-        height,
-        lambda base: {
+
+    def interaction(base: _MapBase) -> dict[str, Any]:
+        sent = map_address.view_to_send(
+            "add", base.arguments["key"], MapAddress(), picked, gone_there=not go_to_pick
+        )
+        return {
             "returned_objects": ["last_clicked"],
             "default": {"last_clicked": None},
             "feature_group": marker,
-            **moved,
-        },
-    )
+            **map_address.view_arguments(sent),
+        }
+
+    reported, _base = _show_map(current_view(AssetFilter()), False, height, interaction)
     return location_from_click(reported)

@@ -106,24 +106,73 @@ def read_report(reported: Any) -> MapReport:
     return MapReport(view, bounds, open_row)
 
 
-def start_view(page: str, instance: str, address: MapAddress) -> MapView | None:
-    """The view a map instance opens at: where the last map of the page was (or the
-    address's view), fixed for as long as the instance lives, so that the page never moves
-    a map the person is moving. `instance` names the map (its component key)."""
-    started = st.session_state.get(f"{page}_map_start")
+SPOT_ZOOM = 17
+"""How close a map goes to a spot: a street and its house numbers."""
+
+
+def view_to_send(
+    page: str,
+    instance: str,
+    address: MapAddress,
+    spot: tuple[float, float] | None = None,
+    gone_there: bool = False,
+) -> MapView | None:
+    """Where the page sends its map instance, by one rule for every map (`instance` names it:
+    its component key):
+
+    1. a new spot (lon, lat) (one found, typed or located, not yet gone to) moves the map;
+    2. otherwise an instance stays at the view it was last sent, so that the page never moves
+       a map the person is moving;
+    3. a new instance opens where the page's last map was, else at the address's view (a
+       shared link's).
+
+    A spot the person clicked on the map is `gone_there` already: noted, so that finding it
+    again later moves the map back to it."""
+    state = st.session_state
+    if spot is not None and gone_there:
+        state[f"{page}_map_spot"] = spot
+    elif spot is not None and state.get(f"{page}_map_spot") != spot:
+        state[f"{page}_map_spot"] = spot
+        to_spot = _nth_send(page, MapView(spot[1], spot[0], SPOT_ZOOM))
+        # Where the page's next map opens too, before this one says it is there.
+        state[f"{page}_map_start"], state[f"{page}_map_view"] = (instance, to_spot), to_spot
+        return to_spot
+    started = state.get(f"{page}_map_start")
     if isinstance(started, tuple) and started[0] == instance:
-        view: MapView | None = started[1]
-        return view
-    latest = st.session_state.get(f"{page}_map_view")
+        kept: MapView | None = started[1]
+        return kept
+    latest = state.get(f"{page}_map_view")
     view = latest if isinstance(latest, MapView) else address.view
-    st.session_state[f"{page}_map_start"] = (instance, view)
+    state[f"{page}_map_start"] = (instance, view)
     return view
 
 
+def _nth_send(page: str, view: MapView) -> MapView:
+    """`view`, a hair (1e-9 degrees, a zoom of 1e-6) apart from every view sent before.
+
+    st_folium moves an open map only when the centre, or the zoom, differs from the last it
+    was sent: a spot sent again after the person has moved away (their location, asked for
+    twice) would otherwise stay unseen, and at their zoom, not the spot's."""
+    sends = st.session_state.get(f"{page}_map_sends", 0) + 1
+    st.session_state[f"{page}_map_sends"] = sends
+    return MapView(view.lat + sends * 1e-9, view.lon, view.zoom + sends * 1e-6)
+
+
+def view_arguments(view: MapView | None) -> dict[str, Any]:
+    """st_folium's arguments that send a map to `view`: an open map moves when they change
+    and stays where the person panned it while they stay the same."""
+    if view is None:
+        return {"center": None, "zoom": None}
+    return {"center": {"lat": view.lat, "lng": view.lon}, "zoom": view.zoom}
+
+
 def remember(page: str, report: MapReport) -> None:
-    """Keep the map's last view and bounds for the page's next map and its poster."""
-    if report.view is not None:
-        st.session_state[f"{page}_map_view"] = report.view
+    """Keep the map's last view and bounds for the page's next map and its poster. A map
+    repeats its last report on every run: only a new one is news (a spot the page has sent
+    the map to since is newer than a repeated report)."""
+    state = st.session_state
+    if report.view is not None and state.get(f"{page}_map_reported") != report.view:
+        state[f"{page}_map_reported"] = state[f"{page}_map_view"] = report.view
     if report.bounds is not None:
         st.session_state[f"{page}_map_bounds"] = report.bounds
 

@@ -292,14 +292,22 @@
   }
 
   // Fits the map to `bounds` ([[south, west], [north, east]]) once it has a size: a map drawn
-  // while hidden (a closed tab) has none yet.
+  // while hidden (a closed tab) has none yet. A map the page has sent elsewhere before then
+  // (a found spot, a shared link's view) stays there: the late fit must not undo it.
   function fitBounds(map, bounds) {
+    const zoom = map.getZoom(), centre = map.getCenter();
     let fitted = false;
+    function sentElsewhere() {
+      const now = map.project(map.getCenter(), zoom), then = map.project(centre, zoom);
+      return map.getZoom() !== zoom || now.distanceTo(then) > 2;
+    }
     function fit() {
       map.invalidateSize();
       if (!fitted && map.getSize().x > 0) {
-        map.fitBounds(bounds, {padding: [10, 10]});
         fitted = true;
+        if (!sentElsewhere()) {
+          map.fitBounds(bounds, {padding: [10, 10]});
+        }
       }
     }
     new ResizeObserver(fit).observe(map.getContainer());
