@@ -19,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 
 from assetmap.config import chromium_path
+from assetmap.io.pdf import HEADLESS_CHROMIUM
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 ASSETMAP = str(Path(sys.executable).parent / "assetmap")
@@ -27,15 +28,7 @@ ASSETMAP = str(Path(sys.executable).parent / "assetmap")
 CHROMIUM = chromium_path()
 """Debian's Chromium (`apt-get install chromium`), or ASSETMAP_CHROMIUM: never a downloaded
 browser, since `playwright install` needs a network the tests and benchmarks do without."""
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = list(HEADLESS_CHROMIUM)
 
 
 def free_port() -> int:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import psycopg
@@ -21,6 +23,7 @@ from browsing import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import (
     Browser,
     BrowserContext,
+    Page,
     Playwright,
     Request,
     Route,
@@ -104,17 +107,23 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     return report
 
 
-@pytest.fixture
-def app_db(db_url, monkeypatch) -> Iterator[str]:
-    location = db_url
-    with connect(location) as db:
-        load_demo(db, ADMIN, minimal=True)
+@contextmanager
+def app_reading(location: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The app (as AppTest runs it) reading `location`, with no base map, its caches fresh."""
     monkeypatch.setenv("ASSETMAP_DB", location)
     monkeypatch.setenv("ASSETMAP_TILES", "none")
     st.cache_resource.clear()
     st.cache_data.clear()
     yield location
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def app_db(db_url, monkeypatch) -> Iterator[str]:
+    with connect(db_url) as db:
+        load_demo(db, ADMIN, minimal=True)
+    with app_reading(db_url, monkeypatch) as location:
+        yield location
 
 
 @pytest.fixture(scope="session")
@@ -157,6 +166,16 @@ def keep_local(context: BrowserContext, outside: list[str] | None = None) -> Non
         route.abort()
 
     context.route("**/*", route_request)
+
+
+def local_page(browser: Browser, outside: list[str] | None = None, **settings: Any) -> Page:
+    """A page in a fresh profile (a desktop window unless `settings` say otherwise) that may
+    only talk to the app: outside requests are aborted and counted in `outside`."""
+    opened = browser.new_context(**{"viewport": {"width": 1400, "height": 1000}, **settings})
+    keep_local(opened, outside)
+    page = opened.new_page()
+    page.set_default_timeout(WAIT_MS)
+    return page
 
 
 @pytest.fixture

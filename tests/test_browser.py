@@ -18,7 +18,7 @@ from browsing import ASSETMAP, Server
 from playwright.sync_api import Browser, Frame, Page, expect
 from pyproj import Geod
 
-from .conftest import FULL_DEMO_ASSET_COUNT, PROJECT_DIR, WAIT_MS, keep_local
+from .conftest import FULL_DEMO_ASSET_COUNT, PROJECT_DIR, WAIT_MS, local_page
 
 pytestmark = pytest.mark.browser
 
@@ -46,17 +46,13 @@ def outside_requests() -> list[str]:
 def page(
     browser: Browser, outside_requests: list[str], request: pytest.FixtureRequest
 ) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-
-    keep_local(context, outside_requests)
-    opened = context.new_page()
-    opened.set_default_timeout(WAIT_MS)
+    opened = local_page(browser, outside_requests)
     yield opened
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         opened.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    opened.context.close()
 
 
 ZOOM_IN_AND_MARK = """() => { const map = window.assetmap.map; window.watched = true;
@@ -249,11 +245,7 @@ ACCURACY_CIRCLES = """() => { const radii = []; window.assetmap.map.eachLayer(la
 
 def phone_page(browser: Browser, **settings) -> Page:  # type: ignore[no-untyped-def]
     """A 375 px wide phone screen that may only talk to the app."""
-    context = browser.new_context(viewport={"width": 375, "height": 800}, **settings)
-    keep_local(context)
-    opened = context.new_page()
-    opened.set_default_timeout(WAIT_MS)
-    return opened
+    return local_page(browser, viewport={"width": 375, "height": 800}, **settings)
 
 
 def test_use_my_location_on_a_phone_places_the_pin_with_its_accuracy(

@@ -8,7 +8,6 @@ from datetime import timedelta
 import numpy as np
 import pyogrio
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from assetmap.cli import main
@@ -19,7 +18,7 @@ from assetmap.register.disclosure import released_links
 from assetmap.register.privacy import generalise_points
 from assetmap.storage import connect, utc_now
 
-from .conftest import ADMIN, DEMO_ASSET_COUNT, PROJECT_DIR, duckdb_only
+from .conftest import ADMIN, DEMO_ASSET_COUNT, PROJECT_DIR, app_reading, duckdb_only
 
 TIMEOUT = 180
 
@@ -142,12 +141,8 @@ def test_minimal_demo_is_the_places_and_institutions_only(db_url):
 
 @pytest.fixture
 def community_app(community_url, monkeypatch):
-    monkeypatch.setenv("ASSETMAP_DB", community_url)
-    monkeypatch.setenv("ASSETMAP_TILES", "none")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield community_url
-    st.cache_resource.clear()
+    with app_reading(community_url, monkeypatch) as location:
+        yield location
 
 
 @duckdb_only

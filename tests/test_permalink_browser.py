@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import WAIT_MS, keep_local
+from .conftest import local_page
 from .test_browser import Server, add_team_member, map_frame
 
 pytestmark = pytest.mark.browser
@@ -33,21 +33,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     running.stop()
 
 
-def new_page(browser: Browser, outside: list[str]) -> Page:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    keep_local(context, outside)
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    return page
-
-
 def query(page: Page) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(page.url).query).items()}
 
 
 def test_a_shared_address_opens_the_same_filters_view_and_popup(browser: Browser, server: Server):
     outside: list[str] = []
-    page = new_page(browser, outside)
+    page = local_page(browser, outside)
     page.goto(server.url)
     frame = map_frame(page)
     # Filters: places only, searching "puisto" (park).
@@ -73,7 +65,7 @@ def test_a_shared_address_opens_the_same_filters_view_and_popup(browser: Browser
     state = frame.evaluate(MAP_STATE)
     assert state["popup"] == name
 
-    other = new_page(browser, outside)
+    other = local_page(browser, outside)
     other.goto(page.url)
     opened = map_frame(other)
     expect(other.get_by_label("Search by name")).to_have_value("puisto")

@@ -34,32 +34,14 @@ map_address.seed("map_link_search", address.text if address.view else None)
 
 with st.sidebar:
     st.header(_("Filters"))
-    every = _("All")  # what an empty filter shows
-    kinds = st.multiselect(
-        _("Kind"), list(KINDS), format_func=kind_label, placeholder=every, key="map_kind"
+    kinds = widgets.filter_choice(_("Kind"), {k: kind_label(k) for k in KINDS}, "map_kind")
+    categories = widgets.filter_choice(
+        _("Category"), categories_for(kinds or KINDS), "map_category"
     )
-    category_labels = categories_for(kinds or KINDS)
-    categories = st.multiselect(
-        _("Category"),
-        list(category_labels),
-        format_func=category_labels.__getitem__,
-        placeholder=every,
-        key="map_category",
+    sectors = widgets.filter_choice(
+        _("Sector"), {key: _(label) for key, label in SECTORS.items()}, "map_sector"
     )
-    sectors = st.multiselect(
-        _("Sector"),
-        list(SECTORS),
-        format_func=lambda s: _(SECTORS[s]),
-        placeholder=every,
-        key="map_sector",
-    )
-    area_ids = st.multiselect(
-        _("Area"),
-        list(area_names),
-        format_func=area_names.__getitem__,
-        placeholder=every,
-        key="map_area",
-    )
+    area_ids = widgets.filter_choice(_("Area"), area_names, "map_area")
     text = st.text_input(
         _("Search by name or address"),
         placeholder=_("e.g. library, or Kaisaniemenkatu 5"),

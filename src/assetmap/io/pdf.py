@@ -19,7 +19,7 @@ from assetmap.i18n import gettext
 
 PRINT_SECONDS = 120
 """The longest a print may take before it is given up (an A1 poster takes a few seconds)."""
-CHROMIUM_FLAGS = (
+HEADLESS_CHROMIUM = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -27,9 +27,10 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--no-default-browser-check",
-    "--no-pdf-header-footer",
 )
+"""How Assetmap runs Chromium with no screen and no calls home (the benchmarks and browser
+tests run it so too)."""
+PRINTING = ("--no-default-browser-check", "--no-pdf-header-footer")
 
 
 class PrintError(AssetmapError, RuntimeError):
@@ -51,7 +52,8 @@ def html_to_pdf(html: str, chromium: str | None = None) -> bytes:
         page.write_text(html, encoding="utf-8")
         command = [
             browser,
-            *CHROMIUM_FLAGS,
+            *HEADLESS_CHROMIUM,
+            *PRINTING,
             f"--user-data-dir={Path(work) / 'profile'}",
             f"--print-to-pdf={pdf}",
             page.as_uri(),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -53,6 +53,14 @@ def drawing(svg: str, alt: str) -> None:
     st.html(
         f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt)}" '
         'style="max-width:100%;height:auto">'
+    )
+
+
+def filter_choice(label: str, labels: Mapping[str, str], key: str) -> list[str]:
+    """A filter's multiselect: the keys of `labels` shown by their labels; none chosen means
+    all, and says so."""
+    return st.multiselect(
+        label, list(labels), format_func=labels.__getitem__, placeholder=gettext("All"), key=key
     )
 
 
