@@ -253,6 +253,14 @@ def test_layers_page_imports_a_cbs_layer_beside_the_neighbourhoods(team_account)
             "WK034406": "Binnenstad",
             "WK034407": "Zuid",
         }
+        assert list_assets(db)["area_id"].notna().all()
+
+    selectbox(app, "Count assets in").select("wijk")
+    press(app, "Count assets in this level")
+    assert not app.exception, app.exception
+    with stored(team_account) as db:
+        assert levels_of(db) == {"neighbourhoods": (False, 6), "wijk": (True, 2)}
+        assert list_assets(db)["area_id"].isna().all()  # the demo is in Helsinki
 
 
 def test_planning_page_shows_the_level_chosen(app_db, tmp_path):
@@ -277,3 +285,17 @@ def test_planning_page_shows_the_level_chosen(app_db, tmp_path):
         {"Domplein e.o.": 1205, "Neude": 2310, "Lange Nieuwstraat": nan, "Bleekstraat": nan},
         nan_ok=True,
     )
+
+
+def test_profile_page_offers_the_areas_of_the_level_chosen(app_db):
+    with stored(app_db) as db:
+        replace_areas(db, areas_from_file(WIJKEN_EN_BUURTEN, layer="wijken"), ADMIN, "wijk")
+    app = open_page("views/profile.py")
+    selectbox(app, "Level of areas").select("wijk").run()
+    assert not app.exception, app.exception
+    area = selectbox(app, "Area")
+    assert set(area.options) == {"Binnenstad", "Zuid", "Centrum"}
+    area.select("WK034407").run()
+    assert not app.exception, app.exception
+    assert any(d.label.startswith("Download") and "profile-WK034407.html" in d.label
+               for d in app.get("download_button"))  # fmt: skip

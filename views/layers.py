@@ -51,22 +51,6 @@ st.caption(
     )
 )
 levels = area_levels(db)
-for each in levels:
-    counted = _(" · assets are counted here") if each.places_assets else ""
-    st.markdown(
-        _("**{level}**: {n} areas").format(
-            level=widgets.plain(level_label(each.level)), n=each.areas
-        )
-        + counted
-    )
-if len(levels) > 1:
-    with st.form("assets_level"):
-        chosen = st.selectbox(
-            _("Count assets in"), [each.level for each in levels], format_func=level_label
-        )
-        if st.form_submit_button(_("Count assets in this level")):
-            place_assets_in_level(db, chosen, actor)
-            st.rerun()
 upload = st.file_uploader(
     _("Boundary file"), type=["geojson", "json", "gpkg", "gml", "zip"], key="areas"
 )
@@ -125,6 +109,23 @@ if upload is not None:
                     + " "
                     + _("Level: {level}.").format(level=widgets.plain(level_label(level.strip())))
                 )
+
+levels = area_levels(db)  # again: after an import above
+for each in levels:
+    counted = _(" · assets are counted here") if each.places_assets else ""
+    st.markdown(
+        f"**{widgets.plain(level_label(each.level))}**: "
+        + _("{n} areas").format(n=each.areas)
+        + counted
+    )
+if len(levels) > 1:
+    with st.form("assets_level"):
+        chosen = st.selectbox(
+            _("Count assets in"), [each.level for each in levels], format_func=level_label
+        )
+        if st.form_submit_button(_("Count assets in this level")):
+            place_assets_in_level(db, chosen, actor)
+            st.rerun()
 
 st.subheader(_("Indicators"))
 st.caption(
