@@ -21,6 +21,7 @@ from assetmap.register.areas import (
     areas_from_file,
     list_areas,
     place_assets_in_level,
+    remove_area_level,
     replace_areas,
 )
 from assetmap.register.assets import approve_assets, list_assets, register_asset
@@ -205,6 +206,19 @@ def test_assets_are_counted_in_one_level_and_found_in_the_others(db):
     assert set(list_areas(db)["id"]) == set(list_areas(db, "buurt")["id"])
 
 
+def test_removing_the_last_level_leaves_the_assets_in_no_area(db):
+    asset = {"kind": "association", "category": "cultural_group", "name": "Koor", "lon": 5.1205}
+    approve_assets(db, [str(register_asset(db, {**asset, "lat": 52.0935}, TEAM).id)], TEAM)
+    replace_areas(db, areas_from_file(WIJKEN_EN_BUURTEN, layer="wijken"), ADMIN, "wijk")
+    replace_areas(db, areas_from_file(WIJKEN_EN_BUURTEN), ADMIN, "buurt")
+    with pytest.raises(AreaError, match="count them in another level"):
+        remove_area_level(db, "wijk", ADMIN)
+    assert remove_area_level(db, "buurt", ADMIN) == 5
+    assert list_assets(db)["area_id"].tolist() == ["WK034406"]
+    assert remove_area_level(db, "wijk", ADMIN) == 3
+    assert area_levels(db) == [] and list_assets(db)["area_id"].isna().all()
+
+
 def test_areas_stored_before_levels_become_the_neighbourhoods_assets_are_counted_in(
     db_url, monkeypatch
 ):
@@ -261,6 +275,16 @@ def test_layers_page_imports_a_cbs_layer_beside_the_neighbourhoods(team_account)
     with stored(team_account) as db:
         assert levels_of(db) == {"neighbourhoods": (False, 6), "wijk": (True, 2)}
         assert list_assets(db)["area_id"].isna().all()  # the demo is in Helsinki
+
+    selectbox(app, "Remove the areas of").select("wijk")
+    press(app, "Remove these areas")
+    assert "count them in another level before removing it" in app.error[0].value
+    selectbox(app, "Remove the areas of").select("neighbourhoods")
+    press(app, "Remove these areas")
+    assert not app.exception, app.exception
+    with stored(team_account) as db:
+        assert levels_of(db) == {"wijk": (True, 2)}
+        assert list_areas(db, "neighbourhoods").empty
 
 
 def test_planning_page_shows_the_level_chosen(app_db, tmp_path):

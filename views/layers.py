@@ -16,6 +16,7 @@ from assetmap.register.areas import (
     areas_from_file,
     level_label,
     place_assets_in_level,
+    remove_area_level,
     replace_areas,
 )
 from assetmap.register.indicators import (
@@ -126,6 +127,18 @@ if len(levels) > 1:
         if st.form_submit_button(_("Count assets in this level")):
             place_assets_in_level(db, chosen, actor)
             st.rerun()
+if levels:
+    with st.form("remove_level"):
+        gone = st.selectbox(
+            _("Remove the areas of"), [each.level for each in levels], format_func=level_label
+        )
+        if st.form_submit_button(_("Remove these areas")):
+            try:
+                remove_area_level(db, gone, actor)
+            except AreaError as error:
+                st.error(widgets.plain(str(error)))
+            else:
+                st.rerun()
 
 st.subheader(_("Indicators"))
 st.caption(

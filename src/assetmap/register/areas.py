@@ -309,6 +309,30 @@ def place_assets_in_level(db: Database, level: str, actor: Actor) -> None:
         bump_data_version(session)
 
 
+def remove_area_level(db: Database, level: str, actor: Actor) -> int:
+    """Remove the areas of `level`; the level assets are counted in goes only when it is the
+    last one (the assets are then in no area). Returns how many areas went."""
+    require(actor, "manage_layers")
+    with db.transaction() as session:
+        found = session.rows("SELECT places_assets FROM area_levels WHERE level = ?", (level,))
+        if not found:
+            raise AreaError(gettext("There is no level {level}.").format(level=level))
+        others = session.scalar("SELECT count(*) FROM area_levels WHERE level <> ?", (level,))
+        if found[0][0] and others:
+            raise AreaError(
+                gettext(
+                    "Assets are counted in {level}: count them in another level before removing it."
+                ).format(level=level_label(level))
+            )
+        count = int(session.scalar("SELECT count(*) FROM areas WHERE level = ?", (level,)))
+        session.execute("DELETE FROM areas WHERE level = ?", (level,))
+        session.execute("DELETE FROM area_levels WHERE level = ?", (level,))
+        if found[0][0]:
+            session.execute("UPDATE assets SET area_id = NULL")
+        bump_data_version(session)
+    return count
+
+
 def _reassign_assets(session: Session, areas_gdf: gpd.GeoDataFrame) -> None:
     points = session.frame(SELECT_ASSET_POINTS)
     if points.empty:
