@@ -92,6 +92,18 @@ def test_geonorge_gml_is_read_as_the_geopackage_is(tmp_path):
     )
 
 
+def test_oslo_codes_keep_their_leading_zero_when_stored_as_numbers(tmp_path):
+    path = (
+        tmp_path / "grunnkretser_oslo.geojson"
+    )  # as exported by a tool that took them for numbers
+    gpd.GeoDataFrame(
+        {"grunnkretsnummer": [3010101], "grunnkretsnavn": ["Sentrum"], "kommunenummer": [301]},
+        geometry=[box(10.74, 59.91, 10.75, 59.92)],
+        crs="EPSG:4326",
+    ).to_file(path)
+    assert areas_from_file(path, municipalities=["0301"])["id"].tolist() == ["03010101"]
+
+
 def test_cbs_buurten_are_the_default_layer_and_water_is_left_out():
     layout = boundary_layout(WIJKEN_EN_BUURTEN)
     assert layout.layers == ("gemeenten", "wijken", "buurten")

@@ -33,6 +33,9 @@ class BoundaryProduct:
     """The level its areas belong to; None: named after the layer (Helsinki's several)."""
     water_field: str | None = None
     """A column saying "JA" for areas that are only water (CBS), which are left out."""
+    code_digits: int | None = None
+    """How many digits a code has: GDAL reads a GML file without its schema, or a Shapefile,
+    as numbers, and Oslo's 03010101 would lose its leading zero."""
 
 
 PRODUCTS = (
@@ -43,6 +46,7 @@ PRODUCTS = (
         ("grunnkretsnavn", "gkretsnavn"),
         ("kommunenummer", "kommunenavn", "komm"),
         "grunnkrets",
+        code_digits=8,
     ),
     BoundaryProduct(
         "buurten",
@@ -131,7 +135,14 @@ def boundary_layout(path: Path, layer: str | None = None) -> BoundaryLayout:
     layers = polygonal or every
     if not layers:
         raise ImportFileError(gettext("{name} has no usable geometry.").format(name=path.name))
-    fields = {name: _fields(path, name) for name in layers}
+    try:
+        fields = {name: _fields(path, name) for name in layers}
+    except Exception as error:
+        raise ImportFileError(
+            gettext("{name} could not be read as a map file: {reason}").format(
+                name=path.name, reason=str(error).splitlines()[0]
+            )
+        ) from error
     if layer is not None and layer not in layers:
         raise ImportFileError(
             gettext("{name} has no layer of areas called {layer}; it has: {layers}.").format(

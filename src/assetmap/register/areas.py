@@ -198,7 +198,11 @@ def areas_from_file(
     selected = frame[[id_field, name_field, "geometry"]].rename(
         columns={id_field: "id", name_field: "name"}
     )
-    return clean_areas(selected.assign(id=selected["id"].map(_area_key)))
+    ids = selected["id"].map(_area_key)
+    digits = layout.product.code_digits if layout.product else None
+    if digits and id_field == layout.id_field:
+        ids = ids.map(lambda code: code.zfill(digits) if code.isdigit() else code)
+    return clean_areas(selected.assign(id=ids))
 
 
 def _in_municipalities(
