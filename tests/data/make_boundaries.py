@@ -9,7 +9,8 @@
   features with their `app:område` surface), EPSG:25833.
 - wijkenbuurten_utrecht.gpkg: CBS's Wijk- en Buurtkaart, EPSG:28992: layers `gemeenten`,
   `wijken` and `buurten` for two wijken and four buurten of Utrecht (GM0344), one buurt of
-  Nieuwegein (GM0356), and one buurt that is only water (`water` = JA).
+  Nieuwegein (GM0356), one buurt that is only water (`water` = JA), and the "Buitenland"
+  entry without an area.
 
 The polygons are simplified boxes drawn in WGS84 around the real places and projected here;
 see tests/data/README.md.
@@ -121,15 +122,19 @@ BUURTEN = [
     ("BU03440701", "Bleekstraat", "WK034407", "GM0344", "NEE", cell(5.124, 52.085, 0.006)),
     ("BU03440799", "Kanaal Zuid (water)", "WK034407", "GM0344", "JA", cell(5.112, 52.085, 0.006)),
     ("BU03560100", "Stadscentrum", "WK035601", "GM0356", "NEE", cell(5.085, 52.028, 0.006)),
+    # Recent editions hold a "Buitenland" (abroad) entry in each layer, without an area.
+    ("BU99999999", "Buitenland", "WK999999", "GM9999", "NEE", None),
 ]
 WIJKEN = {
     "WK034406": ("Binnenstad", "GM0344"),
     "WK034407": ("Zuid", "GM0344"),
     "WK035601": ("Centrum", "GM0356"),
+    "WK999999": ("Buitenland", "GM9999"),
 }
-GEMEENTEN = {"GM0344": "Utrecht", "GM0356": "Nieuwegein"}
-MISSING = -99999999
-"""CBS's code for a figure it does not publish, in every numeric column of the real file."""
+GEMEENTEN = {"GM0344": "Utrecht", "GM0356": "Nieuwegein", "GM9999": "Buitenland"}
+MISSING = -99997
+"""CBS's code for a figure it does not publish (suppressed, water, abroad), in every numeric
+column of recent editions."""
 
 
 def write_wijkenbuurten(path: Path) -> None:
@@ -142,7 +147,7 @@ def write_wijkenbuurten(path: Path) -> None:
             "gemeentecode": [row[3] for row in BUURTEN],
             "gemeentenaam": [GEMEENTEN[row[3]] for row in BUURTEN],
             "water": [row[4] for row in BUURTEN],
-            "aantal_inwoners": [1205, 2310, 1870, 940, 0, MISSING],
+            "aantal_inwoners": [1205, 2310, 1870, 940, MISSING, MISSING, MISSING],
         },
         geometry=[row[5] for row in BUURTEN],
         crs="EPSG:4326",

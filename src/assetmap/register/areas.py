@@ -181,6 +181,9 @@ def areas_from_file(
                 name=path.name, fields=", ".join(missing), columns=columns
             )
         )
+    if layout.product is not None:
+        # A publisher's entries without an area, such as CBS's "Buitenland" (abroad).
+        frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
     if layout.water_field is not None:
         frame = frame[frame[layout.water_field].astype(str).str.strip().str.upper() != "JA"]
     if municipalities:
