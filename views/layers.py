@@ -4,12 +4,21 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-import pyogrio
 import streamlit as st
 
 from assetmap.i18n import gettext as _
+from assetmap.io.boundaries import boundary_layout
 from assetmap.io.files import ImportFileError
-from assetmap.register.areas import AreaError, areas_from_file, replace_areas
+from assetmap.register.areas import (
+    DEFAULT_LEVEL,
+    AreaError,
+    area_levels,
+    areas_from_file,
+    level_label,
+    place_assets_in_level,
+    remove_area_level,
+    replace_areas,
+)
 from assetmap.register.indicators import (
     IndicatorError,
     import_indicators,
@@ -36,40 +45,100 @@ def saved(upload) -> Path:  # type: ignore[no-untyped-def]
 st.subheader(_("Neighbourhood boundaries"))
 st.caption(
     _(
-        "GeoJSON, GeoPackage or a zipped Shapefile, in any coordinate system. Replacing the "
-        "areas places every asset in its new area."
+        "GeoPackage, GML, GeoJSON or a zipped Shapefile, in any coordinate system. Geonorge's "
+        "grunnkretser, CBS's Wijk- en Buurtkaart and Helsinki's statistical areas are "
+        "recognised. Each file replaces the areas of its own level; assets are counted in one "
+        "level, and replacing it places every asset in its new area."
     )
 )
-upload = st.file_uploader(_("Boundary file"), type=["geojson", "json", "gpkg", "zip"], key="areas")
+levels = area_levels(db)
+upload = st.file_uploader(
+    _("Boundary file"), type=["geojson", "json", "gpkg", "gml", "zip"], key="areas"
+)
 if upload is not None:
     path = saved(upload)
     try:
-        fields = [f for f in pyogrio.read_info(path)["fields"]]
-    except Exception:
-        fields = []
-        st.error(
-            _("{name} could not be read as a map file.").format(name=widgets.plain(upload.name))
+        layout = boundary_layout(path)
+    except ImportFileError as error:
+        layout = None
+        st.error(widgets.plain(str(error)))
+    if layout is not None:
+        if len(layout.layers) > 1:
+            layer = st.selectbox(_("Layer"), layout.layers, index=layout.layers.index(layout.layer))
+            layout = boundary_layout(path, layer)
+        if layout.product is not None:
+            st.info(_("Recognised: {product}.").format(product=_(layout.product.label)))
+        fields = list(layout.fields)
+        id_field = st.selectbox(
+            _("Field with the area id"),
+            fields,
+            index=fields.index(layout.id_field) if layout.id_field else 0,
         )
-    if fields:
-        choose = _("Choose an option")
-        id_field = st.selectbox(_("Field with the area id"), fields, placeholder=choose)
         name_field = st.selectbox(
             _("Field with the area name"),
             fields,
-            index=min(1, len(fields) - 1),
-            placeholder=choose,
+            index=fields.index(layout.name_field) if layout.name_field else min(1, len(fields) - 1),
         )
+        municipalities = ""
+        if layout.municipality_fields:
+            municipalities = st.text_input(
+                _("Only these municipalities (codes or names, separated by commas)")
+            )
+        level = st.text_input(
+            _("Level (importing replaces the areas of this level only)"),
+            layout.level or DEFAULT_LEVEL,
+        )
+        counted_here = bool(levels) and st.checkbox(_("Count assets in this level"))
         crs = st.text_input(_("Coordinate system, if the file does not say (e.g. EPSG:3067)"))
         if st.button(_("Replace the areas"), type="primary"):
             try:
                 areas = areas_from_file(
-                    path, id_field, name_field, crs=crs or None, max_bytes=limit
+                    path,
+                    id_field,
+                    name_field,
+                    layer=layout.layer,
+                    municipalities=[m for m in municipalities.split(",") if m.strip()],
+                    crs=crs or None,
+                    max_bytes=limit,
                 )
-                count = replace_areas(db, areas, actor)
+                count = replace_areas(db, areas, actor, level, place_assets=counted_here)
             except (AreaError, ImportFileError, ValueError) as error:
-                st.error(str(error))
+                st.error(widgets.plain(str(error)))
             else:
-                st.success(_("Imported {n} areas.").format(n=count))
+                st.success(
+                    _("Imported {n} areas.").format(n=count)
+                    + " "
+                    + _("Level: {level}.").format(level=widgets.plain(level_label(level.strip())))
+                )
+
+levels = area_levels(db)  # again: after an import above
+for each in levels:
+    counted = _(" · assets are counted here") if each.places_assets else ""
+    st.markdown(
+        f"**{widgets.plain(level_label(each.level))}**: "
+        + _("{n} areas").format(n=each.areas)
+        + counted
+    )
+if len(levels) > 1:
+    with st.form("assets_level"):
+        chosen = st.selectbox(
+            _("Count assets in"), [each.level for each in levels], format_func=level_label
+        )
+        if st.form_submit_button(_("Count assets in this level")):
+            place_assets_in_level(db, chosen, actor)
+            st.rerun()
+if levels:
+    with st.form("remove_level"):
+        gone = st.selectbox(
+            _("Remove the areas of"), [each.level for each in levels], format_func=level_label
+        )
+        if st.form_submit_button(_("Remove these areas")):
+            try:
+                remove_area_level(db, gone, actor)
+            except AreaError as error:
+                st.error(widgets.plain(str(error)))
+            else:
+                st.rerun()
 
 st.subheader(_("Indicators"))
 st.caption(

@@ -9,7 +9,7 @@ from assetmap.analysis.gaps import BIVARIATE_COLOURS, METHOD, SUPPLY_MEASURES, T
 from assetmap.i18n import format_share
 from assetmap.i18n import gettext as _
 from assetmap.models import CATEGORIES, categories_for
-from assetmap.register.areas import shown_note
+from assetmap.register.areas import level_label, shown_note
 from assetmap.register.assets import AssetFilter
 from assetmap.register.indicators import indicator_values, list_indicators
 from assetmap.register.planning import (
@@ -23,7 +23,15 @@ from assetmap.web import caches, folium_bridge, resources, widgets
 
 st.title(_("Planning"))
 db = resources.database()
-areas = caches.areas()
+levels = [each.level for each in caches.levels()]
+level = (
+    st.selectbox(
+        _("Level of areas"), levels, format_func=level_label, placeholder=_("Choose an option")
+    )
+    if len(levels) > 1
+    else None
+)
+areas = caches.areas(level)
 if areas.empty:
     st.info(
         _(
@@ -52,14 +60,27 @@ choropleth_tab, coverage_tab, gaps_tab = st.tabs(
 )
 
 with choropleth_tab:
+    # Only the indicators with figures for areas of this level: each table is keyed by one.
+    mapped = {
+        k: i
+        for k, i in indicators.items()
+        if indicator_values(db, k).reindex(areas["id"]).notna().any()
+    }
     if not indicators:
         st.info(_("No indicators yet. An admin can import them on the Layers page."))
+    elif not mapped:
+        st.info(
+            _(
+                "No indicator has figures for these areas. Choose another level of areas, or "
+                "import figures keyed by these areas' codes."
+            )
+        )
     else:
         left, middle, right = st.columns(3)
         choose = _("Choose an option")
         key = left.selectbox(
             _("Indicator"),
-            list(indicators),
+            list(mapped),
             format_func=lambda k: _(indicators[k].label),
             placeholder=choose,
         )
@@ -116,7 +137,7 @@ with coverage_tab:
         _("Along paths and streets (the walking network) instead of as the crow flies")
     )
     try:
-        coverage, zone = caches.coverage(tuple(categories), float(distance), network)
+        coverage, zone = caches.coverage(tuple(categories), float(distance), network, level)
     except PlanningError as error:
         st.warning(str(error))
         coverage = None
@@ -165,7 +186,7 @@ with gaps_tab:
         horizontal=True,
     )
     try:
-        table = need_and_supply(db, tuple(chosen), measure, coverage)
+        table = need_and_supply(db, tuple(chosen), measure, coverage, level=level)
     except PlanningError as error:
         st.warning(str(error))
         st.stop()

@@ -7,6 +7,7 @@ import streamlit as st
 from assetmap.i18n import format_share
 from assetmap.i18n import gettext as _
 from assetmap.register.actions import ACTION_STATUSES, STEPS, add_entry, set_entry_status
+from assetmap.register.areas import level_label
 from assetmap.register.assets import AssetFilter
 from assetmap.register.profile import area_profile
 from assetmap.render.documents import profile_html, profile_tables
@@ -15,8 +16,16 @@ from assetmap.web import caches, login, resources, widgets
 
 actor = login.current_actor()
 db = resources.database()
-areas = caches.areas()
 st.title(_("Neighbourhood profile"))
+levels = [each.level for each in caches.levels()]
+level = (
+    st.selectbox(
+        _("Level of areas"), levels, format_func=level_label, placeholder=_("Choose an option")
+    )
+    if len(levels) > 1
+    else None
+)
+areas = caches.areas(level)
 if areas.empty:
     st.info(_("There are no neighbourhood areas yet."))
     st.stop()
@@ -31,7 +40,8 @@ profile = area_profile(
     # The page and its download show the same: what may leave the app (privacy.released).
     caches.released_assets(AssetFilter()),
     now,
-    coverage_of=lambda categories, distance: caches.coverage(categories, distance, False)[0],
+    coverage_of=lambda categories, distance: caches.coverage(categories, distance, False, level)[0],
+    level=level,
 )
 page = profile_html(profile, now, actor, caches.basemap_around(profile.geometry.bounds))
 

@@ -49,6 +49,7 @@ from assetmap.config import PROJECT_DIR, Settings
 from assetmap.demo import is_empty, load_demo
 from assetmap.errors import AssetmapError
 from assetmap.io.basemap import DEFAULT_MAX_ZOOM, build_basemap
+from assetmap.io.boundaries import boundary_layout
 from assetmap.io.exports import (
     EXACT_MARK,
     FORMATS,
@@ -61,7 +62,12 @@ from assetmap.io.exports import (
     write_links,
 )
 from assetmap.models import KINDS, STATUSES
-from assetmap.register.areas import areas_from_file, replace_areas
+from assetmap.register.areas import (
+    DEFAULT_LEVEL,
+    area_levels,
+    areas_from_file,
+    replace_areas,
+)
 from assetmap.register.assets import AssetFilter, erase_asset
 from assetmap.register.disclosure import exact_assets, released_assets, released_links
 from assetmap.register.gazetteer import build_gazetteer, import_gazetteer
@@ -152,19 +158,28 @@ def cmd_import_assets(args: argparse.Namespace) -> int:
 
 def cmd_import_areas(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    path = Path(args.file)
+    layout = boundary_layout(path, args.layer) if path.is_file() else None
     areas = areas_from_file(
-        Path(args.file),
+        path,
         args.id_field,
         args.name_field,
+        layer=args.layer,
+        municipalities=args.municipality or (),
+        municipality_field=args.municipality_field,
         crs=args.crs,
         max_bytes=settings.max_upload_bytes,
     )
+    level = args.level or (layout.level if layout else None) or DEFAULT_LEVEL
     with _database(args) as db:
-        count = replace_areas(db, areas, console_actor())
-    print(
-        f"Imported {count} areas; every asset is re-assigned to the area it falls in.",
-        file=args.terminal.out,
-    )
+        count = replace_areas(db, areas, console_actor(), level, place_assets=args.place_assets)
+        levels = area_levels(db)
+    out = args.terminal.out
+    found = f" (layer {layout.layer}, code {layout.id_field})" if layout and layout.product else ""
+    print(f"Imported {count} areas into level {level}{found}.", file=out)
+    for each in levels:
+        placed = "; assets are counted in this level" if each.places_assets else ""
+        print(f"  {each.level}: {each.areas} areas{placed}", file=out)
     return 0
 
 
@@ -482,10 +497,32 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--lat-column", help="CSV column with the latitude")
     importer.set_defaults(handler=cmd_import_assets)
 
-    areas = commands.add_parser("import-areas", help="replace the neighbourhood boundaries")
-    areas.add_argument("file", help="GeoJSON, GeoPackage, Shapefile or zipped Shapefile")
-    areas.add_argument("--id-field", required=True)
-    areas.add_argument("--name-field", required=True)
+    areas = commands.add_parser(
+        "import-areas",
+        help="import boundaries (Geonorge grunnkretser, CBS wijken en buurten, Helsinki's "
+        "statistical areas, or your own) as one level of areas, replacing only that level",
+    )
+    areas.add_argument("file", help="GeoPackage, GML, GeoJSON, Shapefile or zipped Shapefile")
+    areas.add_argument("--layer", help="the layer to read (default: the finest one recognised)")
+    areas.add_argument("--id-field", help="field with the area code (default: recognised)")
+    areas.add_argument("--name-field", help="field with the area name (default: recognised)")
+    areas.add_argument(
+        "--municipality",
+        action="append",
+        metavar="CODE_OR_NAME",
+        help="keep only the areas of this municipality (5001, GM0344, Utrecht, 091); repeatable",
+    )
+    areas.add_argument("--municipality-field", help="field with the municipality code or name")
+    areas.add_argument(
+        "--level",
+        help="the level these areas are (default: grunnkrets, buurt, wijk, gemeente as "
+        f"recognised, else {DEFAULT_LEVEL})",
+    )
+    areas.add_argument(
+        "--place-assets",
+        action="store_true",
+        help="count assets in this level (by default, the first level imported)",
+    )
     areas.add_argument("--crs", help="the file's CRS, when the file does not say (EPSG:3067)")
     areas.set_defaults(handler=cmd_import_areas)
 

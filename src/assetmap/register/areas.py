@@ -6,6 +6,8 @@ available offline), and all geometry maths happens in shapely/geopandas.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from assetmap.accounts import Actor, require
 from assetmap.errors import AssetmapError
 from assetmap.i18n import N_, gettext
+from assetmap.io.boundaries import BoundaryLayout, boundary_layout, municipality_key
 from assetmap.io.files import check_size
 from assetmap.io.readers import read_map_file
 from assetmap.models import Extent
@@ -32,14 +35,49 @@ DEMO_COMMUNITY_NOTE = N_(
 )
 """The demo areas' note once the demo's invented community is loaded (demo.py)."""
 
-SELECT_AREAS = "SELECT id, name, note, geometry FROM areas ORDER BY name, id"
+DEFAULT_LEVEL = "neighbourhoods"
+"""The level of a file no publisher's layout is recognised in: the team's own areas."""
+LEVEL_LABELS = {
+    "neighbourhoods": N_("Neighbourhoods"),
+    "grunnkrets": N_("Grunnkretser"),
+    "buurt": N_("Buurten"),
+    "wijk": N_("Wijken"),
+    "gemeente": N_("Municipalities"),
+    "pienalue": N_("Helsinki: small areas (pienalueet)"),
+    "osa-alue": N_("Helsinki: sub-districts (osa-alueet)"),
+    "peruspiiri": N_("Helsinki: districts (peruspiirit)"),
+    "suurpiiri": N_("Helsinki: major districts (suurpiirit)"),
+}
+"""How the levels the app knows are named on the pages; any other is shown as it was given."""
+LEVEL_MAX_CHARS = 60
+
+SELECT_ASSETS_LEVEL = "SELECT level FROM area_levels WHERE places_assets"
+SELECT_AREAS = "SELECT id, name, note, geometry FROM areas WHERE level = ? ORDER BY name, id"
 SELECT_AREAS_AROUND_POINT = """
     SELECT id, geometry FROM areas
     WHERE ? BETWEEN min_lon AND max_lon AND ? BETWEEN min_lat AND max_lat
+    AND level IN (SELECT level FROM area_levels WHERE places_assets)
     ORDER BY id
 """
+SELECT_LEVELS = """
+    SELECT l.level, l.places_assets, count(a.id) FROM area_levels l
+    LEFT JOIN areas a ON a.level = l.level
+    GROUP BY l.level, l.places_assets
+    ORDER BY l.places_assets DESC, l.level
+"""
+SELECT_OTHER_LEVELS_IDS = "SELECT id, level FROM areas WHERE level <> ?"
 SELECT_EXTENT = "SELECT min(min_lon), min(min_lat), max(max_lon), max(max_lat) FROM areas"
-AREA_COLUMNS = ("id", "name", "note", "geometry", "min_lon", "min_lat", "max_lon", "max_lat")
+AREA_COLUMNS = (
+    "id",
+    "level",
+    "name",
+    "note",
+    "geometry",
+    "min_lon",
+    "min_lat",
+    "max_lon",
+    "max_lat",
+)
 SELECT_ASSET_POINTS = "SELECT id, lon, lat FROM assets"
 
 
@@ -88,22 +126,53 @@ def clean_areas(areas_gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     )
 
 
+@dataclass(frozen=True)
+class AreaLevel:
+    """A level of areas and whether assets are placed in its areas (their `area_id`)."""
+
+    level: str
+    places_assets: bool
+    areas: int
+
+
+def level_label(level: str) -> str:
+    """A level as the pages name it: the app's words for the levels it knows."""
+    return gettext(LEVEL_LABELS[level]) if level in LEVEL_LABELS else level
+
+
 def areas_from_file(
     path: Path,
-    id_field: str,
-    name_field: str,
+    id_field: str | None = None,
+    name_field: str | None = None,
     *,
+    layer: str | None = None,
+    municipalities: Sequence[str] = (),
+    municipality_field: str | None = None,
     crs: str | None = None,
     max_bytes: int | None = None,
 ) -> gpd.GeoDataFrame:
-    """Areas from GeoJSON, GeoPackage or a (zipped) Shapefile in any CRS, checked and in WGS84.
+    """Areas from GeoJSON, GeoPackage, GML or a (zipped) Shapefile in any CRS, checked and in
+    WGS84, each with its official code as its id.
 
-    `crs` is used only when the file does not say its coordinate system.
+    The layer and the code, name and municipality columns of the publishers' files are found
+    by themselves (io/boundaries.py); the arguments override them. `municipalities` keeps the
+    areas of those municipalities only (codes or names). `crs` is used only when the file does
+    not say its coordinate system.
     """
     if not path.is_file():
         raise AreaError(gettext("There is no file at {path}.").format(path=path))
     check_size(path.name, path.stat().st_size, max_bytes)
-    frame = read_map_file(path)
+    layout = boundary_layout(path, layer)
+    id_field = id_field or layout.id_field
+    name_field = name_field or layout.name_field
+    if not id_field or not name_field:
+        raise AreaError(
+            gettext(
+                "{name} is not a boundary file the app knows: say which field holds the area "
+                "id and which its name; it has: {columns}."
+            ).format(name=path.name, columns=", ".join(layout.fields))
+        )
+    frame = read_map_file(path, layout.layer)
     missing = [field for field in (id_field, name_field) if field not in frame.columns]
     if missing:
         columns = ", ".join(c for c in frame.columns if c != "geometry")
@@ -112,6 +181,13 @@ def areas_from_file(
                 name=path.name, fields=", ".join(missing), columns=columns
             )
         )
+    if layout.product is not None:
+        # A publisher's entries without an area, such as CBS's "Buitenland" (abroad).
+        frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    if layout.water_field is not None:
+        frame = frame[frame[layout.water_field].astype(str).str.strip().str.upper() != "JA"]
+    if municipalities:
+        frame = _in_municipalities(frame, path.name, layout, municipalities, municipality_field)
     if frame.crs is None:
         if not crs:
             raise AreaError(
@@ -125,7 +201,43 @@ def areas_from_file(
     selected = frame[[id_field, name_field, "geometry"]].rename(
         columns={id_field: "id", name_field: "name"}
     )
-    return clean_areas(selected.assign(id=selected["id"].map(_area_key)))
+    ids = selected["id"].map(_area_key)
+    digits = layout.product.code_digits if layout.product else None
+    if digits and id_field == layout.id_field:
+        ids = ids.map(lambda code: code.zfill(digits) if code.isdigit() else code)
+    return clean_areas(selected.assign(id=ids))
+
+
+def _in_municipalities(
+    frame: gpd.GeoDataFrame,
+    file_name: str,
+    layout: BoundaryLayout,
+    municipalities: Sequence[str],
+    field: str | None,
+) -> gpd.GeoDataFrame:
+    """The areas of the municipalities asked for, by code or name in any of the file's
+    municipality columns; a filter matching nothing is an error, never an empty level."""
+    fields = (field,) if field else layout.municipality_fields
+    if not fields or any(name not in frame.columns for name in fields):
+        raise AreaError(
+            gettext(
+                "{name} has no municipality column the app knows: say which field holds it; "
+                "it has: {columns}."
+            ).format(name=file_name, columns=", ".join(layout.fields))
+        )
+    wanted = {municipality_key(name) for name in municipalities if str(name).strip()}
+    keys = frame[list(fields)].map(municipality_key)
+    kept = frame[keys.isin(wanted).any(axis=1)]
+    if kept.empty:
+        present = sorted(set(frame[fields[0]].map(_area_key)))
+        raise AreaError(
+            gettext("No area in {name} is in {wanted}; it has: {present}.").format(
+                name=file_name,
+                wanted=", ".join(municipalities),
+                present=", ".join(present[:20]) + (" …" if len(present) > 20 else ""),
+            )
+        )
+    return kept
 
 
 def _area_key(value: object) -> str:
@@ -135,20 +247,97 @@ def _area_key(value: object) -> str:
     return str(value).strip()
 
 
-def replace_areas(db: Database, areas_gdf: gpd.GeoDataFrame, actor: Actor) -> int:
-    """Replace every area and re-assign every asset to the area it now falls in."""
+def _level_key(level: str) -> str:
+    key = level.strip()
+    if not key or len(key) > LEVEL_MAX_CHARS:
+        raise AreaError(
+            gettext("A level needs a name of 1 to {n} characters.").format(n=LEVEL_MAX_CHARS)
+        )
+    return key
+
+
+def replace_areas(
+    db: Database,
+    areas_gdf: gpd.GeoDataFrame,
+    actor: Actor,
+    level: str = DEFAULT_LEVEL,
+    *,
+    place_assets: bool = False,
+) -> int:
+    """Replace the areas of `level`, leaving the other levels as they are.
+
+    Assets are placed in the level given `place_assets`, or in the first level imported: when
+    this is that level, every asset is re-assigned to the area it now falls in. Area ids are
+    unique across levels, as indicator values are keyed by them.
+    """
     require(actor, "manage_layers")
+    level = _level_key(level)
     areas = clean_areas(areas_gdf)
     rows = [
-        (row.id, row.name, row.note, shapely.to_wkb(row.geometry), *row.geometry.bounds)
+        (row.id, level, row.name, row.note, shapely.to_wkb(row.geometry), *row.geometry.bounds)
         for row in areas.itertuples()
     ]
     with db.transaction() as session:
-        session.execute("DELETE FROM areas")
+        taken = {
+            str(area_id): str(other)
+            for area_id, other in session.rows(SELECT_OTHER_LEVELS_IDS, (level,))
+        }
+        clashes = sorted(set(areas["id"]) & set(taken))
+        if clashes:
+            raise AreaError(
+                gettext(
+                    "Area ids must be unique across levels; already in another level: {ids}."
+                ).format(
+                    ids=", ".join(
+                        f"{area_id} ({level_label(taken[area_id])})" for area_id in clashes[:20]
+                    )
+                )
+            )
+        placing = session.scalar(SELECT_ASSETS_LEVEL)
+        session.execute("DELETE FROM areas WHERE level = ?", (level,))
         session.insert_rows("areas", AREA_COLUMNS, rows)
-        _reassign_assets(session, areas)
+        if not session.rows("SELECT 1 FROM area_levels WHERE level = ?", (level,)):
+            session.insert_rows("area_levels", ("level", "places_assets"), [(level, False)])
+        if place_assets or placing is None or placing == level:
+            session.execute("UPDATE area_levels SET places_assets = (level = ?)", (level,))
+            _reassign_assets(session, areas)
         bump_data_version(session)
     return len(rows)
+
+
+def place_assets_in_level(db: Database, level: str, actor: Actor) -> None:
+    """Make `level` the one assets are placed in, and re-assign every asset to its areas."""
+    require(actor, "manage_layers")
+    with db.transaction() as session:
+        if not session.rows("SELECT 1 FROM area_levels WHERE level = ?", (level,)):
+            raise AreaError(gettext("There is no level {level}.").format(level=level))
+        session.execute("UPDATE area_levels SET places_assets = (level = ?)", (level,))
+        _reassign_assets(session, _areas_of(session, level))
+        bump_data_version(session)
+
+
+def remove_area_level(db: Database, level: str, actor: Actor) -> int:
+    """Remove the areas of `level`; the level assets are counted in goes only when it is the
+    last one (the assets are then in no area). Returns how many areas went."""
+    require(actor, "manage_layers")
+    with db.transaction() as session:
+        found = session.rows("SELECT places_assets FROM area_levels WHERE level = ?", (level,))
+        if not found:
+            raise AreaError(gettext("There is no level {level}.").format(level=level))
+        others = session.scalar("SELECT count(*) FROM area_levels WHERE level <> ?", (level,))
+        if found[0][0] and others:
+            raise AreaError(
+                gettext(
+                    "Assets are counted in {level}: count them in another level before removing it."
+                ).format(level=level_label(level))
+            )
+        count = int(session.scalar("SELECT count(*) FROM areas WHERE level = ?", (level,)))
+        session.execute("DELETE FROM areas WHERE level = ?", (level,))
+        session.execute("DELETE FROM area_levels WHERE level = ?", (level,))
+        if found[0][0]:
+            session.execute("UPDATE assets SET area_id = NULL")
+        bump_data_version(session)
+    return count
 
 
 def _reassign_assets(session: Session, areas_gdf: gpd.GeoDataFrame) -> None:
@@ -164,10 +353,37 @@ def _reassign_assets(session: Session, areas_gdf: gpd.GeoDataFrame) -> None:
     )
 
 
-def list_areas(db: Database) -> gpd.GeoDataFrame:
-    frame = db.frame(SELECT_AREAS)
+def area_levels(db: Database) -> list[AreaLevel]:
+    """The levels, the one assets are placed in first."""
+    return [
+        AreaLevel(str(level), bool(places), int(count))
+        for level, places, count in db.rows(SELECT_LEVELS)
+    ]
+
+
+def list_areas(db: Database, level: str | None = None) -> gpd.GeoDataFrame:
+    """The areas of `level`; without one, of the level assets are placed in."""
+    with db.reading() as session:
+        return _areas_of(session, level)
+
+
+def _areas_of(session: Session, level: str | None) -> gpd.GeoDataFrame:
+    if level is None:
+        level = session.scalar(SELECT_ASSETS_LEVEL) or DEFAULT_LEVEL
+    frame = session.frame(SELECT_AREAS, (level,))
     geometry = shapely.from_wkb([bytes(wkb) for wkb in frame["geometry"]])
     return gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=geometry, crs=WGS84)
+
+
+def area_ids_in_level(db: Database, assets_gdf: gpd.GeoDataFrame, level: str | None) -> pd.Series:
+    """The area of `level` each asset lies in: its stored `area_id` when `level` is the one
+    assets are placed in (or None), else found from where the asset is shown."""
+    placing = db.scalar(SELECT_ASSETS_LEVEL)
+    if level is None or level == placing:
+        return assets_gdf["area_id"]
+    points = assets_gdf.geometry
+    found = area_ids_for_points(points.x, points.y, list_areas(db, level))
+    return found.set_axis(assets_gdf.index)
 
 
 def shown_note(note: str) -> str:

@@ -21,7 +21,7 @@ from assetmap.analysis.gaps import gap_table, need_score, supply_score
 from assetmap.analysis.walking import lines_to_metric, network_graph, walk_zone
 from assetmap.errors import AssetmapError
 from assetmap.i18n import format_number, gettext
-from assetmap.register.areas import list_areas
+from assetmap.register.areas import area_ids_in_level, list_areas
 from assetmap.register.assets import AssetFilter, list_assets
 from assetmap.register.disclosure import released_assets
 from assetmap.register.indicators import Indicator, indicator_values, list_indicators
@@ -99,13 +99,16 @@ def service_coverage(
     categories: tuple[str, ...],
     distance_m: float = DEFAULT_DISTANCE_M,
     network: bool = False,
+    *,
+    level: str | None = None,
 ) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
-    """Coverage per area by approved assets of `categories`, and the covered zone (WGS84).
+    """Coverage per area of `level` (by default, the level assets are counted in) by approved
+    assets of `categories`, and the covered zone (WGS84).
 
     The services are where anyone may see them (privacy.released): the table and the zone
     are downloaded and drawn for visitors, and must not give away where a person lives.
     """
-    areas = list_areas(db)
+    areas = list_areas(db, level)
     if areas.empty:
         raise PlanningError(gettext("There are no areas yet: import neighbourhood boundaries."))
     if not categories:
@@ -134,17 +137,20 @@ def need_and_supply(
     need_keys: tuple[str, ...],
     measure: str,
     coverage: pd.DataFrame | None = None,
+    *,
+    level: str | None = None,
 ) -> pd.DataFrame:
-    """The gap table: need, supply, their thirds, colours and priority per area."""
+    """The gap table: need, supply, their thirds, colours and priority per area of `level`."""
     if not need_keys:
         raise PlanningError(gettext("Choose at least one need indicator."))
-    areas = list_areas(db)
+    areas = list_areas(db, level)
     ids = areas["id"].astype(str)
     indicators = {i.key: i for i in list_indicators(db)}
     table = pd.DataFrame({key: indicator_values(db, key).reindex(ids) for key in need_keys})
     need = need_score(table, {key: indicators[key].higher_is_need for key in need_keys})
     approved = list_assets(db)
-    counts = approved["area_id"].value_counts().reindex(ids, fill_value=0).astype(float)
+    placed = area_ids_in_level(db, approved, level)
+    counts = placed.value_counts().reindex(ids, fill_value=0).astype(float)
     population = population_indicator(db)
     if measure == "per_1000_residents" and population is None:
         raise PlanningError(gettext("Assets per 1,000 residents needs a population indicator."))

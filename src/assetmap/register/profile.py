@@ -19,7 +19,7 @@ from assetmap.i18n import gettext
 from assetmap.io.photos import thumbnail
 from assetmap.models import CATEGORIES, KINDS
 from assetmap.register.actions import entries_for
-from assetmap.register.areas import list_areas, shown_note
+from assetmap.register.areas import area_ids_in_level, list_areas, shown_note
 from assetmap.register.indicators import indicator_values, list_indicators
 from assetmap.register.links import list_links, public_links
 from assetmap.register.photos import public_photo
@@ -93,10 +93,10 @@ def _indicators(db: Database, area_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["indicator", "value", "unit", "rank"])
 
 
-def _gap(db: Database, area_id: str) -> str:
+def _gap(db: Database, area_id: str, level: str | None) -> str:
     needs = tuple(i.key for i in list_indicators(db) if not i.is_population)
     try:
-        table = need_and_supply(db, needs, "per_km2")
+        table = need_and_supply(db, needs, "per_km2", level=level)
     except PlanningError:
         return ""
     if area_id not in table.index or pd.isna(table.at[area_id, "need_third"]):
@@ -132,10 +132,13 @@ def area_profile(
     now: datetime,
     *,
     coverage_of: Coverage | None = None,
+    level: str | None = None,
 ) -> AreaProfile:
-    """Everything about one area that the viewer may see (`visible` is what they may see)."""
-    areas = list_areas(db).set_index("id")
+    """Everything about one area of `level` (by default, the level assets are counted in)
+    that the viewer may see (`visible` is what they may see)."""
+    areas = list_areas(db, level).set_index("id")
     area = areas.loc[area_id]
+    visible = visible.assign(area_id=area_ids_in_level(db, visible, level))
     here = visible[visible["area_id"] == area_id]
     links = public_links(list_links(db), visible, now.date())
     graph = link_graph(visible, links)
@@ -146,7 +149,7 @@ def area_profile(
     risks = key_person_risks(graph)
     try:
         if coverage_of is None:
-            coverage, _ = service_coverage(db, PROFILE_SERVICES, PROFILE_DISTANCE_M)
+            coverage, _ = service_coverage(db, PROFILE_SERVICES, PROFILE_DISTANCE_M, level=level)
         else:
             coverage = coverage_of(PROFILE_SERVICES, PROFILE_DISTANCE_M)
         share = float(coverage.set_index("area_id").at[area_id, "coverage_share"])
@@ -165,7 +168,7 @@ def area_profile(
         counts=_counts(here),
         indicators=_indicators(db, area_id),
         coverage_share=share,
-        gap=_gap(db, area_id),
+        gap=_gap(db, area_id, level),
         connectors=connectors,
         risks=risks[risks["area_id"] == area_id],
         recent=recent,

@@ -344,6 +344,26 @@ def m010_photos(session: Session) -> None:
     session.execute("CREATE INDEX photo_reports_by_photo ON photo_reports (photo_id)")
 
 
+@migration
+def m011_area_levels(session: Session) -> None:
+    """Several levels of area side by side (grunnkretser and the team's own neighbourhoods,
+    buurten and wijken), each replaced on its own; one level is where assets are placed
+    (their `area_id`). The areas there were become that level: 'neighbourhoods'."""
+    session.execute("ALTER TABLE areas ADD COLUMN level VARCHAR NOT NULL DEFAULT 'neighbourhoods'")
+    session.execute(
+        """
+        CREATE TABLE area_levels (
+            level VARCHAR PRIMARY KEY,
+            places_assets BOOLEAN NOT NULL DEFAULT false
+        )
+        """
+    )
+    session.execute(
+        "INSERT INTO area_levels (level, places_assets) "
+        "SELECT 'neighbourhoods', true WHERE EXISTS (SELECT 1 FROM areas)"
+    )
+
+
 def applied_migrations(db: Database) -> list[str]:
     return [row[0] for row in db.rows("SELECT name FROM migrations ORDER BY applied_at, name")]
 

@@ -16,7 +16,7 @@ import streamlit as st
 
 from assetmap.accounts import Actor
 from assetmap.io.basemap import BasemapError, basemap_shapes
-from assetmap.register.areas import list_areas
+from assetmap.register.areas import AreaLevel, area_levels, list_areas
 from assetmap.register.assets import (
     STORED_FIELDS,
     AssetFilter,
@@ -65,9 +65,17 @@ def _public_assets(
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def areas_at(_db: Database, location: str, version: int) -> gpd.GeoDataFrame:
-    """The neighbourhood areas at data version `version`."""
-    return list_areas(_db)
+def areas_at(
+    _db: Database, location: str, version: int, level: str | None = None
+) -> gpd.GeoDataFrame:
+    """The areas of `level` (by default, of the level assets are counted in) at data version
+    `version`."""
+    return list_areas(_db, level)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _levels_at(_db: Database, location: str, version: int) -> list[AreaLevel]:
+    return area_levels(_db)
 
 
 @dataclass(frozen=True)
@@ -188,9 +196,15 @@ def released_assets(asset_filter: AssetFilter) -> gpd.GeoDataFrame:
     return _released_assets(db, db.location, version, asset_filter, reader, reader.role, lapsed)
 
 
-def areas() -> gpd.GeoDataFrame:
+def areas(level: str | None = None) -> gpd.GeoDataFrame:
     db = database()
-    return areas_at(db, db.location, data_version(db))
+    return areas_at(db, db.location, data_version(db), level)
+
+
+def levels() -> list[AreaLevel]:
+    """The levels of areas, the one assets are counted in first."""
+    db = database()
+    return _levels_at(db, db.location, data_version(db))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -201,16 +215,17 @@ def _coverage(
     categories: tuple[str, ...],
     distance: float,
     network: bool,
+    level: str | None,
 ) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
-    return service_coverage(_db, categories, distance, network)
+    return service_coverage(_db, categories, distance, network, level=level)
 
 
 def coverage(
-    categories: tuple[str, ...], distance: float, network: bool
+    categories: tuple[str, ...], distance: float, network: bool, level: str | None = None
 ) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
-    """Service coverage, computed once per question and data version."""
+    """Service coverage per area of `level`, computed once per question and data version."""
     db = database()
-    return _coverage(db, db.location, data_version(db), categories, distance, network)
+    return _coverage(db, db.location, data_version(db), categories, distance, network, level)
 
 
 def visible_links(visible_assets: gpd.GeoDataFrame) -> pd.DataFrame:
