@@ -45,6 +45,9 @@ _YEAR = re.compile(r"(1[89]\d\d|2\d\d\d)")
 _TIME_NAMES = frozenset(
     {"år", "year", "vuosi", "år/vuosi", "tid", "time", "perioden", "jaar", "tilastovuosi"}
 )
+# CBS's columns that are neither a region code nor a measure: the row number, and the
+# flag for a neighbourhood whose boundary changed.
+_CBS_NOT_MEASURES = frozenset({"ID", "IndelingswijzigingWijkenEnBuurten_4"})
 _CBS_REGION_COLUMNS = ("WijkenEnBuurten", "RegioS", "Codering_3", "Gemeenten", "Regio")
 _ROUNDING = re.compile(r"\b0\s+(eller|or|tai)\s+3\b", re.IGNORECASE)
 _SSB = re.compile(r"\bSSB\b|Statistics Norway|Statistisk sentralbyrå", re.IGNORECASE)
@@ -151,12 +154,18 @@ def table_indicators(
                     name=dimension_id, names=", ".join(d.id for d in others)
                 )
             )
+        if not codes:
+            raise IndicatorError(
+                gettext("Choose at least one category of {dimension}.").format(
+                    dimension=dimension.label
+                )
+            )
         unknown = [c for c in codes if c not in dimension.codes]
-        if unknown or not codes:
+        if unknown:
             raise IndicatorError(
                 gettext("{dimension} has no {codes}; it has: {known}.").format(
                     dimension=dimension.label,
-                    codes=", ".join(unknown) or "-",
+                    codes=", ".join(unknown),
                     known=", ".join(dimension.codes),
                 )
             )
@@ -168,7 +177,8 @@ def table_indicators(
     for combination in itertools.product(*chosen):
         picked = dict(zip((d.id for d in others), combination, strict=True))
         parts, labels, time_label, year = [], [], "", None
-        for dimension, code in zip(others, combination, strict=True):
+        for dimension in sorted(others, key=lambda d: d.role != "metric"):
+            code = picked[dimension.id]
             if dimension.role == "time":
                 found = _YEAR.search(code)
                 year = int(found.group(1)) if found else None
@@ -189,7 +199,9 @@ def table_indicators(
             note = " ".join(n for n in (note, _ssb_rounding()) if n)
         values = {}
         for region_code in regions.codes:
-            key = tuple(region_code if d.id == table.region else picked[d.id] for d in table.dimensions)
+            key = tuple(
+                region_code if d.id == table.region else picked[d.id] for d in table.dimensions
+            )
             values[region_code] = table.cells.get(key)
         indicators.append(
             StatIndicator(
@@ -203,6 +215,27 @@ def table_indicators(
             )
         )
     return indicators
+
+
+def role_choices(
+    table: StatTable, measures: Sequence[str] = (), times: Sequence[str] = ()
+) -> dict[str, list[str]]:
+    """The measures and times asked for, as choices of the table's metric and time dimensions."""
+    choices = {}
+    for role, codes in (("metric", measures), ("time", times)):
+        if not codes:
+            continue
+        dimension = next(
+            (d for d in table.dimensions if d.role == role and d.id != table.region), None
+        )
+        if dimension is None:
+            raise IndicatorError(
+                gettext("The table has no {role} dimension to choose from.").format(
+                    role=gettext("measure") if role == "metric" else gettext("time")
+                )
+            )
+        choices[dimension.id] = list(codes)
+    return choices
 
 
 def _ssb_rounding() -> str:
@@ -315,7 +348,7 @@ def _from_json_stat(name: str, data: Mapping[str, Any], region: str | None) -> S
                 )
             )
         units = {
-            str(c): str(u.get("label") or u.get("symbol") or "")
+            str(c): str(u.get("label") or u.get("base") or u.get("symbol") or "")
             for c, u in (category.get("unit") or {}).items()
             if isinstance(u, dict)
         }
@@ -346,9 +379,7 @@ def _from_json_stat(name: str, data: Mapping[str, Any], region: str | None) -> S
                 cells[key] = float(value)
             except (TypeError, ValueError) as error:
                 raise IndicatorError(
-                    gettext("{name}: value {value} is not a number.").format(
-                        name=name, value=value
-                    )
+                    gettext("{name}: value {value} is not a number.").format(name=name, value=value)
                 ) from error
     options = {d.id: d.codes for d in dimensions}
     geo = [d.id for d in dimensions if d.role == "geo"]
@@ -401,15 +432,18 @@ def _from_odata(name: str, document: Mapping[str, Any], region: str | None) -> S
             )
         )
     if "Measure" in rows[0] and "Value" in rows[0]:
-        long_rows = [
-            {k: _cell_text(v) for k, v in row.items() if k not in ("Id", "StringValue")}
+        long_rows: list[dict[str, Any]] = [
+            {
+                k: _float(v) if k == "Value" else _cell_text(v)
+                for k, v in row.items()
+                if k not in ("Id", "StringValue")
+            }
             for row in rows
         ]
-        for row, original in zip(long_rows, rows, strict=True):
-            value = original.get("Value")
-            row["Value"] = None if value is None else float(value)
         return _from_long(name, table_id, CBS_ODATA, long_rows, region, warnings)
-    columns = list(dict.fromkeys(k for row in rows for k in row if k != "ID"))
+    columns = [
+        c for c in dict.fromkeys(k for row in rows for k in row) if c not in _CBS_NOT_MEASURES
+    ]
     numeric = [
         c
         for c in columns
@@ -421,10 +455,14 @@ def _from_odata(name: str, document: Mapping[str, Any], region: str | None) -> S
         )
     ]
     text = {c: [_cell_text(row.get(c)) for row in rows] for c in columns if c not in numeric}
-    cells = {c: [row.get(c) for row in rows] for c in numeric}
+    cells = {c: [_float(row.get(c)) for row in rows] for c in numeric}
     return _from_wide(
         name, table_id, CBS_ODATA, text, cells, region, warnings, source=f"CBS {table_id}"
     )
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def _cell_text(value: Any) -> str:
@@ -453,9 +491,7 @@ def _from_long(
     cells = {}
     for row in rows:
         suppressed = str(row.get("ValueAttribute") or "None") not in ("None", "")
-        cells[tuple(str(row[d]) for d in dimension_ids)] = (
-            None if suppressed else row["Value"]
-        )
+        cells[tuple(str(row[d]) for d in dimension_ids)] = None if suppressed else row["Value"]
     options = {d.id: d.codes for d in dimensions if d.role == ""}
     geo = [c for c in _CBS_REGION_COLUMNS if c in options]
     return StatTable(
@@ -504,7 +540,7 @@ def _from_wide(
         "measure",
         gettext("Measure"),
         tuple(measures),
-        {m: re.sub(r"_\d+$", "", m) for m in measures} if format_name != PLAIN_CSV else {},
+        {m: _cbs_label(m) for m in measures} if format_name != PLAIN_CSV else {},
         "metric",
     )
     regions = Dimension(chosen, chosen, tuple(dict.fromkeys(codes)), role="geo")
@@ -530,6 +566,15 @@ def _from_wide(
         region_options=options,
         source=source,
         warnings=tuple(warnings),
+    )
+
+
+def _cbs_label(key: str) -> str:
+    """A CBS column name as words: "GemiddeldeWOZWaardeVanWoningen_35" -> "Gemiddelde WOZWaarde
+    van woningen" (StatLine's own titles are in its DataProperties, not in the data)."""
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", re.sub(r"_\d+$", "", key)).split()
+    return " ".join(
+        [words[0], *(w if sum(c.isupper() for c in w) > 1 else w.lower() for w in words[1:])]
     )
 
 
@@ -572,7 +617,7 @@ def _from_csv(name: str, text: str, region: str | None) -> StatTable:
     text_columns: dict[str, list[str]] = {}
     numbers: dict[str, list[float | None]] = {}
     for position, column in enumerate(header):
-        if not column or (cbs and column == "ID"):
+        if not column or (cbs and column in _CBS_NOT_MEASURES):
             continue
         values = [row[position] for row in body]
         numeric = _numeric_column(column, values, decimal_comma)
@@ -624,7 +669,7 @@ _PX_START = re.compile(
     r"^\s*(CHARSET|AXIS-VERSION|CODEPAGE|LANGUAGE|CREATION-DATE|DECIMALS|MATRIX|SUBJECT-CODE)"
     r"(\[[^\]]*\])?\s*=",
 )
-_PX_KEY = re.compile(r'^\s*([A-Za-z0-9-]+)(?:\[([^\]]*)\])?(?:\((.*)\))?\s*$', re.DOTALL)
+_PX_KEY = re.compile(r"^\s*([A-Za-z0-9-]+)(?:\[([^\]]*)\])?(?:\((.*)\))?\s*$", re.DOTALL)
 
 
 def _looks_like_px(head: str) -> bool:
@@ -652,7 +697,7 @@ def _px_text(name: str, raw: bytes) -> str:
 
 def _px_statements(text: str) -> tuple[list[tuple[str, str, str, str]], str]:
     """The keywords as (keyword, language, subkey, raw value), and the DATA block."""
-    statements = []
+    statements: list[tuple[str, str, str, str]] = []
     position, length = 0, len(text)
     while position < length:
         equals = text.find("=", position)
@@ -771,10 +816,8 @@ def _from_px(name: str, raw: bytes, region: str | None) -> StatTable:
                 gettext("{name}: value {value} is not a number.").format(name=name, value=token)
             ) from error
     options = {d.id: d.codes for d in dimensions}
-    geo = [d.id for d in dimensions if d.role == "geo"] + [
-        d.id for d in dimensions if d.role == ""
-    ]
-    notes = [one(k) for k in ("NOTE", "NOTEX") if one(k)]
+    geo = [d.id for d in dimensions if d.role == "geo"] + [d.id for d in dimensions if d.role == ""]
+    notes = [one(k).strip() for k in ("NOTE", "NOTEX") if one(k).strip()]
     return StatTable(
         format=PC_AXIS,
         name=one("MATRIX") or Path(name).stem,

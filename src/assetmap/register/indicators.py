@@ -21,6 +21,7 @@ from assetmap.io.statistics import (
     StatIndicator,
     StatTable,
     read_statistics,
+    role_choices,
     table_indicators,
 )
 from assetmap.storage import Database, bump_data_version
@@ -104,6 +105,8 @@ def preview_indicators(
     path: Path,
     *,
     region: str | None = None,
+    measures: Sequence[str] = (),
+    times: Sequence[str] = (),
     choices: Mapping[str, Sequence[str]] | None = None,
     table: int = 0,
     max_bytes: int | None = None,
@@ -111,7 +114,8 @@ def preview_indicators(
     """Read the file and match its region codes to the areas; nothing is written.
 
     Without `region`, the file's geo dimension is used, or else the column or dimension whose
-    codes match the most areas.
+    codes match the most areas. `measures` and `times` pick categories of the metric and time
+    dimensions, `choices` of any dimension by its id.
     """
     tables = read_statistics(path, region=region, max_bytes=max_bytes)
     if not 0 <= table < len(tables):
@@ -127,11 +131,16 @@ def preview_indicators(
         if not geo or not area_ids.intersection(chosen.region_options[chosen.region]):
             best = max(
                 chosen.region_options,
-                key=lambda o: (len(area_ids.intersection(chosen.region_options[o])), o == chosen.region),
+                key=lambda o: (
+                    len(area_ids.intersection(chosen.region_options[o])),
+                    o == chosen.region,
+                ),
             )
             if best != chosen.region:
                 chosen = read_statistics(path, region=best, max_bytes=max_bytes)[table]
-    indicators = table_indicators(chosen, choices)
+    indicators = table_indicators(
+        chosen, {**role_choices(chosen, measures, times), **(choices or {})}
+    )
     codes = list(chosen.dimension(chosen.region).codes)
     return IndicatorPreview(
         table=chosen,
@@ -230,9 +239,7 @@ def list_indicators(db: Database) -> list[Indicator]:
             bool(population),
             str(note),
         )
-        for key, label, unit, year, source, higher, population, note in db.rows(
-            SELECT_INDICATORS
-        )
+        for key, label, unit, year, source, higher, population, note in db.rows(SELECT_INDICATORS)
     ]
 
 
