@@ -292,3 +292,11 @@ def test_layers_page_previews_a_px_file_and_imports_the_chosen_years(team_accoun
     }
     assert saved["Personer1_2_2023"].label == "Personer, Kvinner 2023"
     assert "avrundet til 0 eller 3" in saved["Personer1_2_2023"].note
+
+
+def test_a_plain_csv_keyed_by_municipality_number_keeps_its_leading_zero(areas_db, tmp_path):
+    path = tmp_path / "kommuner.csv"
+    path.write_text("kommune;innbyggere\n0301;709 037\n5001;212 660\n9999;1\n", encoding="utf-8")
+    report = import_indicators(areas_db, ADMIN, path)
+    assert report.unmatched_keys == ["9999"]
+    assert values(areas_db, "innbyggere") == {"0301": 709037.0, "5001": 212660.0}

@@ -517,10 +517,16 @@ def _from_wide(
     warnings: list[str],
     *,
     source: str = "",
+    cells_as_written: Mapping[str, list[str]] | None = None,
 ) -> StatTable:
-    """One row per region (and period): every numeric column is a measure."""
+    """One row per region (and period): every numeric column is a measure.
+
+    `cells_as_written` keeps a CSV's numeric columns as text, so a code column such as
+    `0301` keeps its leading zero when it is chosen as the region.
+    """
     options = {c: tuple(codes) for c, codes in text.items()}
     options.update({c: tuple(_code(v) for v in vs) for c, vs in numbers.items()})
+    options.update({c: tuple(codes) for c, codes in (cells_as_written or {}).items()})
     geo = [c for c in _CBS_REGION_COLUMNS if c in text] + list(text)
     chosen = _region_default(list(options), region, geo)
     periods = text.get("Perioden")
@@ -616,6 +622,7 @@ def _from_csv(name: str, text: str, region: str | None) -> StatTable:
         )
     text_columns: dict[str, list[str]] = {}
     numbers: dict[str, list[float | None]] = {}
+    written: dict[str, list[str]] = {}
     for position, column in enumerate(header):
         if not column or (cbs and column in _CBS_NOT_MEASURES):
             continue
@@ -625,8 +632,9 @@ def _from_csv(name: str, text: str, region: str | None) -> StatTable:
             text_columns[column] = values
         else:
             numbers[column] = numeric
-    if region is not None and region in numbers and region not in text_columns:
-        text_columns[region] = [row[header.index(region)] for row in body]
+            written[column] = values
+    if region is not None and region in numbers:
+        text_columns[region] = written.pop(region)
         del numbers[region]
     return _from_wide(
         name,
@@ -637,6 +645,7 @@ def _from_csv(name: str, text: str, region: str | None) -> StatTable:
         region,
         [],
         source="CBS" if cbs else "",
+        cells_as_written=written,
     )
 
 
