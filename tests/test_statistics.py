@@ -197,6 +197,10 @@ def test_a_bad_file_leaves_the_stored_indicators_as_they_were(areas_db, tmp_path
     path.write_text(json.dumps(broken), encoding="utf-8")
     with pytest.raises(IndicatorError, match="has 19 values where its dimensions make 20"):
         import_indicators(areas_db, ADMIN, path)
+    broken = {**json.loads(SSB_JSON.read_text(encoding="utf-8")), "size": [5, 2]}
+    path.write_text(json.dumps(broken), encoding="utf-8")
+    with pytest.raises(IndicatorError, match=r"broken\.json could not be read"):
+        import_indicators(areas_db, ADMIN, path)
     assert values(areas_db, "Folketallet1") == before
     assert [i.key for i in list_indicators(areas_db)] == ["Folketallet1", "Fodte2"]
 
@@ -242,7 +246,8 @@ def test_cli_previews_with_dry_run_then_imports_several_years(db_url, capsys):
         assert list_indicators(db) == []
 
     assert main([*base, "--time", "2023", "--time", "2024", "--measure", "Personer1"]) == 0
-    assert "Imported Personer1_1_2023, Personer1_1_2024, Personer1_2_2023, Personer1_2_2024 for 3 areas." in capsys.readouterr().out  # fmt: skip
+    imported = "Personer1_1_2023, Personer1_1_2024, Personer1_2_2023, Personer1_2_2024"
+    assert f"Imported {imported} for 3 areas." in capsys.readouterr().out
     with connect(db_url) as db:
         assert values(db, "Personer1_1_2023") == {
             "0301": 349588.0,

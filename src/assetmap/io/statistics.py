@@ -28,7 +28,7 @@ from typing import Any
 
 from assetmap.errors import AssetmapError
 from assetmap.i18n import gettext
-from assetmap.io.files import check_size
+from assetmap.io.files import ImportFileError, check_size
 from assetmap.io.readers import read_text, sniff_delimiter
 
 JSON_STAT = "JSON-stat"
@@ -125,14 +125,22 @@ def read_statistics(
     check_size(path.name, path.stat().st_size, max_bytes)
     raw = path.read_bytes()
     head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"{"):
-        return _from_json(path.name, raw, region)
-    if _looks_like_px(raw[:65536].decode("latin-1")):
-        return [_from_px(path.name, raw, region)]
-    text = read_text(path)
-    if "\x00" in text:
-        raise IndicatorError(gettext("{name} is not a text file.").format(name=path.name))
-    return [_from_csv(path.name, text, region)]
+    try:
+        if head.startswith(b"{"):
+            return _from_json(path.name, raw, region)
+        if _PX_START.match(raw[:4096].decode("latin-1").lstrip("\ufeff\u00ef\u00bb\u00bf")):
+            return [_from_px(path.name, raw, region)]
+        text = read_text(path)
+        if "\x00" in text:
+            raise IndicatorError(gettext("{name} is not a text file.").format(name=path.name))
+        return [_from_csv(path.name, text, region)]
+    except (IndicatorError, ImportFileError):
+        raise
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
+        # A file that says it is JSON-stat or PX but breaks the format's own rules.
+        raise IndicatorError(
+            gettext("{name} could not be read: {reason}").format(name=path.name, reason=error)
+        ) from error
 
 
 def table_indicators(
@@ -679,10 +687,6 @@ _PX_START = re.compile(
     r"(\[[^\]]*\])?\s*=",
 )
 _PX_KEY = re.compile(r"^\s*([A-Za-z0-9-]+)(?:\[([^\]]*)\])?(?:\((.*)\))?\s*$", re.DOTALL)
-
-
-def _looks_like_px(head: str) -> bool:
-    return bool(_PX_START.match(head.lstrip("\ufeff"))) and "DATA" in head
 
 
 def _px_text(name: str, raw: bytes) -> str:
