@@ -230,18 +230,17 @@ def role_choices(
 ) -> dict[str, list[str]]:
     """The measures and times asked for, as choices of the table's metric and time dimensions."""
     choices = {}
-    for role, codes in (("metric", measures), ("time", times)):
+    for role, codes, missing in (
+        ("metric", measures, gettext("The table has no measure dimension to choose from.")),
+        ("time", times, gettext("The table has no time dimension to choose from.")),
+    ):
         if not codes:
             continue
         dimension = next(
             (d for d in table.dimensions if d.role == role and d.id != table.region), None
         )
         if dimension is None:
-            raise IndicatorError(
-                gettext("The table has no {role} dimension to choose from.").format(
-                    role=gettext("measure") if role == "metric" else gettext("time")
-                )
-            )
+            raise IndicatorError(missing)
         choices[dimension.id] = list(codes)
     return choices
 
