@@ -78,7 +78,7 @@ def test_json_stat_keeps_values_no_data_and_the_files_metadata(areas_db):
     }  # fmt: skip
     births = {i.key: i for i in list_indicators(areas_db)}["Fodte2"]
     assert (births.label, births.unit, births.year) == ("Levendefødte", "personer", 2024)
-    assert births.source == "Statistisk sentralbyrå"
+    assert births.source == "Statistisk sentralbyrå, table 06913, updated 2024-02-21"
     assert births.note.startswith("Fra 1.1.2024 gjelder ny regioninndeling.")
     assert ROUNDING in births.note
 
@@ -131,6 +131,7 @@ def test_pc_axis_in_windows_1252_with_a_sex_dimension(areas_db):
     assert values(areas_db, "Personer1_2") == {"0301": 354916.0, "5001": 105566.0, "3201": 65017.0}
     women = {i.key: i for i in list_indicators(areas_db)}["Personer1_2"]
     assert (women.label, women.unit, women.year) == ("Personer, Kvinner", "personer", 2024)
+    assert women.source == "Statistisk sentralbyrå, table 07459, updated 2024-02-21"
     # The file says how SSB rounds; it is kept, and not said twice.
     assert "avrundet til 0 eller 3" in women.note and ROUNDING not in women.note
 

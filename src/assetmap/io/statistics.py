@@ -217,7 +217,7 @@ def table_indicators(
                 label=" ".join(x for x in (", ".join(x for x in labels if x), time_label) if x),
                 unit=unit,
                 year=year,
-                source=table.source,
+                source=_provenance(table),
                 note=note,
                 values=values,
             )
@@ -243,6 +243,24 @@ def role_choices(
             raise IndicatorError(missing)
         choices[dimension.id] = list(codes)
     return choices
+
+
+def _provenance(table: StatTable) -> str:
+    """The source as the file names it, with the table's id and when it was last updated."""
+    parts = [table.source]
+    if table.format in (JSON_STAT, PC_AXIS) and table.name and table.name not in table.source:
+        parts.append(gettext("table {id}").format(id=table.name))
+    if table.updated:
+        found = re.match(r"\s*(\d{4})-?(\d{2})-?(\d{2})", table.updated)
+        date = "-".join(found.groups()) if found else table.updated
+        parts.append(gettext("updated {date}").format(date=date))
+    return ", ".join(p for p in parts if p)
+
+
+def _px_table_id(title: str) -> str:
+    """The table number a PxWeb title starts with ("07459: Befolkning..."), if any."""
+    found = re.match(r"\s*(\w+):", title)
+    return found.group(1) if found else ""
 
 
 def _ssb_rounding() -> str:
@@ -832,7 +850,7 @@ def _from_px(name: str, raw: bytes, region: str | None) -> StatTable:
     notes = [one(k).strip() for k in ("NOTE", "NOTEX") if one(k).strip()]
     return StatTable(
         format=PC_AXIS,
-        name=one("MATRIX") or Path(name).stem,
+        name=_px_table_id(one("TITLE")) or one("MATRIX") or Path(name).stem,
         title=one("CONTENTS") or one("TITLE"),
         dimensions=tuple(dimensions),
         cells=cells,
@@ -840,6 +858,7 @@ def _from_px(name: str, raw: bytes, region: str | None) -> StatTable:
         region_options=options,
         unit=one("UNITS"),
         source=one("SOURCE"),
-        updated=one("LAST-UPDATED"),
+        updated=one("LAST-UPDATED")
+        or next((" ".join(v) for (k, _), v in meta.items() if k == "LAST-UPDATED"), ""),
         note=" ".join(notes),
     )
