@@ -246,16 +246,18 @@ def test_cli_previews_with_dry_run_then_imports_several_years(db_url, capsys):
     with connect(db_url) as db:
         assert list_indicators(db) == []
 
-    assert main([*base, "--time", "2023", "--time", "2024", "--measure", "Personer1"]) == 0
-    imported = "Personer1_1_2023, Personer1_1_2024, Personer1_2_2023, Personer1_2_2024"
-    assert f"Imported {imported} for 3 areas." in capsys.readouterr().out
+    assert main([*base, "--time", "2023", "--time", "2024", "--category", "kjønn=1"]) == 0
+    assert "Imported Personer1_1_2023, Personer1_1_2024 for 3 areas." in capsys.readouterr().out
     with connect(db_url) as db:
         assert values(db, "Personer1_1_2023") == {
             "0301": 349588.0,
             "5001": 105921.0,
             "3201": 64088.0,
         }
-        assert {i.key: i.year for i in list_indicators(db)}["Personer1_2_2023"] == 2023
+        assert {i.key: i.year for i in list_indicators(db)} == {
+            "Personer1_1_2023": 2023,
+            "Personer1_1_2024": 2024,
+        }
 
 
 def test_layers_page_previews_a_px_file_and_imports_the_chosen_years(team_account):

@@ -168,6 +168,17 @@ def cmd_import_areas(args: argparse.Namespace) -> int:
     return 0
 
 
+def _categories(given: Sequence[str]) -> dict[str, list[str]]:
+    """`--category DIMENSION=CODE` options as the codes to keep per dimension."""
+    chosen: dict[str, list[str]] = {}
+    for item in given:
+        dimension, equals, code = item.partition("=")
+        if not equals:
+            raise AssetmapError(f"--category {item}: write DIMENSION=CODE, e.g. Kjonn=2.")
+        chosen.setdefault(dimension.strip(), []).append(code.strip())
+    return chosen
+
+
 def cmd_import_indicators(args: argparse.Namespace) -> int:
     settings = _settings(args)
     with _database(args) as db:
@@ -177,6 +188,7 @@ def cmd_import_indicators(args: argparse.Namespace) -> int:
             region=args.region_dimension,
             measures=tuple(args.measure or ()),
             times=tuple(args.time or ()),
+            choices=_categories(args.category or ()),
             table=args.table - 1,
             max_bytes=settings.max_upload_bytes,
         )
@@ -537,6 +549,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="CODE",
         help="a time to import (default: the latest); several give one indicator per time",
+    )
+    indicators.add_argument(
+        "--category",
+        action="append",
+        metavar="DIMENSION=CODE",
+        help="keep only this category of another dimension (sex, age...); repeat for several",
     )
     indicators.add_argument(
         "--table", type=int, default=1, help="which dataset of a JSON-stat collection (1, 2...)"
