@@ -308,3 +308,16 @@ def test_a_plain_csv_keyed_by_municipality_number_keeps_its_leading_zero(areas_d
     report = import_indicators(areas_db, ADMIN, path)
     assert report.unmatched_keys == ["9999"]
     assert values(areas_db, "innbyggere") == {"0301": 709037.0, "5001": 212660.0}
+
+
+def test_layers_page_names_what_is_wrong_with_a_broken_file(team_account):
+    with stored(team_account) as db:
+        before = {i.key for i in list_indicators(db)}
+    app = signed_in("views/layers.py", "ada")
+    broken = SSB_PX.read_bytes().replace(b'4794 "-";', b";")  # the last row cut off
+    uploader(app, "Indicator file").upload("07459.px", broken, "application/octet-stream").run()
+    assert not app.exception, app.exception
+    assert "07459.px has 14 values where its dimensions make 16." in app.error[0].value
+    assert not any(b.label == "Import indicators" for b in app.button)
+    with stored(team_account) as db:
+        assert {i.key for i in list_indicators(db)} == before

@@ -105,16 +105,21 @@ if upload is not None:
                 format_func=lambda n: str(n + 1),
                 key=f"stats-table-{upload.file_id}",
             )
-        options = list(found.table.region_options)
+        base = (
+            found
+            if table_number == 0
+            else preview_indicators(db, stats_path, table=table_number, max_bytes=limit)
+        )
+        options = list(base.table.region_options)
         region = st.selectbox(
             _("Dimension or column with the area codes"),
             options,
-            index=options.index(found.table.region),
-            key=f"stats-region-{upload.file_id}",
+            index=options.index(base.table.region),
+            key=f"stats-region-{upload.file_id}-{table_number}",
         )
         shaped = (
-            found
-            if (region, table_number) == (found.table.region, 0)
+            base
+            if region == base.table.region
             else preview_indicators(
                 db, stats_path, region=region, table=table_number, max_bytes=limit
             )
@@ -128,7 +133,7 @@ if upload is not None:
                 dimension.codes,
                 default=dimension.codes[-1:] if dimension.role == "time" else dimension.codes,
                 format_func=dimension.label_of,
-                key=f"stats-{upload.file_id}-{region}-{dimension.id}",
+                key=f"stats-{upload.file_id}-{table_number}-{region}-{dimension.id}",
             )
         preview = preview_indicators(
             db, stats_path, region=region, choices=choices, table=table_number, max_bytes=limit
