@@ -72,7 +72,7 @@ from assetmap.register.assets import AssetFilter, erase_asset
 from assetmap.register.disclosure import exact_assets, released_assets, released_links
 from assetmap.register.gazetteer import build_gazetteer, import_gazetteer
 from assetmap.register.importing import import_assets_file
-from assetmap.register.indicators import import_indicators
+from assetmap.register.indicators import commit_indicators, preview_indicators
 from assetmap.register.network import replace_walk_network, walkable_lines
 from assetmap.register.planning import (
     DEFAULT_DISTANCE_M,
@@ -183,30 +183,65 @@ def cmd_import_areas(args: argparse.Namespace) -> int:
     return 0
 
 
+def _categories(given: Sequence[str]) -> dict[str, list[str]]:
+    """`--category DIMENSION=CODE` options as the codes to keep per dimension."""
+    chosen: dict[str, list[str]] = {}
+    for item in given:
+        dimension, equals, code = item.partition("=")
+        if not equals:
+            raise AssetmapError(f"--category {item}: write DIMENSION=CODE, e.g. Kjonn=2.")
+        chosen.setdefault(dimension.strip(), []).append(code.strip())
+    return chosen
+
+
 def cmd_import_indicators(args: argparse.Namespace) -> int:
     settings = _settings(args)
     with _database(args) as db:
-        report = import_indicators(
+        preview = preview_indicators(
+            db,
+            Path(args.file),
+            region=args.region_dimension,
+            measures=tuple(args.measure or ()),
+            times=tuple(args.time or ()),
+            choices=_categories(args.category or ()),
+            table=args.table - 1,
+            max_bytes=settings.max_upload_bytes,
+        )
+        table = preview.table
+        out = args.terminal.out
+        print(f"{table.format}: {table.title or table.name}", file=out)
+        if preview.tables > 1:
+            print(f"Table {args.table} of {preview.tables} (--table chooses).", file=out)
+        for dimension in table.dimensions:
+            codes = ", ".join(dimension.codes[:8]) + (", ..." if len(dimension.codes) > 8 else "")
+            role = f" [{dimension.role}]" if dimension.role else ""
+            print(f"  {dimension.id}{role}: {codes}", file=out)
+        print(f"Region codes from {table.region}: {len(preview.matched)} match an area.", file=out)
+        print(preview.report().to_string(index=False), file=out)
+        for warning in table.warnings:
+            print(warning, file=args.terminal.err)
+        if preview.unmatched:
+            print(
+                f"{len(preview.unmatched)} codes match no area and will not be imported: "
+                + ", ".join(preview.unmatched),
+                file=args.terminal.err,
+            )
+        if args.dry_run:
+            print("Dry run: nothing was imported.", file=out)
+            return 0
+        report = commit_indicators(
             db,
             console_actor(),
-            Path(args.file),
-            args.area_field,
+            preview,
             year=args.year,
             source=args.source or "",
             less_need=tuple(args.less_need or ()),
             population=args.population,
-            max_bytes=settings.max_upload_bytes,
         )
     print(
         f"Imported {', '.join(report.indicators)} for {report.matched_areas} areas.",
         file=args.terminal.out,
     )
-    if report.unmatched_keys:
-        print(
-            f"{len(report.unmatched_keys)} rows match no area and were not imported: "
-            + ", ".join(report.unmatched_keys),
-            file=args.terminal.err,
-        )
     return 0
 
 
@@ -526,9 +561,44 @@ def build_parser() -> argparse.ArgumentParser:
     areas.add_argument("--crs", help="the file's CRS, when the file does not say (EPSG:3067)")
     areas.set_defaults(handler=cmd_import_areas)
 
-    indicators = commands.add_parser("import-indicators", help="indicators per area from a CSV")
+    indicators = commands.add_parser(
+        "import-indicators",
+        help="indicators per area from JSON-stat, PC-Axis (.px), CBS OData or CSV",
+    )
     indicators.add_argument("file")
-    indicators.add_argument("--area-field", required=True)
+    indicators.add_argument(
+        "--region-dimension",
+        "--area-field",
+        dest="region_dimension",
+        metavar="NAME",
+        help="the dimension or column with the area codes (default: the file's geo one, "
+        "else the one matching the most areas)",
+    )
+    indicators.add_argument(
+        "--measure",
+        action="append",
+        metavar="CODE",
+        help="a category of the measure (content) dimension to import; repeat for several "
+        "(default: all)",
+    )
+    indicators.add_argument(
+        "--time",
+        action="append",
+        metavar="CODE",
+        help="a time to import (default: the latest); several give one indicator per time",
+    )
+    indicators.add_argument(
+        "--category",
+        action="append",
+        metavar="DIMENSION=CODE",
+        help="keep only this category of another dimension (sex, age...); repeat for several",
+    )
+    indicators.add_argument(
+        "--table", type=int, default=1, help="which dataset of a JSON-stat collection (1, 2...)"
+    )
+    indicators.add_argument(
+        "--dry-run", action="store_true", help="show what would be imported; import nothing"
+    )
     indicators.add_argument("--year", type=int)
     indicators.add_argument("--source")
     indicators.add_argument(

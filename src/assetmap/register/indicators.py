@@ -1,49 +1,50 @@
-"""Indicators per area (income, deprivation, health...) imported from statistics CSVs.
+"""Indicators per area (income, deprivation, health...) imported from statistics files.
 
-Statistics offices in the Nordics and the Netherlands export semicolon-separated files
-with decimal commas and spaces or dots between thousands; comma-separated files use
-decimal points. Every numeric column other than the area key becomes an indicator, with
-a label, unit, year, source and a direction (does a higher value mean more need?).
+The file is read in the publisher's own format (`assetmap.io.statistics`: JSON-stat, PC-Axis,
+CBS OData or CSV); its region codes are matched to the areas' ids. `preview_indicators` says
+what an import would do, nothing written; `commit_indicators` then stores every indicator of
+the file in one transaction, all or none. A suppressed cell is stored as no data, never 0.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from assetmap.accounts import Actor, require
-from assetmap.errors import AssetmapError
 from assetmap.i18n import gettext
-from assetmap.io.files import check_size
-from assetmap.io.readers import read_text, sniff_delimiter
+from assetmap.io.statistics import (
+    IndicatorError,
+    StatIndicator,
+    StatTable,
+    read_statistics,
+    role_choices,
+    table_indicators,
+)
 from assetmap.storage import Database, bump_data_version
 
+__all__ = ["IndicatorError"]
+
 SELECT_INDICATORS = """
-    SELECT key, label, unit, year, source, higher_is_need, is_population
+    SELECT key, label, unit, year, source, higher_is_need, is_population, note
     FROM indicators ORDER BY label, key
 """
 UPSERT_INDICATOR = """
-    INSERT INTO indicators (key, label, unit, year, source, higher_is_need, is_population)
-    VALUES (?, ?, ?, ?, ?, ?, ?)
+    INSERT INTO indicators (key, label, unit, year, source, higher_is_need, is_population, note)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (key) DO UPDATE SET label = excluded.label, unit = excluded.unit,
         year = excluded.year, source = excluded.source, higher_is_need = excluded.higher_is_need,
-        is_population = excluded.is_population
+        is_population = excluded.is_population, note = excluded.note
 """
+SELECT_AREA_IDS = "SELECT id FROM areas"
 VALUE_COLUMNS = ("indicator_key", "area_id", "value")
 SELECT_VALUES = """
     SELECT v.area_id, v.value FROM indicator_values v JOIN areas a ON a.id = v.area_id
     WHERE v.indicator_key = ?
 """
-_SPACES = re.compile(r"[\s\u00a0\u202f']")
-
-
-class IndicatorError(AssetmapError, ValueError):
-    """An indicator file that cannot be used, with the row and column at fault."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Indicator:
     source: str = ""
     higher_is_need: bool = True
     is_population: bool = False
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,124 +67,163 @@ class IndicatorReport:
     skipped_columns: list[str] = field(default_factory=list)
 
 
-def _number(text: str, decimal_comma: bool) -> float | None:
-    """A number as statistics offices write it, or None for an empty or missing cell."""
-    cleaned = _SPACES.sub("", text)
-    if cleaned in ("", "..", ".", "-", "NA", "n/a", ":"):
-        return None
-    if decimal_comma:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    cleaned = cleaned.replace("\u2212", "-")
-    return float(cleaned)
+@dataclass(frozen=True)
+class IndicatorPreview:
+    """What an import would do: the table as read, its indicators, and which codes match."""
+
+    table: StatTable
+    tables: int
+    indicators: list[StatIndicator]
+    matched: list[str]
+    unmatched: list[str]
+
+    def report(self) -> pd.DataFrame:
+        """One line per indicator: key, label, unit, year, areas with a value, with no data."""
+        matched = set(self.matched)
+        return pd.DataFrame(
+            [
+                {
+                    "key": i.key,
+                    "label": i.label,
+                    "unit": i.unit,
+                    "year": i.year,
+                    "values": sum(1 for c, v in i.values.items() if c in matched and v is not None),
+                    "no data": sum(1 for c, v in i.values.items() if c in matched and v is None),
+                }
+                for i in self.indicators
+            ],
+            columns=["key", "label", "unit", "year", "values", "no data"],
+        )
 
 
-def _decimal_comma(delimiter: str, cells: list[str]) -> bool:
-    if delimiter == ";":
-        return True
-    if delimiter == ",":
-        return False
-    return any(re.search(r"\d,\d", c) for c in cells) and not any(
-        re.search(r"\d\.\d", c) for c in cells
+def _area_ids(db: Database) -> set[str]:
+    return {str(row[0]) for row in db.rows(SELECT_AREA_IDS)}
+
+
+def preview_indicators(
+    db: Database,
+    path: Path,
+    *,
+    region: str | None = None,
+    measures: Sequence[str] = (),
+    times: Sequence[str] = (),
+    choices: Mapping[str, Sequence[str]] | None = None,
+    table: int = 0,
+    max_bytes: int | None = None,
+) -> IndicatorPreview:
+    """Read the file and match its region codes to the areas; nothing is written.
+
+    Without `region`, the file's geo dimension is used, or else the column or dimension whose
+    codes match the most areas. `measures` and `times` pick categories of the metric and time
+    dimensions, `choices` of any dimension by its id.
+    """
+    tables = read_statistics(path, region=region, max_bytes=max_bytes)
+    if not 0 <= table < len(tables):
+        raise IndicatorError(
+            gettext("{name} holds {n} tables; choose one from 1 to {n}.").format(
+                name=path.name, n=len(tables)
+            )
+        )
+    chosen = tables[table]
+    area_ids = _area_ids(db)
+    if region is None:
+        geo = [d.id for d in chosen.dimensions if d.role == "geo" and d.id == chosen.region]
+        if not geo or not area_ids.intersection(chosen.region_options[chosen.region]):
+            best = max(
+                chosen.region_options,
+                key=lambda o: (
+                    len(area_ids.intersection(chosen.region_options[o])),
+                    o == chosen.region,
+                ),
+            )
+            if best != chosen.region:
+                chosen = read_statistics(path, region=best, max_bytes=max_bytes)[table]
+    indicators = table_indicators(
+        chosen, {**role_choices(chosen, measures, times), **(choices or {})}
+    )
+    codes = list(chosen.dimension(chosen.region).codes)
+    return IndicatorPreview(
+        table=chosen,
+        tables=len(tables),
+        indicators=indicators,
+        matched=[c for c in codes if c in area_ids],
+        unmatched=[c for c in codes if c not in area_ids],
     )
 
 
-def _numeric_column(name: str, cells: list[str], decimal_comma: bool) -> pd.Series | None:
-    """The column as numbers; None for a text column; an error for numbers with stray text."""
-    values: list[float | None] = []
-    bad: list[tuple[int, str]] = []
-    for row, cell in enumerate(cells, start=2):
-        try:
-            values.append(_number(cell, decimal_comma))
-        except ValueError:
-            values.append(None)
-            bad.append((row, cell))
-    filled = sum(1 for cell in cells if _SPACES.sub("", cell))
-    if filled == 0 or len(bad) * 2 > filled:
-        return None
-    if bad:
-        row, cell = bad[0]
-        raise IndicatorError(
-            gettext(
-                "Row {row}, column {column}: '{cell}' is not a number. Nothing was imported."
-            ).format(row=row, column=name, cell=cell)
-        )
-    return pd.Series(values, dtype="float64")
-
-
-def indicators_from_csv(path: Path, area_field: str, max_bytes: int | None = None) -> pd.DataFrame:
-    """Numeric columns of a statistics CSV, indexed by area id; text columns are left out."""
-    check_size(path.name, path.stat().st_size if path.is_file() else 0, max_bytes)
-    text = read_text(path)
-    delimiter = sniff_delimiter(text)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if len(rows) < 2:
-        raise IndicatorError(gettext("{name} has no rows.").format(name=path.name))
-    header = [name.strip() for name in rows[0]]
-    if area_field not in header:
-        raise IndicatorError(
-            gettext("{name} has no column {field}; it has: {columns}.").format(
-                name=path.name, field=area_field, columns=", ".join(header)
+def commit_indicators(
+    db: Database,
+    actor: Actor,
+    preview: IndicatorPreview,
+    *,
+    year: int | None = None,
+    source: str = "",
+    less_need: tuple[str, ...] = (),
+    population: str | None = None,
+) -> IndicatorReport:
+    """Store every indicator of the preview in one transaction: all of them or none."""
+    require(actor, "manage_layers")
+    keys = [i.key for i in preview.indicators]
+    if not keys:
+        raise IndicatorError(gettext("The file has no indicators to import."))
+    for name in (*less_need, *([population] if population else [])):
+        if name not in keys:
+            raise IndicatorError(gettext("There is no numeric column {name}.").format(name=name))
+    with db.transaction() as session:
+        area_ids = {str(row[0]) for row in session.rows(SELECT_AREA_IDS)}
+        for indicator in preview.indicators:
+            session.execute(
+                UPSERT_INDICATOR,
+                (
+                    indicator.key,
+                    indicator.label or indicator.key,
+                    indicator.unit,
+                    indicator.year if year is None else year,
+                    source or indicator.source,
+                    indicator.key not in less_need,
+                    indicator.key == population,
+                    indicator.note,
+                ),
             )
-        )
-    body = [
-        row + [""] * (len(header) - len(row)) for row in rows[1:] if any(c.strip() for c in row)
-    ]
-    keys = [row[header.index(area_field)].strip() for row in body]
-    repeated = sorted({key for key in keys if keys.count(key) > 1})
-    if repeated:
-        raise IndicatorError(
-            gettext("Area ids appear more than once: {ids}.").format(ids=", ".join(repeated))
-        )
-    all_cells = [cell for row in body for cell in row]
-    decimal_comma = _decimal_comma(delimiter, all_cells)
-    columns = {}
-    for position, name in enumerate(header):
-        if name == area_field or not name:
-            continue
-        column = _numeric_column(name, [row[position] for row in body], decimal_comma)
-        if column is not None:
-            columns[name] = column.to_numpy()
-    return pd.DataFrame(columns, index=pd.Index(keys, name="area_id"))
+            session.execute(
+                "DELETE FROM indicator_values WHERE indicator_key = ?", (indicator.key,)
+            )
+            session.insert_rows(
+                "indicator_values",
+                VALUE_COLUMNS,
+                [
+                    (indicator.key, code, value)
+                    for code, value in indicator.values.items()
+                    if code in area_ids
+                ],
+            )
+        bump_data_version(session)
+    matched = [c for c in preview.matched if c in area_ids]
+    return IndicatorReport(
+        indicators=keys,
+        matched_areas=len(matched),
+        unmatched_keys=sorted(set(preview.matched + preview.unmatched) - set(matched)),
+    )
 
 
 def import_indicators(
     db: Database,
     actor: Actor,
     path: Path,
-    area_field: str,
+    area_field: str | None = None,
     *,
+    choices: Mapping[str, Sequence[str]] | None = None,
     year: int | None = None,
     source: str = "",
     less_need: tuple[str, ...] = (),
     population: str | None = None,
     max_bytes: int | None = None,
 ) -> IndicatorReport:
-    """Import every numeric column as an indicator; report keys that match no area."""
+    """Import every indicator of a statistics file; report the codes that match no area."""
     require(actor, "manage_layers")
-    table = indicators_from_csv(path, area_field, max_bytes)
-    if table.columns.empty:
-        raise IndicatorError(gettext("{name} has no numeric columns.").format(name=path.name))
-    for name in (*less_need, *([population] if population else [])):
-        if name not in table.columns:
-            raise IndicatorError(gettext("There is no numeric column {name}.").format(name=name))
-    area_ids = {str(row[0]) for row in db.rows("SELECT id FROM areas")}
-    matched = table[table.index.isin(area_ids)]
-    unmatched = sorted(set(table.index) - area_ids)
-    with db.transaction() as session:
-        for key in table.columns:
-            session.execute(
-                UPSERT_INDICATOR,
-                (key, key, "", year, source, key not in less_need, key == population),
-            )
-            session.execute("DELETE FROM indicator_values WHERE indicator_key = ?", (key,))
-            session.insert_rows(
-                "indicator_values",
-                VALUE_COLUMNS,
-                [(key, area, None if pd.isna(v) else float(v)) for area, v in matched[key].items()],
-            )
-        bump_data_version(session)
-    return IndicatorReport(
-        indicators=list(table.columns), matched_areas=len(matched), unmatched_keys=unmatched
+    preview = preview_indicators(db, path, region=area_field, choices=choices, max_bytes=max_bytes)
+    return commit_indicators(
+        db, actor, preview, year=year, source=source, less_need=less_need, population=population
     )
 
 
@@ -196,8 +237,9 @@ def list_indicators(db: Database) -> list[Indicator]:
             str(source),
             bool(higher),
             bool(population),
+            str(note),
         )
-        for key, label, unit, year, source, higher, population in db.rows(SELECT_INDICATORS)
+        for key, label, unit, year, source, higher, population, note in db.rows(SELECT_INDICATORS)
     ]
 
 
@@ -215,6 +257,7 @@ def save_indicator(db: Database, actor: Actor, indicator: Indicator) -> None:
                 indicator.source,
                 indicator.higher_is_need,
                 indicator.is_population,
+                indicator.note,
             ),
         )
         bump_data_version(session)

@@ -364,6 +364,13 @@ def m011_area_levels(session: Session) -> None:
     )
 
 
+@migration
+def m012_indicator_notes(session: Session) -> None:
+    """A note per indicator, from the statistics file: how the publisher rounds or hides
+    small counts, what the figure leaves out."""
+    session.execute("ALTER TABLE indicators ADD COLUMN note VARCHAR NOT NULL DEFAULT ''")
+
+
 def applied_migrations(db: Database) -> list[str]:
     return [row[0] for row in db.rows("SELECT name FROM migrations ORDER BY applied_at, name")]
 
