@@ -14,7 +14,7 @@ import geopandas as gpd
 import pytest
 from browsing import free_port
 from folium.elements import JSCSSMixin
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 from shapely.geometry import Polygon, box, mapping
 
 from assetmap.config import tiles_from_setting
@@ -71,7 +71,9 @@ def test_the_drawing_map_loads_leaflet_draw_from_the_app_and_nothing_from_outsid
     for links in (sent["js_links"] + sent["css_links"], plugins):  # what st_folium loads
         assert "/app/static/vendor/leaflet-draw/leaflet.draw.js" in links
         assert all(link.startswith("/app/static/vendor/") for link in links)
-    assert "L.Control.Draw" in sent["script"] and "drawnItems" in sent["script"]
+    script = sent["script"]
+    assert "drawnItems" in script
+    assert -1 < script.index("drawTexts") < script.index("new L.Control.Draw")
 
 
 def test_leaflet_draw_and_its_licence_are_copied_beside_leaflet(tmp_path):
@@ -189,11 +191,17 @@ def test_a_polygon_drawn_in_chromium_with_the_vendored_leaflet_draw(
         page = context.new_page()
         page.set_default_timeout(WAIT_MS)
         page.goto(url)
-        page.locator(".leaflet-draw-draw-polygon").click()
+        button = page.locator(".leaflet-draw-draw-polygon")
+        assert button.get_attribute("title") == "Draw your neighbourhood"  # our words, not its
+        button.click()
         corners = [(300, 250), (500, 250), (500, 420), (300, 420)]
         for x, y in [*corners, corners[0]]:  # closing on the first corner finishes it
             page.wait_for_function(listening)
             page.mouse.click(x, y)
+            if (x, y) == corners[1]:
+                expect(page.locator(".leaflet-draw-tooltip")).to_contain_text(
+                    "Click the next corner."
+                )
         page.wait_for_function(f"() => {layer}.getLayers().length === 1")
         polygon = polygon_from_drawings(page.evaluate(f"() => {layer}.toGeoJSON().features"))
         assert polygon is not None and len(polygon.exterior.coords) == 5

@@ -430,6 +430,12 @@ def base_map(
     return fmap
 
 
+def add_draw_texts(fmap: folium.Map, texts: dict[str, Any]) -> None:
+    """Leaflet.draw's words (in L.drawLocal's shape) for `fmap`: add before its Draw control,
+    which reads them when it is made."""
+    _Call("drawTexts", texts, on_map=False).add_to(fmap)
+
+
 def _credit(tiles: TileSettings) -> str:
     """The base map's credit: OpenStreetMap's own in the reader's language."""
     return gettext(OSM_CREDIT) if tiles.attribution == OSM_TILES_ATTRIBUTION else tiles.attribution

@@ -25,7 +25,7 @@ from assetmap.errors import AssetmapError
 from assetmap.i18n import gettext
 from assetmap.io.files import ImportFileError, check_size
 from assetmap.io.readers import read_map_file
-from assetmap.render.mapping import MapScripts
+from assetmap.render.mapping import MapScripts, add_draw_texts
 from assetmap.web import folium_bridge, widgets
 from assetmap.web.resources import settings
 
@@ -42,9 +42,70 @@ class DrawingError(AssetmapError, ValueError):
     """A drawn or imported neighbourhood that cannot be used, with what to do instead."""
 
 
+def draw_texts() -> dict[str, Any]:
+    """The drawing tools' words in the reader's language, in Leaflet.draw's L.drawLocal shape
+    (only the tools the map offers: areas, their editing and deleting)."""
+    return {
+        "draw": {
+            "toolbar": {
+                "actions": {"title": gettext("Stop drawing"), "text": gettext("Cancel")},
+                "finish": {"title": gettext("Finish the outline"), "text": gettext("Finish")},
+                "undo": {
+                    "title": gettext("Remove the last corner"),
+                    "text": gettext("Remove the last corner"),
+                },
+                "buttons": {
+                    "polygon": gettext("Draw your neighbourhood"),
+                    "rectangle": gettext("Draw a rectangle"),
+                },
+            },
+            "handlers": {
+                "polygon": {
+                    "tooltip": {
+                        "start": gettext("Click where the outline starts."),
+                        "cont": gettext("Click the next corner."),
+                        "end": gettext("Click the first corner to close the outline."),
+                    }
+                },
+                "polyline": {"error": gettext("The sides cannot cross.")},
+                "rectangle": {"tooltip": {"start": gettext("Press and drag to draw a rectangle.")}},
+                "simpleshape": {"tooltip": {"end": gettext("Let go to finish.")}},
+            },
+        },
+        "edit": {
+            "toolbar": {
+                "actions": {
+                    "save": {"title": gettext("Keep the changes"), "text": gettext("Save")},
+                    "cancel": {"title": gettext("Undo the changes"), "text": gettext("Cancel")},
+                    "clearAll": {
+                        "title": gettext("Delete every shape"),
+                        "text": gettext("Delete all"),
+                    },
+                },
+                "buttons": {
+                    "edit": gettext("Change the outline"),
+                    "editDisabled": gettext("Nothing to change"),
+                    "remove": gettext("Delete a shape"),
+                    "removeDisabled": gettext("Nothing to delete"),
+                },
+            },
+            "handlers": {
+                "edit": {
+                    "tooltip": {
+                        "text": gettext("Drag a corner to move it."),
+                        "subtext": gettext("Cancel undoes the changes."),
+                    }
+                },
+                "remove": {"tooltip": {"text": gettext("Click a shape to delete it.")}},
+            },
+        },
+    }
+
+
 def add_drawing_tools(fmap: folium.Map, scripts: MapScripts) -> folium.Map:
     """Put the tools for drawing one area (a polygon or a rectangle) on `fmap`, with
-    Leaflet.draw served by the app itself."""
+    Leaflet.draw served by the app itself and its words in the reader's language."""
+    add_draw_texts(fmap, draw_texts())
     draw = Draw(  # type: ignore[no-untyped-call]  # folium's is not annotated
         position="topleft",
         show_geometry_on_click=False,
