@@ -37,7 +37,6 @@ from pyproj import CRS
 from assetmap.analysis.coverage import metric_crs
 from assetmap.i18n import format_share, gettext
 
-WEIGHTINGS = ("area", "population")
 NEGLIGIBLE_SHARE = 1e-9
 """No-data shares below this are rounding in the areas' sums, not missing data."""
 
