@@ -104,6 +104,7 @@ def test_a_drawing_becomes_a_polygon():
             "Draw the neighbourhood as an area",
         ),
         (feature([[[24.94, 60.17], [24.95, 60.17], [24.94, 60.17]]]), "as an area"),
+        (feature([[[24.94, 60.17], [24.95, 60.17], [24.96, 60.17], [24.94, 60.17]]]), "as an area"),
         (feature([[[24.94, 60.17], [24.95]]]), "as an area"),
         (feature("corners"), "as an area"),
         ({"type": "Feature"}, "as an area"),

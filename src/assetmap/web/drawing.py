@@ -13,7 +13,7 @@ import math
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import folium
 import shapely
@@ -164,7 +164,7 @@ def polygon_from_drawing(feature: Any) -> Polygon:
     if not isinstance(geometry, dict) or geometry.get("type") != "Polygon":
         raise DrawingError(_not_an_area())
     try:
-        polygon = shape(geometry)
+        polygon = Polygon(shape(geometry))
         corners = shapely.get_coordinates(polygon)
     except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException):
         raise DrawingError(_not_an_area()) from None
@@ -175,7 +175,13 @@ def polygon_from_drawing(feature: Any) -> Polygon:
     return _checked(polygon)
 
 
-def _checked(area: Polygon | MultiPolygon) -> Polygon | MultiPolygon:
+Area = TypeVar("Area", Polygon, MultiPolygon)
+
+
+def _checked(area: Area) -> Area:
+    """`area` if it has a surface and an outline that does not cross itself."""
+    if area.convex_hull.area == 0:  # corners on one line (a bow tie's area is 0 too)
+        raise DrawingError(_not_an_area())
     if not area.is_valid or area.area == 0:
         raise DrawingError(
             gettext("The outline crosses itself. Draw it again so that no two sides cross.")
