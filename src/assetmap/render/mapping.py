@@ -53,6 +53,8 @@ KIND_COLOURS: dict[str, str] = {
 VENDOR_DIR = "vendor"
 RENDERER_DIR = Path(__file__).parent / "vendor" / "protomaps-leaflet"
 """protomaps-leaflet 5.1.0 (BSD-3-Clause, from npm), which draws the built-in vector base map."""
+DRAW_DIR = Path(__file__).parent / "vendor" / "leaflet-draw"
+"""Leaflet.draw 1.0.4 (MIT, from npm): the tools for drawing a neighbourhood (web/drawing.py)."""
 _VENDOR_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
     "leaflet": (
         xstatic.pkg.leaflet.BASE_DIR,
@@ -67,6 +69,17 @@ _VENDOR_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
         ),
     ),
     "protomaps-leaflet": (str(RENDERER_DIR), ("protomaps-leaflet.js", "LICENSE")),
+    "leaflet-draw": (
+        str(DRAW_DIR),
+        (
+            "leaflet.draw.js",
+            "leaflet.draw.css",
+            "images/spritesheet.png",
+            "images/spritesheet-2x.png",
+            "images/spritesheet.svg",
+            "LICENSE",
+        ),
+    ),
 }
 OWN_DIR = "assetmap"
 """Where the map's own scripts go beside the vendor files, named by their content."""
@@ -179,6 +192,13 @@ class MapScripts:
 
     def css(self) -> list[tuple[str, str]]:
         return [("leaflet_css", f"{self.base_url}/leaflet/leaflet.css")]
+
+    def draw_js(self) -> list[tuple[str, str]]:
+        """Leaflet.draw's script, under the name folium's Draw plugin gives it."""
+        return [("leaflet_draw_js", f"{self.base_url}/leaflet-draw/leaflet.draw.js")]
+
+    def draw_css(self) -> list[tuple[str, str]]:
+        return [("leaflet_draw_css", f"{self.base_url}/leaflet-draw/leaflet.draw.css")]
 
 
 _ESCAPES = str.maketrans({c: f"\\u{ord(c):04x}" for c in "{}<>&'"})
@@ -408,6 +428,12 @@ def base_map(
         min_lon, min_lat, max_lon, max_lat = extent
         _Call("fitBounds", [[min_lat, min_lon], [max_lat, max_lon]]).add_to(fmap)
     return fmap
+
+
+def add_draw_texts(fmap: folium.Map, texts: dict[str, Any]) -> None:
+    """Leaflet.draw's words (in L.drawLocal's shape) for `fmap`: add before its Draw control,
+    which reads them when it is made."""
+    _Call("drawTexts", texts, on_map=False).add_to(fmap)
 
 
 def _credit(tiles: TileSettings) -> str:

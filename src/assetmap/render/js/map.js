@@ -331,7 +331,23 @@
     L.Icon.Default.imagePath = path;
   }
 
+  // Leaflet.draw's words in the reader's language, before its control is made (web/drawing.py):
+  // `texts` has L.drawLocal's shape and holds our own translated text, never user text (some
+  // of it reaches the page as HTML); what it does not name stays as it was.
+  function drawTexts(texts) {
+    (function merge(target, source) {
+      for (const [key, value] of Object.entries(source)) {
+        if (typeof value === "object") {
+          merge(target[key] = target[key] || {}, value);
+        } else {
+          target[key] = value;
+        }
+      }
+    })(L.drawLocal, texts);
+  }
+
   Object.assign(assetmap, {
     addAssets, addAreas, addLinks, addZone, fitBounds, addAttribution, iconImages, openAsset,
+    drawTexts,
   });
 })(window.assetmap);
