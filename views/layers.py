@@ -29,6 +29,7 @@ from assetmap.register.indicators import (
 from assetmap.register.network import replace_walk_network, walkable_lines
 from assetmap.storage import data_version
 from assetmap.web import login, memo, resources, widgets
+from assetmap.web.derived_indicators import derived_indicator_form
 
 actor = login.require("manage_layers")
 db = resources.database()
@@ -244,8 +245,14 @@ if upload is not None:
                     )
                 )
 
+derived_indicator_form(db, actor)
+
 for indicator in list_indicators(db):
     with st.expander(widgets.plain(f"{indicator.label} ({indicator.key})")), st.form(indicator.key):
+        if indicator.formula:
+            st.caption(
+                _("Worked out as {formula}.").format(formula=widgets.plain(indicator.formula))
+            )
         label = st.text_input(_("Label"), indicator.label)
         unit = st.text_input(_("Unit"), indicator.unit)
         # Empty when unknown: saving a label must not make up a year.
@@ -254,6 +261,14 @@ for indicator in list_indicators(db):
         note = st.text_area(_("Note"), indicator.note)
         more_need = st.checkbox(_("A higher value means more need"), indicator.higher_is_need)
         population = st.checkbox(_("This is the number of residents"), indicator.is_population)
+        count = st.checkbox(
+            _("A count of people or things (not a rate, share or average)"),
+            indicator.counts,
+            help=_(
+                "A neighbourhood of your own drawing gets a count's share of each area it "
+                "overlaps, and an average of a rate."
+            ),
+        )
         if st.form_submit_button(_("Save")):
             save_indicator(
                 db,
@@ -266,6 +281,7 @@ for indicator in list_indicators(db):
                     source=source,
                     higher_is_need=more_need,
                     is_population=population,
+                    is_count=count,
                     note=note,
                 ),
             )

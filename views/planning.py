@@ -20,6 +20,7 @@ from assetmap.register.planning import (
 )
 from assetmap.render.mapping import build_asset_map
 from assetmap.web import caches, folium_bridge, resources, widgets
+from assetmap.web.own_area import own_area_section
 
 st.title(_("Planning"))
 db = resources.database()
@@ -55,8 +56,8 @@ def draw(key: str, **layers: object) -> None:
     folium_bridge.show_folium_map(fmap, key, 520, [])
 
 
-choropleth_tab, coverage_tab, gaps_tab = st.tabs(
-    [_("Indicators"), _("Service coverage"), _("Need and supply")]
+choropleth_tab, coverage_tab, gaps_tab, own_tab = st.tabs(
+    [_("Indicators"), _("Service coverage"), _("Need and supply"), _("Your own neighbourhood")]
 )
 
 with choropleth_tab:
@@ -111,7 +112,12 @@ with choropleth_tab:
         direction = (
             _("higher means more need") if indicator.higher_is_need else _("higher means less need")
         )
-        st.caption(f"{widgets.plain(indicator.source)} {indicator.year or ''} · {direction}")
+        made = (
+            " · " + _("Worked out as {formula}.").format(formula=indicator.formula)
+            if indicator.formula
+            else ""
+        )
+        st.caption(widgets.plain(f"{indicator.source} {indicator.year or ''} · {direction}{made}"))
         st.dataframe(
             pd.DataFrame(
                 {
@@ -231,3 +237,6 @@ with gaps_tab:
     )
     st.subheader(_("How this is worked out"))
     st.write(_(METHOD))
+
+with own_tab:
+    own_area_section(areas, assets.iloc[0:0])

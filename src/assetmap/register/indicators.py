@@ -15,6 +15,13 @@ from pathlib import Path
 import pandas as pd
 
 from assetmap.accounts import Actor, require
+from assetmap.analysis.derived import (
+    DERIVATIONS,
+    INPUT_LABELS,
+    derive,
+    formula_inputs,
+    formula_text,
+)
 from assetmap.i18n import gettext
 from assetmap.io.statistics import (
     IndicatorError,
@@ -24,20 +31,23 @@ from assetmap.io.statistics import (
     role_choices,
     table_indicators,
 )
+from assetmap.register.areas import list_areas
 from assetmap.storage import Database, bump_data_version
 
 __all__ = ["IndicatorError"]
 
 SELECT_INDICATORS = """
-    SELECT key, label, unit, year, source, higher_is_need, is_population, note
+    SELECT key, label, unit, year, source, higher_is_need, is_population, note, is_count, formula
     FROM indicators ORDER BY label, key
 """
 UPSERT_INDICATOR = """
-    INSERT INTO indicators (key, label, unit, year, source, higher_is_need, is_population, note)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    INSERT INTO indicators
+        (key, label, unit, year, source, higher_is_need, is_population, note, is_count, formula)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (key) DO UPDATE SET label = excluded.label, unit = excluded.unit,
         year = excluded.year, source = excluded.source, higher_is_need = excluded.higher_is_need,
-        is_population = excluded.is_population, note = excluded.note
+        is_population = excluded.is_population, note = excluded.note, is_count = excluded.is_count,
+        formula = excluded.formula
 """
 SELECT_AREA_IDS = "SELECT id FROM areas"
 VALUE_COLUMNS = ("indicator_key", "area_id", "value")
@@ -57,6 +67,28 @@ class Indicator:
     higher_is_need: bool = True
     is_population: bool = False
     note: str = ""
+    is_count: bool = False
+    """A count of people or things (added up over areas), not a rate, share or average."""
+
+    formula: str = ""
+    """How a derived indicator is worked out from others, in words ("" for one imported)."""
+
+    @property
+    def counts(self) -> bool:
+        return self.is_count or self.is_population
+
+
+COUNT_UNITS = frozenset(
+    {"persons", "people", "residents", "households", "dwellings", "jobs", "number", "count"}
+    | {"personer", "antall", "husholdninger", "boliger", "arbeidsplasser", "innbyggere"}
+    | {"personen", "aantal", "inwoners", "huishoudens", "woningen", "banen"}
+)
+"""Units that say a figure is a count, in the words the statistics offices use."""
+
+
+def is_count_unit(unit: str) -> bool:
+    """Whether an indicator in `unit` counts people or things (an import's first guess)."""
+    return unit.strip().lower() in COUNT_UNITS
 
 
 @dataclass(frozen=True)
@@ -183,6 +215,8 @@ def commit_indicators(
                     indicator.key not in less_need,
                     indicator.key == population,
                     indicator.note,
+                    is_count_unit(indicator.unit),
+                    "",
                 ),
             )
             session.execute(
@@ -238,29 +272,92 @@ def list_indicators(db: Database) -> list[Indicator]:
             bool(higher),
             bool(population),
             str(note),
+            bool(count),
+            str(formula),
         )
-        for key, label, unit, year, source, higher, population, note in db.rows(SELECT_INDICATORS)
+        for key, label, unit, year, source, higher, population, note, count, formula in db.rows(
+            SELECT_INDICATORS
+        )
     ]
+
+
+def _stored(indicator: Indicator) -> tuple[object, ...]:
+    return (
+        indicator.key,
+        indicator.label,
+        indicator.unit,
+        indicator.year,
+        indicator.source,
+        indicator.higher_is_need,
+        indicator.is_population,
+        indicator.note,
+        indicator.is_count,
+        indicator.formula,
+    )
 
 
 def save_indicator(db: Database, actor: Actor, indicator: Indicator) -> None:
     """Change an indicator's label, unit, year, source or direction."""
     require(actor, "manage_layers")
     with db.transaction() as session:
-        session.execute(
-            UPSERT_INDICATOR,
-            (
-                indicator.key,
-                indicator.label,
-                indicator.unit,
-                indicator.year,
-                indicator.source,
-                indicator.higher_is_need,
-                indicator.is_population,
-                indicator.note,
-            ),
+        session.execute(UPSERT_INDICATOR, _stored(indicator))
+        bump_data_version(session)
+
+
+def derive_indicator(
+    db: Database, actor: Actor, derivation: str, value_key: str, total_key: str | None = None
+) -> Indicator:
+    """Work out the derived indicator `derivation` (analysis/derived.DERIVATIONS) of the stored
+    indicator `value_key` for every area, and store it with its formula in words; the
+    residents are the population indicator's, the total (a share's) `total_key`'s."""
+    require(actor, "manage_layers")
+    stored = {i.key: i for i in list_indicators(db)}
+    value = stored[value_key]
+    chosen = DERIVATIONS[derivation]
+    needs = formula_inputs(chosen.formula)
+    others = {
+        "residents": next((i for i in stored.values() if i.is_population), None),
+        "total": stored.get(total_key or ""),
+    }
+    table = list_areas(db)[["id", "geometry"]]
+    columns, labels = {"value": value.key}, {"value": value.label}
+    for name, other in others.items():
+        if name not in needs:
+            continue
+        if other is None:
+            raise IndicatorError(
+                gettext("{what} needs an indicator of {name}.").format(
+                    what=gettext(chosen.label), name=gettext(INPUT_LABELS[name])
+                )
+            )
+        columns[name], labels[name] = other.key, other.label
+    for key in columns.values():
+        table[key] = table["id"].map(indicator_values(db, key)).astype(float)
+    figures = derive(derivation, table, columns)
+    indicator = Indicator(
+        key=f"{value.key}_{derivation}",
+        label=f"{value.label}, {gettext(chosen.unit)}",
+        unit=gettext(chosen.unit),
+        year=value.year,
+        source=value.source,
+        higher_is_need=value.higher_is_need,
+        note=value.note,
+        formula=formula_text(chosen.formula, labels),
+    )
+    with db.transaction() as session:
+        session.execute(UPSERT_INDICATOR, _stored(indicator))
+        session.execute("DELETE FROM indicator_values WHERE indicator_key = ?", (indicator.key,))
+        session.insert_rows(
+            "indicator_values",
+            VALUE_COLUMNS,
+            [
+                (indicator.key, str(area), float(figure))
+                for area, figure in zip(table["id"], figures, strict=True)
+                if pd.notna(figure)
+            ],
         )
         bump_data_version(session)
+    return indicator
 
 
 def indicator_values(db: Database, key: str) -> pd.Series:

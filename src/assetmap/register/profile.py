@@ -84,7 +84,9 @@ def _indicators(db: Database, area_id: str) -> pd.DataFrame:
         rank = ranks(values, indicator.higher_is_need)
         rows.append(
             {
-                "indicator": gettext(indicator.label),
+                # A derived figure says how it was made.
+                "indicator": gettext(indicator.label)
+                + (f" ({indicator.formula})" if indicator.formula else ""),
                 "value": values[area_id],
                 "unit": indicator.unit,
                 "rank": f"{int(rank[area_id])} / {values.notna().sum()}",

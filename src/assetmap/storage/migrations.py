@@ -371,6 +371,16 @@ def m012_indicator_notes(session: Session) -> None:
     session.execute("ALTER TABLE indicators ADD COLUMN note VARCHAR NOT NULL DEFAULT ''")
 
 
+@migration
+def m013_indicator_counts_and_formulas(session: Session) -> None:
+    """Whether an indicator counts people or things (a neighbourhood of the team's own drawing
+    gets a count's share of each statistical area it overlaps, and a rate's average), and the
+    formula of one derived from others ("Jobs / Residents * 1000")."""
+    session.execute("ALTER TABLE indicators ADD COLUMN is_count BOOLEAN NOT NULL DEFAULT false")
+    session.execute("UPDATE indicators SET is_count = is_population")
+    session.execute("ALTER TABLE indicators ADD COLUMN formula VARCHAR NOT NULL DEFAULT ''")
+
+
 def applied_migrations(db: Database) -> list[str]:
     return [row[0] for row in db.rows("SELECT name FROM migrations ORDER BY applied_at, name")]
 

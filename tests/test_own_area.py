@@ -1,0 +1,112 @@
+"""A neighbourhood of the team's own, imported on the Planning page: its figures estimated
+from the demo's areas it overlaps, each with the method in plain words."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import box, mapping
+
+from assetmap.register.areas import list_areas
+from assetmap.register.indicators import indicator_values, list_indicators, save_indicator
+
+from .conftest import ADMIN
+from .test_page_paths import press, signed_in, stored, uploader
+from .test_pages import selectbox
+
+TM35FIN = "EPSG:3067"
+
+
+def shares_of(areas: gpd.GeoDataFrame, own) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """The share of each area inside `own`, measured in Finland's own grid."""
+    metric = areas.set_index("id").to_crs(TM35FIN).geometry
+    inside = gpd.GeoSeries([own], crs="EPSG:4326").to_crs(TM35FIN).iloc[0]
+    return {key: shape.intersection(inside).area / shape.area for key, shape in metric.items()}
+
+
+def test_an_imported_neighbourhood_gets_estimates_with_their_method(app_db):
+    with stored(app_db) as db:
+        areas = list_areas(db)
+        residents = indicator_values(db, "population")
+        need = indicator_values(db, "need_index")
+    west, south, east, north = areas.total_bounds
+    own = box(west, south, (west + east) / 2, (south + north) / 2)
+    drawn = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {}, "geometry": mapping(own)}],
+    }
+    app = signed_in("views/planning.py")
+    uploader(app, "Or import your neighbourhood (GeoJSON or GeoPackage, one area)").upload(
+        "ours.geojson", json.dumps(drawn).encode(), "application/geo+json"
+    ).run()
+    assert not app.exception, app.exception
+    table = next(frame.value for frame in app.dataframe if "How" in frame.value)
+    figures = table.set_index("Indicator")
+
+    shares = shares_of(areas, own)
+    counted = sum(residents[key] * share for key, share in shares.items())
+    assert figures.at["Residents (illustrative)", "Estimate"] == pytest.approx(counted, rel=1e-3)
+    assert "by share of area" in figures.at["Residents (illustrative)", "How"]
+    # A rate is averaged, weighted by the residents of each overlapped part, not added up.
+    people = {key: residents[key] * share for key, share in shares.items() if share > 0}
+    averaged = sum(need[key] * n for key, n in people.items()) / sum(people.values())
+    need_row = next(label for label in figures.index if "need" in label.lower())
+    assert figures.at[need_row, "Estimate"] == pytest.approx(averaged, rel=1e-3)
+    assert "averaged by share of residents" in figures.at[need_row, "How"]
+
+
+def test_a_file_with_no_area_in_it_gets_a_reason_and_no_figures(app_db):
+    app = signed_in("views/planning.py")
+    uploader(app, "Or import your neighbourhood (GeoJSON or GeoPackage, one area)").upload(
+        "empty.geojson", b'{"type": "FeatureCollection", "features": []}', "application/geo+json"
+    ).run()
+    assert not app.exception, app.exception
+    assert app.warning and "has no usable geometry" in app.warning[0].value
+    assert not [frame for frame in app.dataframe if "How" in frame.value]
+
+
+def test_a_derived_indicator_is_worked_out_on_the_layers_page_and_kept_with_its_formula(
+    team_account,
+):
+    app_db = team_account
+    app = signed_in("views/layers.py", "ada")
+    selectbox(app, "Work out").select("per_km2").run()
+    selectbox(app, "Of the indicator").select("population").run()
+    press(app, "Work it out and keep it")
+    assert not app.exception, app.exception
+    assert "/ area in km²" in app.success[0].value
+    with stored(app_db) as db:
+        areas = list_areas(db).set_index("id")
+        residents = indicator_values(db, "population")
+        density = indicator_values(db, "population_per_km2")
+        made = next(i for i in list_indicators(db) if i.key == "population_per_km2")
+    km2 = areas.to_crs(TM35FIN).area / 1e6
+    for key, value in density.items():
+        assert value == pytest.approx(residents[key] / km2[key], rel=1e-3)
+    assert made.formula == "Residents (illustrative) / area in km²" and not made.counts
+    # The Planning page says how it was made.
+    planning = signed_in("views/planning.py")
+    selectbox(planning, "Indicator").select("population_per_km2").run()
+    assert any("Worked out as Residents" in c.value for c in planning.caption)
+
+
+def test_a_rate_per_residents_needs_an_indicator_of_residents(team_account):
+    app_db = team_account
+    with stored(app_db) as db:
+        save_indicator(
+            db,
+            ADMIN,
+            replace(
+                next(i for i in list_indicators(db) if i.key == "population"), is_population=False
+            ),
+        )
+    app = signed_in("views/layers.py", "ada")
+    selectbox(app, "Work out").select("per_1000_residents").run()
+    selectbox(app, "Of the indicator").select("need_index").run()
+    press(app, "Work it out and keep it")
+    assert "needs an indicator of residents" in app.error[0].value
+    with stored(app_db) as db:
+        assert "need_index_per_1000_residents" not in {i.key for i in list_indicators(db)}
