@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from browsing import ASSETMAP, Server
 from playwright.sync_api import Browser, Frame, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 from pyproj import Geod
 
 from .conftest import FULL_DEMO_ASSET_COUNT, PROJECT_DIR, WAIT_MS, local_page
@@ -60,11 +61,20 @@ ZOOM_IN_AND_MARK = """() => { const map = window.assetmap.map; window.watched = 
 
 
 def map_frame(page: Page) -> Frame:
-    page.wait_for_selector(MAP_FRAME)
-    frame = page.frame_locator(MAP_FRAME).owner.element_handle().content_frame()
-    assert frame is not None
-    frame.wait_for_selector(".leaflet-container[data-asset-count]")
-    return frame
+    """The page's live map, once it has drawn its assets. A change of filters may replace the
+    map while it is looked for: then the new one is waited for."""
+    for _ in range(3):
+        page.wait_for_selector(MAP_FRAME)
+        frame = page.frame_locator(MAP_FRAME).owner.element_handle().content_frame()
+        assert frame is not None
+        try:
+            frame.wait_for_selector(".leaflet-container[data-asset-count]")
+        except PlaywrightError:
+            if not frame.is_detached():
+                raise
+            continue
+        return frame
+    raise AssertionError("the map was replaced three times while it was looked for")
 
 
 def test_map_renders_the_demo_assets_and_areas(
