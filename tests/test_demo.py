@@ -164,7 +164,9 @@ def test_first_screen_pages_have_something_true_to_say(community_app):
     assert len(connectors) >= 5 and connectors["Betweenness"].iloc[0] > 0
     assert connectors["Asset"].iloc[0] == "Tuesday walking group"
     assert "every link runs through one asset" in app.warning[0].value
-    assert "Hassan A." in set(risks["hub_name"]) and "hakaniemi" in set(risks["area_id"])
+    assert ("Hakaniemi", "Hassan A.", "Person") in set(
+        zip(risks["Area"], risks["Asset"], risks["Kind"], strict=True)
+    )
 
     app.switch_page("views/meeting.py").run()
     assert not app.exception, app.exception

@@ -7,6 +7,7 @@ import streamlit as st
 
 from assetmap.analysis.connections import key_connectors, key_person_risks, link_graph, orphans
 from assetmap.i18n import gettext as _
+from assetmap.models import kind_label
 from assetmap.register.assets import AssetFilter
 from assetmap.register.limits import LimitReachedError
 from assetmap.register.links import LINK_TYPES, LinkError, add_link, end_link, link_label
@@ -113,4 +114,15 @@ if risks.empty:
     st.success(_("No area depends on one single person or association for all its links."))
 else:
     st.warning(_("In these areas every link runs through one asset: if it goes, the links go."))
-    st.dataframe(risks.drop(columns=["hub_id"]), hide_index=True)
+    area_names = dict(zip(caches.areas()["id"], caches.areas()["name"], strict=True))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                _("Area"): risks["area_id"].map(area_names).fillna(risks["area_id"]),
+                _("Asset"): risks["hub_name"],
+                _("Kind"): risks["hub_kind"].map(kind_label),
+                _("Links"): risks["links"],
+            }
+        ),
+        hide_index=True,
+    )
