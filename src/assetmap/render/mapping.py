@@ -504,6 +504,12 @@ def open_popup_script(row: int) -> str:
     return f"window.assetmap.openAsset(null, {int(row)});"
 
 
+def go_to_script(lat: float, lon: float, zoom: float) -> str:
+    """The script that moves a map already drawn to a spot (run with the spot's layer, as the
+    component's `feature_group`, once when it changes): a call into js/map.js."""
+    return f"window.assetmap.goTo(null, {float(lat)!r}, {float(lon)!r}, {float(zoom)!r});"
+
+
 LEGEND_TITLE = N_("Kinds of asset")
 
 

@@ -27,12 +27,13 @@ from assetmap.render.mapping import (
     build_asset_map,
     changes_html,
     found_place_layer,
+    go_to_script,
     location_from_click,
     map_changes,
     open_popup_script,
     picked_point_layer,
 )
-from assetmap.render.permalink import MapAddress
+from assetmap.render.permalink import MapAddress, MapView
 from assetmap.storage import Database, utc_now
 from assetmap.web import map_address
 from assetmap.web.caches import (
@@ -250,6 +251,7 @@ def asset_map(
         layer: str | None = None
         if focus is not None:
             layer = layer_script(found_place_layer(focus.lon, focus.lat, focus.label))
+            layer += _going_to(sent)
         elif (opened := _row_of(base, address.asset)) is not None:
             layer = open_popup_script(opened)
         return {**reports, **map_address.view_arguments(sent), "feature_group": layer}
@@ -263,6 +265,12 @@ def asset_map(
         asset = str(rows[report.open_row]) if 0 <= report.open_row < len(rows) else ""
         shown = replace(shown, asset=asset)
     return shown
+
+
+def _going_to(view: MapView | None) -> str:
+    """The move to a spot, run with its layer: at once, so that nothing can cut it short (the
+    view's centre and zoom arguments alone leave that to an animation)."""
+    return "" if view is None else go_to_script(view.lat, view.lon, view.zoom)
 
 
 def _row_of(base: _MapBase, asset_id: str) -> int | None:
@@ -303,10 +311,11 @@ def pick_map(
         sent = map_address.view_to_send(
             "add", base.arguments["key"], MapAddress(), picked, gone_there=not go_to_pick
         )
+        moving = marker is not None and go_to_pick
         return {
             "returned_objects": ["last_clicked"],
             "default": {"last_clicked": None},
-            "feature_group": marker,
+            "feature_group": f"{marker}{_going_to(sent)}" if moving else marker,
             **map_address.view_arguments(sent),
         }
 

@@ -321,6 +321,12 @@
     }
   }
 
+  // Moves the map to a spot the page has found, at once and with no animation: it runs with
+  // the spot's pin, so a resize or a rerun cannot cut a pan short halfway.
+  function goTo(map, lat, lon, zoom) {
+    (map || assetmap.map).setView([lat, lon], zoom, {animate: false});
+  }
+
   // `html` is our own translated credit, never user text.
   function addAttribution(map, html) {
     map.attributionControl.addAttribution(html);
@@ -347,7 +353,7 @@
   }
 
   Object.assign(assetmap, {
-    addAssets, addAreas, addLinks, addZone, fitBounds, addAttribution, iconImages, openAsset,
+    addAssets, addAreas, addLinks, addZone, fitBounds, addAttribution, iconImages, openAsset, goTo,
     drawTexts,
   });
 })(window.assetmap);
