@@ -15,7 +15,7 @@ from assetmap.register.indicators import indicator_values, list_indicators, save
 
 from .conftest import ADMIN
 from .test_page_paths import press, signed_in, stored, uploader
-from .test_pages import selectbox
+from .test_pages import open_page, selectbox
 
 TM35FIN = "EPSG:3067"
 
@@ -110,3 +110,59 @@ def test_a_rate_per_residents_needs_an_indicator_of_residents(team_account):
     assert "needs an indicator of residents" in app.error[0].value
     with stored(app_db) as db:
         assert "need_index_per_1000_residents" not in {i.key for i in list_indicators(db)}
+
+
+def test_an_admin_keeps_the_neighbourhood_with_its_estimates_and_maps_them(team_account):
+    with stored(team_account) as db:
+        west, south, east, north = list_areas(db).total_bounds
+    own = box(west, south, (west + east) / 2, (south + north) / 2)
+    drawn = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {}, "geometry": mapping(own)}],
+    }
+    app = signed_in("views/planning.py", "ada")
+    uploader(app, "Or import your neighbourhood (GeoJSON or GeoPackage, one area)").upload(
+        "ours.geojson", json.dumps(drawn).encode(), "application/geo+json"
+    ).run()
+    table = next(frame.value for frame in app.dataframe if "How" in frame.value)
+    estimate = table.set_index("Indicator").at["Residents (illustrative)", "Estimate"]
+    next(w for w in app.text_input if w.label == "Name of the neighbourhood").input("Ørnenes torg")
+    press(app, "Keep it as one of our own neighbourhoods")
+    assert not app.exception, app.exception
+    assert "Kept Ørnenes torg" in app.success[0].value
+    with stored(team_account) as db:
+        kept = list_areas(db, level="own")
+        assert kept["name"].tolist() == ["Ørnenes torg"]
+        area_id = kept["id"].item()
+        assert area_id == "own-ornenes-torg"
+        assert indicator_values(db, "population")[area_id] == pytest.approx(estimate)
+        # The statistical areas and the assets' placing are as they were.
+        assert len(list_areas(db, level="neighbourhoods")) == 6
+    # The kept neighbourhood is a level of its own, mapped like any other.
+    app.run()
+    selectbox(app, "Level of areas").select("own").run()
+    selectbox(app, "Indicator").select("population").run()
+    assert not app.exception, app.exception
+    values = next(frame.value for frame in app.dataframe if "Value" in frame.value)
+    assert values["Area"].tolist() == ["Ørnenes torg"]
+
+
+def test_a_visitor_sees_the_estimates_but_cannot_keep_them(app_db):
+    with stored(app_db) as db:
+        west, south, east, north = list_areas(db).total_bounds
+    drawn = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": mapping(box(west, south, east, north)),
+            }
+        ],
+    }
+    app = open_page("views/planning.py")
+    uploader(app, "Or import your neighbourhood (GeoJSON or GeoPackage, one area)").upload(
+        "ours.geojson", json.dumps(drawn).encode(), "application/geo+json"
+    ).run()
+    assert [frame for frame in app.dataframe if "How" in frame.value]
+    assert not [b for b in app.button if b.label == "Keep it as one of our own neighbourhoods"]

@@ -26,6 +26,8 @@ from assetmap.models import Extent
 from assetmap.storage import Database, Session, bump_data_version
 
 WGS84 = "EPSG:4326"
+OWN_AREA_NOTE = N_("Drawn by the team: its figures are estimates from the areas it overlaps.")
+"""The note of a neighbourhood the team drew (register/estimates.py), in the reader's words."""
 DEMO_NOTE = N_("Approximate boundary: Voronoi cell of the OSM place node, clipped to the extract.")
 """The note each demo area carries (data/demo/areas.geojson): the app's words, so translated."""
 DEMO_COMMUNITY_NOTE = N_(
@@ -39,6 +41,7 @@ DEFAULT_LEVEL = "neighbourhoods"
 """The level of a file no publisher's layout is recognised in: the team's own areas."""
 LEVEL_LABELS = {
     "neighbourhoods": N_("Neighbourhoods"),
+    "own": N_("Our own neighbourhoods"),
     "grunnkrets": N_("Grunnkretser"),
     "buurt": N_("Buurten"),
     "wijk": N_("Wijken"),
@@ -271,37 +274,44 @@ def replace_areas(
     unique across levels, as indicator values are keyed by them.
     """
     require(actor, "manage_layers")
+    with db.transaction() as session:
+        return replace_level(session, areas_gdf, level, place_assets=place_assets)
+
+
+def replace_level(
+    session: Session, areas_gdf: gpd.GeoDataFrame, level: str, *, place_assets: bool = False
+) -> int:
+    """replace_areas's writes, in the caller's transaction (so that more may go with them)."""
     level = _level_key(level)
     areas = clean_areas(areas_gdf)
     rows = [
         (row.id, level, row.name, row.note, shapely.to_wkb(row.geometry), *row.geometry.bounds)
         for row in areas.itertuples()
     ]
-    with db.transaction() as session:
-        taken = {
-            str(area_id): str(other)
-            for area_id, other in session.rows(SELECT_OTHER_LEVELS_IDS, (level,))
-        }
-        clashes = sorted(set(areas["id"]) & set(taken))
-        if clashes:
-            raise AreaError(
-                gettext(
-                    "Area ids must be unique across levels; already in another level: {ids}."
-                ).format(
-                    ids=", ".join(
-                        f"{area_id} ({level_label(taken[area_id])})" for area_id in clashes[:20]
-                    )
+    taken = {
+        str(area_id): str(other)
+        for area_id, other in session.rows(SELECT_OTHER_LEVELS_IDS, (level,))
+    }
+    clashes = sorted(set(areas["id"]) & set(taken))
+    if clashes:
+        raise AreaError(
+            gettext(
+                "Area ids must be unique across levels; already in another level: {ids}."
+            ).format(
+                ids=", ".join(
+                    f"{area_id} ({level_label(taken[area_id])})" for area_id in clashes[:20]
                 )
             )
-        placing = session.scalar(SELECT_ASSETS_LEVEL)
-        session.execute("DELETE FROM areas WHERE level = ?", (level,))
-        session.insert_rows("areas", AREA_COLUMNS, rows)
-        if not session.rows("SELECT 1 FROM area_levels WHERE level = ?", (level,)):
-            session.insert_rows("area_levels", ("level", "places_assets"), [(level, False)])
-        if place_assets or placing is None or placing == level:
-            session.execute("UPDATE area_levels SET places_assets = (level = ?)", (level,))
-            _reassign_assets(session, areas)
-        bump_data_version(session)
+        )
+    placing = session.scalar(SELECT_ASSETS_LEVEL)
+    session.execute("DELETE FROM areas WHERE level = ?", (level,))
+    session.insert_rows("areas", AREA_COLUMNS, rows)
+    if not session.rows("SELECT 1 FROM area_levels WHERE level = ?", (level,)):
+        session.insert_rows("area_levels", ("level", "places_assets"), [(level, False)])
+    if place_assets or placing is None or placing == level:
+        session.execute("UPDATE area_levels SET places_assets = (level = ?)", (level,))
+        _reassign_assets(session, areas)
+    bump_data_version(session)
     return len(rows)
 
 
@@ -387,8 +397,8 @@ def area_ids_in_level(db: Database, assets_gdf: gpd.GeoDataFrame, level: str | N
 
 
 def shown_note(note: str) -> str:
-    """An area's note as a reader sees it: the demo's own note in their language."""
-    return gettext(note) if note in (DEMO_NOTE, DEMO_COMMUNITY_NOTE) else note
+    """An area's note as a reader sees it: the app's own notes in their language."""
+    return gettext(note) if note in (DEMO_NOTE, DEMO_COMMUNITY_NOTE, OWN_AREA_NOTE) else note
 
 
 def areas_extent(db: Database) -> Extent | None:

@@ -4,12 +4,15 @@ figures estimated from the statistical areas it overlaps (register/estimates.py)
 from __future__ import annotations
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
+from shapely.geometry.base import BaseGeometry
 
 from assetmap.i18n import gettext
-from assetmap.register.estimates import own_area_figures
+from assetmap.register.areas import AreaError, level_label
+from assetmap.register.estimates import OWN_LEVEL, keep_own_area, own_area_figures
 from assetmap.render.mapping import build_asset_map
-from assetmap.web import drawing, resources
+from assetmap.web import drawing, login, resources, widgets
 
 
 def own_area_section(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> None:
@@ -45,3 +48,23 @@ def own_area_section(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> None:
             gettext("How"): st.column_config.TextColumn(width="large"),
         },
     )
+    if login.current_actor().may("manage_layers"):
+        _keep_form(area, figures)
+
+
+def _keep_form(area: BaseGeometry, figures: pd.DataFrame) -> None:
+    """Keep the neighbourhood, with its estimates, as an area of the team's own level."""
+    with st.form("keep_own_area"):
+        name = st.text_input(gettext("Name of the neighbourhood"), max_chars=100)
+        if not st.form_submit_button(gettext("Keep it as one of our own neighbourhoods")):
+            return
+    try:
+        keep_own_area(resources.database(), login.current_actor(), name, area, figures)
+    except AreaError as error:
+        st.error(widgets.plain(error.message))
+    else:
+        st.success(
+            gettext(
+                "Kept {name} with its estimates. Choose the level {level} to see it on the map."
+            ).format(name=widgets.plain(name.strip()), level=level_label(OWN_LEVEL))
+        )
