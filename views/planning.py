@@ -9,7 +9,7 @@ from assetmap.analysis.gaps import BIVARIATE_COLOURS, METHOD, SUPPLY_MEASURES, T
 from assetmap.i18n import format_share
 from assetmap.i18n import gettext as _
 from assetmap.models import CATEGORIES, categories_for
-from assetmap.register.areas import level_label, shown_note
+from assetmap.register.areas import shown_note
 from assetmap.register.assets import AssetFilter
 from assetmap.register.indicators import indicator_values, list_indicators
 from assetmap.register.planning import (
@@ -24,14 +24,7 @@ from assetmap.web.own_area import own_area_section
 
 st.title(_("Planning"))
 db = resources.database()
-levels = [each.level for each in caches.levels()]
-level = (
-    st.selectbox(
-        _("Level of areas"), levels, format_func=level_label, placeholder=_("Choose an option")
-    )
-    if len(levels) > 1
-    else None
-)
+level = widgets.level_choice()
 areas = caches.areas(level)
 if areas.empty:
     st.info(

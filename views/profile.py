@@ -7,7 +7,6 @@ import streamlit as st
 from assetmap.i18n import format_share
 from assetmap.i18n import gettext as _
 from assetmap.register.actions import ACTION_STATUSES, STEPS, add_entry, set_entry_status
-from assetmap.register.areas import level_label
 from assetmap.register.assets import AssetFilter
 from assetmap.register.profile import area_profile
 from assetmap.render.documents import profile_html, profile_tables
@@ -17,14 +16,7 @@ from assetmap.web import caches, login, resources, widgets
 actor = login.current_actor()
 db = resources.database()
 st.title(_("Neighbourhood profile"))
-levels = [each.level for each in caches.levels()]
-level = (
-    st.selectbox(
-        _("Level of areas"), levels, format_func=level_label, placeholder=_("Choose an option")
-    )
-    if len(levels) > 1
-    else None
-)
+level = widgets.level_choice()
 areas = caches.areas(level)
 if areas.empty:
     st.info(_("There are no neighbourhood areas yet."))

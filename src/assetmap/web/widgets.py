@@ -13,8 +13,10 @@ import streamlit as st
 
 from assetmap.i18n import gettext
 from assetmap.models import Problem
+from assetmap.register.areas import level_label
 from assetmap.render.documents import style_element
 from assetmap.render.mapping import LEGEND_TITLE, legend_entries
+from assetmap.web import caches
 
 if TYPE_CHECKING:
     from streamlit.elements.lib.mutable_expander_container import ExpanderContainer
@@ -61,6 +63,20 @@ def filter_choice(label: str, labels: Mapping[str, str], key: str) -> list[str]:
     all, and says so."""
     return st.multiselect(
         label, list(labels), format_func=labels.__getitem__, placeholder=gettext("All"), key=key
+    )
+
+
+def level_choice() -> str | None:
+    """The level of areas a page shows: chosen when there is more than one, else None (the
+    one there is)."""
+    levels = [each.level for each in caches.levels()]
+    if len(levels) < 2:
+        return None
+    return st.selectbox(
+        gettext("Level of areas"),
+        levels,
+        format_func=level_label,
+        placeholder=gettext("Choose an option"),
     )
 
 
