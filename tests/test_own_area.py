@@ -27,6 +27,20 @@ def shares_of(areas: gpd.GeoDataFrame, own) -> dict[str, float]:  # type: ignore
     return {key: shape.intersection(inside).area / shape.area for key, shape in metric.items()}
 
 
+IMPORT_LABEL = "Or import your neighbourhood (GeoJSON or GeoPackage, one area)"
+
+
+def import_own(app, own) -> None:  # type: ignore[no-untyped-def]
+    """Import `own` (a shapely area) on the Planning page's own-neighbourhood tab."""
+    drawn = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {}, "geometry": mapping(own)}],
+    }
+    uploader(app, IMPORT_LABEL).upload(
+        "ours.geojson", json.dumps(drawn).encode(), "application/geo+json"
+    ).run()
+
+
 def test_an_imported_neighbourhood_gets_estimates_with_their_method(app_db):
     with stored(app_db) as db:
         areas = list_areas(db)
@@ -34,14 +48,8 @@ def test_an_imported_neighbourhood_gets_estimates_with_their_method(app_db):
         need = indicator_values(db, "need_index")
     west, south, east, north = areas.total_bounds
     own = box(west, south, (west + east) / 2, (south + north) / 2)
-    drawn = {
-        "type": "FeatureCollection",
-        "features": [{"type": "Feature", "properties": {}, "geometry": mapping(own)}],
-    }
     app = signed_in("views/planning.py")
-    uploader(app, "Or import your neighbourhood (GeoJSON or GeoPackage, one area)").upload(
-        "ours.geojson", json.dumps(drawn).encode(), "application/geo+json"
-    ).run()
+    import_own(app, own)
     assert not app.exception, app.exception
     table = next(frame.value for frame in app.dataframe if "How" in frame.value)
     figures = table.set_index("Indicator")
@@ -60,7 +68,7 @@ def test_an_imported_neighbourhood_gets_estimates_with_their_method(app_db):
 
 def test_a_file_with_no_area_in_it_gets_a_reason_and_no_figures(app_db):
     app = signed_in("views/planning.py")
-    uploader(app, "Or import your neighbourhood (GeoJSON or GeoPackage, one area)").upload(
+    uploader(app, IMPORT_LABEL).upload(
         "empty.geojson", b'{"type": "FeatureCollection", "features": []}', "application/geo+json"
     ).run()
     assert not app.exception, app.exception
@@ -116,14 +124,8 @@ def test_an_admin_keeps_the_neighbourhood_with_its_estimates_and_maps_them(team_
     with stored(team_account) as db:
         west, south, east, north = list_areas(db).total_bounds
     own = box(west, south, (west + east) / 2, (south + north) / 2)
-    drawn = {
-        "type": "FeatureCollection",
-        "features": [{"type": "Feature", "properties": {}, "geometry": mapping(own)}],
-    }
     app = signed_in("views/planning.py", "ada")
-    uploader(app, "Or import your neighbourhood (GeoJSON or GeoPackage, one area)").upload(
-        "ours.geojson", json.dumps(drawn).encode(), "application/geo+json"
-    ).run()
+    import_own(app, own)
     table = next(frame.value for frame in app.dataframe if "How" in frame.value)
     estimate = table.set_index("Indicator").at["Residents (illustrative)", "Estimate"]
     next(w for w in app.text_input if w.label == "Name of the neighbourhood").input("Ørnenes torg")
@@ -150,19 +152,7 @@ def test_an_admin_keeps_the_neighbourhood_with_its_estimates_and_maps_them(team_
 def test_a_visitor_sees_the_estimates_but_cannot_keep_them(app_db):
     with stored(app_db) as db:
         west, south, east, north = list_areas(db).total_bounds
-    drawn = {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "properties": {},
-                "geometry": mapping(box(west, south, east, north)),
-            }
-        ],
-    }
     app = open_page("views/planning.py")
-    uploader(app, "Or import your neighbourhood (GeoJSON or GeoPackage, one area)").upload(
-        "ours.geojson", json.dumps(drawn).encode(), "application/geo+json"
-    ).run()
+    import_own(app, box(west, south, east, north))
     assert [frame for frame in app.dataframe if "How" in frame.value]
     assert not [b for b in app.button if b.label == "Keep it as one of our own neighbourhoods"]
