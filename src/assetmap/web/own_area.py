@@ -12,7 +12,8 @@ from assetmap.i18n import gettext
 from assetmap.register.areas import AreaError, level_label
 from assetmap.register.estimates import OWN_LEVEL, keep_own_area, own_area_figures
 from assetmap.render.mapping import build_asset_map
-from assetmap.web import drawing, login, resources, widgets
+from assetmap.storage import data_version
+from assetmap.web import drawing, login, memo, resources, widgets
 
 
 def own_area_section(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> None:
@@ -30,7 +31,13 @@ def own_area_section(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> None:
     area = imported if imported is not None else own
     if area is None:
         return
-    figures = own_area_figures(resources.database(), areas, area)
+    db = resources.database()
+    # Worked out once per outline, areas and data: the page reruns on every choice elsewhere.
+    figures = memo.remembered(
+        "own_area_figures",
+        (area.wkb, tuple(areas["id"]), data_version(db)),
+        lambda: own_area_figures(db, areas, area),
+    )
     if figures.empty:
         st.info(
             gettext(
