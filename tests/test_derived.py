@@ -13,6 +13,7 @@ from assetmap.analysis.derived import (
     evaluate,
     formula_inputs,
     formula_text,
+    ratio_parts,
 )
 
 
@@ -93,3 +94,12 @@ def test_the_formula_is_shown_with_the_inputs_names():
     assert formula_text(formula) == "value / residents × 1000"
     assert formula_text(formula, {"value": "Jobs"}) == "Jobs / residents × 1000"
     assert formula_text("(value + total) / area_km2") == "(value + total) / area in km²"
+
+
+def test_a_ratio_of_two_names_is_told_apart_from_other_formulas():
+    assert ratio_parts(DERIVATIONS["per_1000_residents"].formula) == ("value", "residents", 1000)
+    assert ratio_parts(DERIVATIONS["per_km2"].formula) == ("value", "area_km2", 1.0)
+    assert ratio_parts("value / total * 100") == ("value", "total", 100.0)
+    assert ratio_parts("value - total") is None
+    assert ratio_parts("(value + total) / residents") is None
+    assert ratio_parts("value / residents × total") is None

@@ -101,6 +101,34 @@ def test_a_derived_indicator_is_worked_out_on_the_layers_page_and_kept_with_its_
     assert any("Worked out as Residents" in c.value for c in planning.caption)
 
 
+def test_a_derived_rate_is_recomputed_for_the_own_neighbourhood_from_its_two_counts(
+    team_account,
+):
+    app = signed_in("views/layers.py", "ada")
+    selectbox(app, "Work out").select("per_km2").run()
+    selectbox(app, "Of the indicator").select("population").run()
+    press(app, "Work it out and keep it")
+    with stored(team_account) as db:
+        areas = list_areas(db)
+        residents = indicator_values(db, "population")
+    west, south, east, north = areas.total_bounds
+    own = box(west, south, (west + east) / 2, (south + north) / 2)
+    planning = signed_in("views/planning.py", "ada")
+    import_own(planning, own)
+    assert not planning.exception, planning.exception
+    figures = next(f.value for f in planning.dataframe if "How" in f.value).set_index("Indicator")
+
+    # Residents in the part of each area inside, over the km² of those parts: not an average
+    # of the areas' densities.
+    shares = shares_of(areas, own)
+    km2 = areas.set_index("id").to_crs(TM35FIN).area / 1e6
+    people = sum(residents[key] * share for key, share in shares.items())
+    surface = sum(km2[key] * share for key, share in shares.items() if key in residents)
+    row = "Residents (illustrative), per km²"
+    assert figures.at[row, "Estimate"] == pytest.approx(people / surface, rel=1e-3)
+    assert "the rate recomputed from its two counts" in figures.at[row, "How"]
+
+
 def test_a_rate_per_residents_needs_an_indicator_of_residents(team_account):
     app_db = team_account
     with stored(app_db) as db:

@@ -321,3 +321,46 @@ def test_layers_page_names_what_is_wrong_with_a_broken_file(team_account):
     assert not any(b.label == "Import indicators" for b in app.button)
     with stored(team_account) as db:
         assert {i.key for i in list_indicators(db)} == before
+
+
+def test_statistics_finlands_municipality_codes_match_the_bare_codes_of_the_areas(db, tmp_path):
+    replace_areas(
+        db,
+        gpd.GeoDataFrame(
+            {"id": ["091", "049"], "name": ["Helsinki", "Espoo"]},
+            geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
+            crs=4326,
+        ),
+        ADMIN,
+    )
+    # The shape of Statistics Finland's PxWeb JSON-stat 2.0 (table 11ra), cut to three regions.
+    dataset = {
+        "version": "2.0",
+        "class": "dataset",
+        "label": "Väestö alueittain",
+        "source": "Tilastokeskus",
+        "id": ["Alue", "Tiedot"],
+        "size": [3, 1],
+        "role": {"geo": ["Alue"], "metric": ["Tiedot"]},
+        "dimension": {
+            "Alue": {
+                "label": "Alue",
+                "category": {
+                    "index": {"SSS": 0, "KU091": 1, "KU049": 2},
+                    "label": {"SSS": "KOKO MAA", "KU091": "Helsinki", "KU049": "Espoo"},
+                },
+            },
+            "Tiedot": {
+                "label": "Tiedot",
+                "category": {"index": {"vaesto": 0}, "label": {"vaesto": "Väkiluku"}},
+            },
+        },
+        "value": [5603851, 674500, 318507],
+    }
+    path = tmp_path / "11ra.json"
+    path.write_text(json.dumps(dataset), encoding="utf-8")
+    preview = preview_indicators(db, path)
+    assert preview.matched == ["091", "049"] and preview.unmatched == ["SSS"]
+    commit_indicators(db, ADMIN, preview)
+    (key,) = [i.key for i in list_indicators(db)]
+    assert values(db, key) == {"091": 674500.0, "049": 318507.0}

@@ -81,6 +81,23 @@ def formula_inputs(formula: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def ratio_parts(formula: str) -> tuple[str, str, float] | None:
+    """A formula of the form `a / b` or `a / b * k` (either sign of multiplication) as
+    (a, b, k): a rate made of two counts, which an estimate for another area can recompute
+    from the two (analysis/apportion.Rate); None for any other formula."""
+    tokens = _tokens(formula)
+    name = r"[a-z_][a-z0-9_]*"
+    if len(tokens) not in (3, 5) or tokens[1] != "/":
+        return None
+    if not (re.fullmatch(name, tokens[0]) and re.fullmatch(name, tokens[2])):
+        return None
+    if len(tokens) == 3:
+        return tokens[0], tokens[2], 1.0
+    if tokens[3] in ("×", "*") and tokens[4][0].isdigit():
+        return tokens[0], tokens[2], float(tokens[4])
+    return None
+
+
 class _Reader:
     """Reads a formula's tokens by the usual precedence (times and / before + and -), left to
     right, with each name taken from `inputs`."""

@@ -13,9 +13,15 @@ from shapely.geometry.base import BaseGeometry
 
 from assetmap.accounts import Actor, require
 from assetmap.analysis.apportion import Rate, apportion
+from assetmap.analysis.derived import AREA_KM2, DERIVATIONS, area_km2, formula_text, ratio_parts
 from assetmap.i18n import gettext
 from assetmap.register.areas import OWN_AREA_NOTE, AreaError, list_areas, replace_level
-from assetmap.register.indicators import VALUE_COLUMNS, indicator_values, list_indicators
+from assetmap.register.indicators import (
+    VALUE_COLUMNS,
+    Indicator,
+    indicator_values,
+    list_indicators,
+)
 from assetmap.storage import Database
 
 OWN_LEVEL = "own"
@@ -25,8 +31,9 @@ OWN_LEVEL = "own"
 def own_area_figures(db: Database, units: gpd.GeoDataFrame, area: BaseGeometry) -> pd.DataFrame:
     """Each indicator with figures for `units` (the areas of one level, WGS84), estimated
     for `area` (WGS84), indexed by its key: its label, the estimate (NaN: no data), its unit,
-    and how it was made in plain words. Counts take their share of each unit; rates are averaged, by
-    residents when the areas have a population indicator."""
+    and how it was made in plain words. Counts take their share of each unit; a rate derived
+    from counts (derive_indicator) is recomputed from its counts' estimates; other rates are
+    averaged, by residents when the areas have a population indicator."""
     table = units[["id", "geometry"]].copy()
     shown = []
     for indicator in list_indicators(db):
@@ -38,11 +45,13 @@ def own_area_figures(db: Database, units: gpd.GeoDataFrame, area: BaseGeometry) 
     if not shown:
         return pd.DataFrame(columns=columns)
     population = next((i.key for i in shown if i.is_population), None)
+    table[AREA_KM2] = area_km2(units).to_numpy()
+    with_data = {i.key: i for i in shown}
     figures = apportion(
         table,
         gpd.GeoDataFrame(geometry=[area], crs="EPSG:4326"),
         counts=[i.key for i in shown if i.counts],
-        rates={i.key: Rate() for i in shown if not i.counts},
+        rates={i.key: _rate(i, with_data) for i in shown if not i.counts},
         population=population,
     ).set_index("variable")
     return pd.DataFrame(
@@ -50,6 +59,26 @@ def own_area_figures(db: Database, units: gpd.GeoDataFrame, area: BaseGeometry) 
         columns=columns,
         index=[i.key for i in shown],
     )
+
+
+def _rate(indicator: Indicator, shown: dict[str, Indicator]) -> Rate:
+    """How a rate is estimated: from the two counts it was derived from when both have figures
+    here (derive_indicator names it after the count and the derivation, and stores the formula
+    with their labels), else averaged."""
+    for derivation_key, derivation in DERIVATIONS.items():
+        counted = shown.get(indicator.key.removesuffix(f"_{derivation_key}"))
+        parts = ratio_parts(derivation.formula)
+        if not indicator.formula or counted is None or counted is indicator or not parts:
+            continue
+        _, divisor, per = parts
+        if counted.counts and divisor == AREA_KM2:
+            return Rate(counted.key, AREA_KM2, per)
+        for other in shown.values():
+            labels = {"value": counted.label, divisor: other.label}
+            made_so = formula_text(derivation.formula, labels) == indicator.formula
+            if counted.counts and other.counts and made_so:
+                return Rate(counted.key, other.key, per)
+    return Rate()
 
 
 _UNDECOMPOSED = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l", "ĳ": "ij"})

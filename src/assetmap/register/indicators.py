@@ -8,8 +8,9 @@ the file in one transaction, all or none. A suppressed cell is stored as no data
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -132,6 +133,25 @@ def _area_ids(db: Database) -> set[str]:
     return {str(row[0]) for row in db.rows(SELECT_AREA_IDS)}
 
 
+_PREFIXED_CODE = re.compile(r"KU(\d{3})")
+"""Statistics Finland's municipality codes in PxWeb ("KU091" for Helsinki), where the
+municipality's boundaries keep the bare code ("091")."""
+
+
+def area_of_code(code: str, area_ids: Collection[str]) -> str | None:
+    """The area a statistics file's region code stands for, if any: the area of that id, or
+    of the code without its publisher's prefix."""
+    if code in area_ids:
+        return code
+    bare = _PREFIXED_CODE.fullmatch(code)
+    return bare.group(1) if bare and bare.group(1) in area_ids else None
+
+
+def _matching(codes: Collection[str], area_ids: Collection[str]) -> dict[str, str]:
+    """Each code that stands for an area, with the area's id."""
+    return {code: area for code in codes if (area := area_of_code(code, area_ids)) is not None}
+
+
 def preview_indicators(
     db: Database,
     path: Path,
@@ -160,11 +180,11 @@ def preview_indicators(
     area_ids = _area_ids(db)
     if region is None:
         geo = [d.id for d in chosen.dimensions if d.role == "geo" and d.id == chosen.region]
-        if not geo or not area_ids.intersection(chosen.region_options[chosen.region]):
+        if not geo or not _matching(chosen.region_options[chosen.region], area_ids):
             best = max(
                 chosen.region_options,
                 key=lambda o: (
-                    len(area_ids.intersection(chosen.region_options[o])),
+                    len(_matching(chosen.region_options[o], area_ids)),
                     o == chosen.region,
                 ),
             )
@@ -174,12 +194,16 @@ def preview_indicators(
         chosen, {**role_choices(chosen, measures, times), **(choices or {})}
     )
     codes = list(chosen.dimension(chosen.region).codes)
+    areas = _matching(codes, area_ids)
     return IndicatorPreview(
         table=chosen,
         tables=len(tables),
-        indicators=indicators,
-        matched=[c for c in codes if c in area_ids],
-        unmatched=[c for c in codes if c not in area_ids],
+        indicators=[
+            replace(i, values={areas.get(code, code): v for code, v in i.values.items()})
+            for i in indicators
+        ],
+        matched=[areas[c] for c in codes if c in areas],
+        unmatched=[c for c in codes if c not in areas],
     )
 
 
