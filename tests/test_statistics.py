@@ -154,9 +154,18 @@ def test_cbs_odata_and_cbs_csv_give_the_same_indicators(areas_db):
         (i.key, i.label, dict(i.values)) for i in from_csv.indicators
     ]
     assert preview.unmatched == ["BU03630002"]
-    report = preview.report().set_index("key")
-    assert report.loc["Mannen_6", "values"] == 3 and report.loc["Mannen_6", "no data"] == 1
-    assert report.loc["AantalInwoners_5", "label"] == "Aantal inwoners"
+    report = preview.report().set_index("Key")
+    assert report.loc["Mannen_6", "Areas with a value"] == 3
+    assert report.loc["Mannen_6", "No data"] == 1
+    # CBS's files give no units: "Aantal inwoners" is taken for a count by its label.
+    assert report["Count"].to_dict() == {
+        "AantalInwoners_5": True,
+        "Mannen_6": False,
+        "Vrouwen_7": False,
+        "GemiddeldeHuishoudensgrootte_32": False,
+        "GemiddeldeWOZWaardeVanWoningen_35": False,
+    }
+    assert report.loc["AantalInwoners_5", "Label"] == "Aantal inwoners"
 
     commit_indicators(areas_db, ADMIN, preview)
     assert values(areas_db, "AantalInwoners_5") == {
@@ -272,13 +281,13 @@ def test_layers_page_previews_a_px_file_and_imports_the_chosen_years(team_accoun
     assert "Format: PC-Axis." in shown and "3 of 4 region codes match an area." in shown
     assert "These rows match no area: 5605." in app.warning[0].value
     preview = app.dataframe[0].value
-    assert list(preview["key"]) == ["Personer1_1", "Personer1_2"]
-    assert list(preview["no data"]) == [0, 0]
+    assert list(preview["Key"]) == ["Personer1_1", "Personer1_2"]
+    assert list(preview["No data"]) == [0, 0]
 
     years = next(m for m in app.multiselect if m.label == "år")
     assert years.value == ["2024"]
     years.set_value(["2023", "2024"]).run()
-    assert list(app.dataframe[0].value["key"]) == [
+    assert list(app.dataframe[0].value["Key"]) == [
         "Personer1_1_2023", "Personer1_1_2024", "Personer1_2_2023", "Personer1_2_2024",
     ]  # fmt: skip
     with stored(team_account) as db:

@@ -23,7 +23,7 @@ from assetmap.analysis.derived import (
     formula_inputs,
     formula_text,
 )
-from assetmap.i18n import gettext
+from assetmap.i18n import N_, gettext
 from assetmap.io.statistics import (
     IndicatorError,
     StatIndicator,
@@ -87,9 +87,19 @@ COUNT_UNITS = frozenset(
 """Units that say a figure is a count, in the words the statistics offices use."""
 
 
-def is_count_unit(unit: str) -> bool:
-    """Whether an indicator in `unit` counts people or things (an import's first guess)."""
-    return unit.strip().lower() in COUNT_UNITS
+COUNT_LABEL_STARTS = (
+    *("number of ", "antall ", "aantal ", "lukumäärä ", "väkiluku"),
+    *("befolkning", "folkemengd", "personer "),
+)
+"""How the statistics offices begin the label of a count when the file gives no unit (CBS's
+"Aantal inwoners")."""
+
+
+def looks_like_count(unit: str, label: str = "") -> bool:
+    """Whether an indicator in `unit`, labelled `label`, counts people or things: an import's
+    first guess, which the Layers page can change."""
+    spoken = label.strip().lower() + " "
+    return unit.strip().lower() in COUNT_UNITS or spoken.startswith(COUNT_LABEL_STARTS)
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,18 @@ class IndicatorReport:
     matched_areas: int
     unmatched_keys: list[str] = field(default_factory=list)
     skipped_columns: list[str] = field(default_factory=list)
+
+
+REPORT_HEADINGS = (
+    N_("Key"),
+    N_("Label"),
+    N_("Unit"),
+    N_("Year"),
+    N_("Count"),
+    N_("Areas with a value"),
+    N_("No data"),
+)
+"""The preview's columns: "Count" says whether the figures will be added up over areas."""
 
 
 @dataclass(frozen=True)
@@ -111,21 +133,24 @@ class IndicatorPreview:
     unmatched: list[str]
 
     def report(self) -> pd.DataFrame:
-        """One line per indicator: key, label, unit, year, areas with a value, with no data."""
+        """One line per indicator: key, label, unit, year, whether it is taken for a count,
+        the areas with a value and those with no data; the headings in the reader's language."""
         matched = set(self.matched)
+        columns = [gettext(heading) for heading in REPORT_HEADINGS]
         return pd.DataFrame(
             [
-                {
-                    "key": i.key,
-                    "label": i.label,
-                    "unit": i.unit,
-                    "year": i.year,
-                    "values": sum(1 for c, v in i.values.items() if c in matched and v is not None),
-                    "no data": sum(1 for c, v in i.values.items() if c in matched and v is None),
-                }
+                (
+                    i.key,
+                    i.label,
+                    i.unit,
+                    "" if i.year is None else str(i.year),
+                    looks_like_count(i.unit, i.label),
+                    sum(1 for c, v in i.values.items() if c in matched and v is not None),
+                    sum(1 for c, v in i.values.items() if c in matched and v is None),
+                )
                 for i in self.indicators
             ],
-            columns=["key", "label", "unit", "year", "values", "no data"],
+            columns=columns,
         )
 
 
@@ -239,7 +264,7 @@ def commit_indicators(
                     indicator.key not in less_need,
                     indicator.key == population,
                     indicator.note,
-                    is_count_unit(indicator.unit),
+                    looks_like_count(indicator.unit, indicator.label),
                     "",
                 ),
             )
