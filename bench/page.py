@@ -318,7 +318,7 @@ def largest(received: Received, shown: int = 5) -> list[str]:
     return [f"{megabytes(size)}, {how}: {what}" for size, how, what in items[:shown]]
 
 
-def write(figures: list[Figures], idle: float, runs: int, output: Path) -> None:
+def write(figures: list[Figures], idle: float, runs: int, load_before: float, output: Path) -> None:
     def row(f: Figures) -> str:
         first, second, fresh = f.first.received, f.next.received, f.fresh.received
         return (
@@ -344,8 +344,11 @@ def write(figures: list[Figures], idle: float, runs: int, output: Path) -> None:
     lines = [
         "# What the Map page receives: Assetmap at scale, against the usual approach",
         "",
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores; written by "
-        "`python bench/page.py` (`make bench`). Provisional when other work loaded the machine.",
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load average "
+        f"{load_before:.1f} before and {os.getloadavg()[0]:.1f} after; written by `python "
+        "bench/page.py` (`make bench`). Times are provisional when other work loaded the "
+        "machine; bytes hardly depend on it, except that a slow browser can be sent the map "
+        "again (see the map component messages below).",
         "",
         "Counted, in Debian's Chromium through Chrome's DevTools Protocol: the payload of every "
         "websocket frame the page receives (Streamlit's messages, as the browser has them after "
@@ -487,6 +490,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     seeds = {count: seeded(count, args.cache) for count in args.sizes}
+    load_before = os.getloadavg()[0]
     figures = []
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -498,7 +502,7 @@ def main(argv: list[str] | None = None) -> None:
         for count in args.usual:
             figures.append(usual_figures(browser, count, Path(folder), args.idle))
         browser.close()
-    write(figures, args.idle, args.runs, args.output)
+    write(figures, args.idle, args.runs, load_before, args.output)
 
 
 if __name__ == "__main__":
