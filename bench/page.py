@@ -179,11 +179,21 @@ class Load:
     received: Received
     idle_bytes: int | None = None
     idle_frames: list[bytes] = field(default_factory=list)
+    idle_cpu: float | None = None
+    """Seconds of CPU the server spent meanwhile."""
 
 
-def load(page: Page, url: str, ready: Callable[[Page], None], idle: float = 0) -> Load:
+def cpu_seconds(pid: int) -> float:
+    """The CPU time process `pid` has used so far, all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load(
+    page: Page, url: str, ready: Callable[[Page], None], idle: float = 0, server: int = 0
+) -> Load:
     """Open `url` on `page` until `ready` and then quiet; with `idle`, then stay that many
-    seconds and count what arrives meanwhile."""
+    seconds and count what arrives meanwhile, and the CPU time process `server` spends."""
     received = Received()
     received.attach(page)
     start = time.perf_counter()
@@ -194,7 +204,9 @@ def load(page: Page, url: str, ready: Callable[[Page], None], idle: float = 0) -
     done = Load(seconds, received)
     if idle:
         total, frames, responses = received.total(), len(received.frames), len(received.responses)
+        cpu = cpu_seconds(server)
         page.wait_for_timeout(idle * 1000)
+        done.idle_cpu = cpu_seconds(server) - cpu
         done.idle_bytes = received.total() - total
         done.idle_frames = received.frames[frames:]
         del received.frames[frames:]
@@ -219,13 +231,15 @@ class Figures:
 
 
 def page_loads(
-    browser: Browser, url: str, ready: Callable[[Page], None], idle: float
+    browser: Browser, server: Server, ready: Callable[[Page], None], idle: float
 ) -> tuple[Load, Load, Load]:
     """The first load after the server started (then left idle), the next one in the same
     browser context (its HTTP cache warm), and one in a fresh context."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
-    first = load(page, url, ready, idle)
+    url = server.url
+    assert server.process is not None
+    first = load(page, url, ready, idle, server.process.pid)
     page.close()
     page = context.new_page()
     second = load(page, url, ready)
@@ -242,12 +256,12 @@ def assetmap_figures(
     """Assetmap serving a copy of the `seed` database of `count` assets."""
     db_path = folder / seed.name
     shutil.copyfile(seed, db_path)
-    shown = add_to_review(db_path, runs)
+    shown = add_to_review(db_path, runs) if runs else count
     with Server(db=db_path) as server:
         first, second, fresh = page_loads(
-            browser, server.url, lambda page: wait_for_count(page, shown), idle
+            browser, server, lambda page: wait_for_count(page, shown), idle
         )
-        live, opened = approve_to_visible(browser, server.url, shown, runs)
+        live, opened = approve_to_visible(browser, server.url, shown, runs) if runs else ([], [])
         assert server.process is not None
         memory = peak_memory_mb(server.process.pid)
     db_path.unlink()
@@ -268,7 +282,7 @@ def usual_figures(browser: Browser, count: int, folder: Path, idle: float) -> Fi
         page.wait_for_function(f"() => ({USUAL_COUNT})() >= {count}", timeout=600_000)
 
     with usual:
-        first, second, fresh = page_loads(browser, usual.url, ready, idle)
+        first, second, fresh = page_loads(browser, usual, ready, idle)
         assert usual.process is not None
         memory = peak_memory_mb(usual.process.pid)
     shutil.rmtree(site)
@@ -326,7 +340,7 @@ def write(figures: list[Figures], idle: float, runs: int, load_before: float, ou
             f"frames) | {megabytes(second.total())} ({len(second.frames)} frames) | "
             f"{megabytes(fresh.total())} | {f.per_asset:.1f} B | "
             f"{first.total() / max(second.total(), 1):.2f} | {f.first.idle_bytes:,} B "
-            f"({len(f.first.idle_frames)} frames) |"
+            f"({len(f.first.idle_frames)} frames), server CPU {f.first.idle_cpu:.2f} s |"
         )
 
     def timing(f: Figures) -> str:
@@ -364,7 +378,8 @@ def write(figures: list[Figures], idle: float, runs: int, load_before: float, ou
         "page in the same browser context (its HTTP cache warm, as for a returning visitor); "
         "the fresh context has an empty cache but a warm server. Idle: what the first load's "
         f"page receives in the {idle:.0f} s after that, while the live map looks for changes "
-        "every 0.5 s. Per asset: the next load's bytes over the assets.",
+        "every 0.5 s, and the CPU time the server spends meanwhile. Per asset: the next "
+        "load's bytes over the assets.",
         "",
         "## Whole page",
         "",
@@ -485,7 +500,9 @@ def main(argv: list[str] | None = None) -> None:
         "--usual", type=int, nargs="*", default=[10_000], help="sizes for the usual approach"
     )
     parser.add_argument("--idle", type=float, default=5.0, help="seconds left idle")
-    parser.add_argument("--runs", type=int, default=3, help="approvals timed on an open map")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="approvals timed on an open map (0: no approvals)"
+    )
     parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
