@@ -229,6 +229,13 @@ class Figures:
     def per_asset(self) -> float:
         return self.next.received.total() / self.assets
 
+    @property
+    def fewest_per_asset(self) -> float:
+        """Per asset on the load that received least: with the map sent once, when a load
+        was sent it more than once."""
+        loads = (self.first, self.next, self.fresh)
+        return min(load.received.total() for load in loads) / self.assets
+
 
 def page_loads(
     browser: Browser, server: Server, ready: Callable[[Page], None], idle: float
@@ -338,7 +345,7 @@ def write(figures: list[Figures], idle: float, runs: int, load_before: float, ou
         return (
             f"| {f.assets:,} | {f.approach} | {megabytes(first.total())} ({len(first.frames)} "
             f"frames) | {megabytes(second.total())} ({len(second.frames)} frames) | "
-            f"{megabytes(fresh.total())} | {f.per_asset:.1f} B | "
+            f"{megabytes(fresh.total())} | {f.per_asset:.1f} B ({f.fewest_per_asset:.1f} B) | "
             f"{first.total() / max(second.total(), 1):.2f} | {f.first.idle_bytes:,} B "
             f"({len(f.first.idle_frames)} frames), server CPU {f.first.idle_cpu:.2f} s |"
         )
@@ -379,7 +386,7 @@ def write(figures: list[Figures], idle: float, runs: int, load_before: float, ou
         "the fresh context has an empty cache but a warm server. Idle: what the first load's "
         f"page receives in the {idle:.0f} s after that, while the live map looks for changes "
         "every 0.5 s, and the CPU time the server spends meanwhile. Per asset: the next "
-        "load's bytes over the assets.",
+        "load's bytes over the assets (in brackets, the fewest of the three loads).",
         "",
         "## Whole page",
         "",
