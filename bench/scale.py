@@ -25,8 +25,16 @@ import folium
 import geopandas as gpd
 import numpy as np
 import xstatic.pkg.jquery
-from browsing import CHROMIUM, CHROMIUM_ARGS, Server
-from playwright.sync_api import Page, sync_playwright
+from browsing import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Server,
+    add_to_review,
+    approve_to_visible,
+    peak_memory_mb,
+    wait_for_count,
+)
+from playwright.sync_api import sync_playwright
 
 from assetmap.accounts import SYSTEM
 from assetmap.config import tiles_from_setting
@@ -182,42 +190,10 @@ def main(argv: list[str] | None = None) -> None:
     write(rows, extra, args.output)
 
 
-def _peak_memory_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-FRAME_COUNT = (
-    "() => { const f = document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]');"
-    " const c = f && f.contentDocument && f.contentDocument"
-    ".querySelector('.leaflet-container[data-asset-count]');"
-    " return c ? Number(c.dataset.assetCount) : 0; }"
-)
-ADDED = RUNS + 2
-"""Approved one by one: RUNS timed on the open map elsewhere, then two on the Map page opened
-after approving (the team's first map since the server started, then the next)."""
-
-
-def _wait_for_count(page: Page, at_least: int) -> None:
-    page.wait_for_function(f"() => ({FRAME_COUNT})() >= {at_least}", timeout=300_000, polling=20)
-
-
 def app_figures(db_path: Path) -> list[tuple[str, str]]:
     """Through the real app: map ready, an approved asset reaching an open map and a newly
     opened one, and the server's peak memory."""
-    from assetmap.accounts import add_user
-    from assetmap.models import validate_asset as check
-    from assetmap.register.assets import register_asset
-
-    password = "benchmark password"
-    with connect(str(db_path)) as db:
-        add_user(db, SYSTEM, "bench", "team", password)
-        for number in range(ADDED):
-            new = {"kind": "place", "category": "park", "name": f"New park {number}"}
-            register_asset(db, check({**new, "lon": 25.0, "lat": 60.2}), SYSTEM)
-        shown = len(list_assets(db))
+    shown = add_to_review(db_path, RUNS)
     with Server(db=db_path) as server:
         url = server.url
         with sync_playwright() as driver:
@@ -227,40 +203,13 @@ def app_figures(db_path: Path) -> list[tuple[str, str]]:
             for _ in range(RUNS):
                 start = time.perf_counter()
                 page.goto(url)
-                _wait_for_count(page, shown)
+                wait_for_count(page, shown)
                 ready.append(time.perf_counter() - start)
-            watcher = browser.new_page(viewport={"width": 1400, "height": 1000})
-            watcher.goto(url)
-            _wait_for_count(watcher, shown)
-            page.goto(f"{url}/account")
-            page.get_by_label("User name").fill("bench")
-            page.get_by_role("textbox", name="Password").fill(password)
-            page.get_by_role("button", name="Log in").click()
-            page.get_by_text("Logged in as bench").wait_for()
-            live, opened = [], []
-            for number in range(ADDED):
-                page.get_by_role("link", name="Review").click()
-                page.get_by_label("Assets to decide on").click()
-                page.get_by_role("option", name=f"New park {number}").click()
-                page.keyboard.press("Escape")
-                approve = page.get_by_role("button", name="Approve chosen (1)")
-                approve.wait_for()
-                start = time.perf_counter()
-                approve.click()
-                if number < RUNS:
-                    _wait_for_count(watcher, shown + number + 1)
-                    live.append(time.perf_counter() - start)
-                else:
-                    # The message of the previous decision may still show; an emptied
-                    # choice (or queue) shows this one is stored.
-                    stored = page.get_by_role("button", name="Approve chosen (0)")
-                    stored.or_(page.get_by_text("Nothing waits for review")).wait_for()
-                    page.get_by_role("link", name="Map").click()
-                    _wait_for_count(page, shown + number + 1)
-                    opened.append(time.perf_counter() - start)
+            page.close()
+            live, opened = approve_to_visible(browser, url, shown, RUNS)
             browser.close()
         assert server.process is not None
-        memory = _peak_memory_mb(server.process.pid)
+        memory = peak_memory_mb(server.process.pid)
     return [
         (
             f"map page ready in Chromium through the app, {shown:,} assets (median)",

@@ -37,3 +37,28 @@ def test_basemap_benchmark_runs_at_a_small_size(tmp_path):
     assert "| town, " in table and " buildings (.osm.pbf) |" in table
     assert " buildings (.osm) |" in table
     assert "| 15/" in table and "| 13/" in table
+
+
+def test_page_benchmark_runs_at_a_small_size(tmp_path):
+    out = tmp_path / "page.md"
+    command = [sys.executable, "bench/page.py", "--sizes", "300", "--usual", "300", "--idle", "1"]
+    # Approve to visible runs in bench/scale.py's test, through the same helper.
+    command += ["--runs", "0", "--cache", str(tmp_path / "cache"), "--output", str(out)]
+    subprocess.run(command, cwd=PROJECT_DIR, check=True, capture_output=True, timeout=300)
+    table = out.read_text()
+    rows = {
+        cells[1]: cells
+        for line in table.splitlines()
+        if line.startswith("| 300 | ")
+        and (cells := [c.strip() for c in line.split("|")[1:-1]])
+        and cells[2].endswith("frames)")
+    }
+    assert set(rows) == {"Assetmap", "usual"}
+    for cells in rows.values():
+        first_load, idle = cells[2], cells[7]
+        assert float(first_load.split()[0]) > 0 and first_load.split()[1] in ("kB", "MB")
+        assert idle.split()[0].replace(",", "").isdigit() and idle.split()[1] == "B"
+    assert "whole page at 300 assets, against the usual approach" in table
+    assert " times less on the first load, " in table
+    ours = next(line for line in table.split("## Times")[1].splitlines() if "| Assetmap |" in line)
+    assert ours.startswith("| 300 | Assetmap | ") and ours.endswith(" MB |")
