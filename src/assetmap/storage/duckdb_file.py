@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import threading
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,39 +40,48 @@ class DuckDBSession(Session):
         self._cursor.execute(sql, list(params))
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Params]) -> None:
-        """DuckDB runs `executemany` as one statement per row; a registered DataFrame is one."""
+        """DuckDB runs `executemany` as one statement per row; an Arrow table is one.
+
+        Built column by column (NaN and NaT as NULL), it takes a third of the time a DataFrame
+        of the rows took. The statement reads it by its variable name (DuckDB's replacement
+        scan): a registered view would stay in the catalogue, and keep its rows in memory,
+        until the transaction ends, and an import of a million assets is one transaction.
+        """
         if not rows:
             return
-        frame = pd.DataFrame([list(row) for row in rows], columns=list(columns))
-        view = f"incoming_{uuid.uuid4().hex}"
+        values = zip(*rows, strict=True)
+        incoming = pa.table(
+            {
+                name: pa.array(column, from_pandas=True)
+                for name, column in zip(columns, values, strict=True)
+            }
+        )
         names = ", ".join(columns)
-        self._cursor.register(view, frame)
-        try:
-            self._cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {view}")
-        finally:
-            self._cursor.unregister(view)
+        self._cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM incoming")
+        del incoming
 
     def update_rows(
         self, table: str, key: str, columns: Sequence[str], rows: Sequence[Params]
     ) -> None:
         if not rows:
             return
-        frame = pd.DataFrame([list(row) for row in rows], columns=[key, *columns])
-        view = f"changes_{uuid.uuid4().hex}"
-        assignments = ", ".join(f"{column} = {view}.{column}" for column in columns)
-        self._cursor.register(view, frame)
-        try:
-            self._cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM {view} WHERE {table}.{key} = {view}.{key}"
-            )
-        finally:
-            self._cursor.unregister(view)
+        changes = pd.DataFrame([list(row) for row in rows], columns=[key, *columns])
+        assignments = ", ".join(f"{column} = changes.{column}" for column in columns)
+        self._cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM changes WHERE {table}.{key} = changes.{key}"
+        )
+        del changes
 
     def rows(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
         return self._cursor.execute(sql, list(params)).fetchall()
 
     def frame(self, sql: str, params: Params = ()) -> pd.DataFrame:
         return _frame_from_arrow(self._cursor.sql(sql, params=list(params)).to_arrow_table())
+
+    def frames(self, sql: str, params: Params = (), size: int = 50_000) -> Iterator[pd.DataFrame]:
+        batches = self._cursor.execute(sql, list(params)).fetch_record_batch(size)
+        for batch in batches:
+            yield _frame_from_arrow(pa.Table.from_batches([batch]))
 
 
 class DuckDBDatabase(Database):
