@@ -52,7 +52,8 @@ class Session(ABC):
     @abstractmethod
     def frames(self, sql: str, params: Params = (), size: int = 50_000) -> Iterator[pd.DataFrame]:
         """The result as DataFrames of at most `size` rows each, typed as `frame` types them,
-        read as they are used: a result of a million rows never sits in memory whole."""
+        read as they are used: a result of a million rows never sits in memory whole. There is
+        always one at least (empty, with the columns, when there are no rows)."""
 
     def scalar(self, sql: str, params: Params = ()) -> Any:
         found = self.rows(sql, params)

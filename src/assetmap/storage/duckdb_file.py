@@ -79,9 +79,13 @@ class DuckDBSession(Session):
         return _frame_from_arrow(self._cursor.sql(sql, params=list(params)).to_arrow_table())
 
     def frames(self, sql: str, params: Params = (), size: int = 50_000) -> Iterator[pd.DataFrame]:
-        batches = self._cursor.execute(sql, list(params)).fetch_record_batch(size)
+        batches = self._cursor.sql(sql, params=list(params)).to_arrow_reader(size)
+        read = 0
         for batch in batches:
+            read += 1
             yield _frame_from_arrow(pa.Table.from_batches([batch]))
+        if not read:
+            yield _frame_from_arrow(batches.schema.empty_table())
 
 
 class DuckDBDatabase(Database):

@@ -141,6 +141,8 @@ class PostgresSession(Session):
         """Through a server-side cursor: the server keeps the result, this process a batch."""
         with self._connection.cursor(name=f"frames_{uuid.uuid4().hex}") as cursor:
             cursor.execute(translate(sql), _plain_row(params))
+            batch = cursor.fetchmany(size)
+            yield _typed_frame(batch, cursor)
             while batch := cursor.fetchmany(size):
                 yield _typed_frame(batch, cursor)
 
