@@ -45,6 +45,7 @@ $(INSTALLED): pyproject.toml
 bench: $(INSTALLED)
 	$(BIN)/python bench/planning.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/transfer.py
 	$(BIN)/python bench/ogc.py
 	$(BIN)/python bench/gazetteer.py
 	$(BIN)/python bench/basemap.py

@@ -142,8 +142,7 @@ def write(rows: list[Row], floor: Run, output: Path) -> None:
         "",
         f"- the command's floor, an export of the demo's areas: {floor.peak_mb:.0f} MB peak "
         f"memory, {floor.seconds:.1f} s",
-        "- issue 22's target for memory: flat, the peak at 1,000,000 close to the peak at "
-        "100,000",
+        "- issue 22's target for memory: flat, the peak at 1,000,000 close to the peak at 100,000",
         "",
     ]
     output.write_text("\n".join(lines), encoding="utf-8")

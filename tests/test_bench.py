@@ -23,7 +23,6 @@ def test_scale_benchmark_runs_at_a_small_size(tmp_path):
     )
     table = out.read_text()
     assert "| 200 | Assetmap |" in table and "| 200 | usual |" in table
-    assert "GeoJSON export of 200 assets" in table
     assert "approve an asset on Review until it is on a map open elsewhere" in table
     assert "approve an asset on Review, then open the Map page" in table
 
@@ -37,3 +36,12 @@ def test_basemap_benchmark_runs_at_a_small_size(tmp_path):
     assert "| town, " in table and " buildings (.osm.pbf) |" in table
     assert " buildings (.osm) |" in table
     assert "| 15/" in table and "| 13/" in table
+
+
+def test_transfer_benchmark_runs_at_a_small_size(tmp_path):
+    out = tmp_path / "transfer.md"
+    command = [sys.executable, "bench/transfer.py", "--sizes", "150", "--output", str(out)]
+    subprocess.run(command, cwd=PROJECT_DIR, check=True, capture_output=True, timeout=300)
+    table = out.read_text()
+    assert "| 150 | " in table and " MB |" in table
+    assert "the command's floor" in table
