@@ -54,11 +54,13 @@ class ImportRejectedError(AssetmapError, ValueError):
             for row, row_problems in sorted(problems.items())
             for problem in row_problems
         ]
-        shown = "; ".join(lines[:MAX_PROBLEMS_IN_MESSAGE])
-        more = (len(lines) if count is None else count) - MAX_PROBLEMS_IN_MESSAGE
+        shown = lines[:MAX_PROBLEMS_IN_MESSAGE]
+        more = (len(lines) if count is None else count) - len(shown)
         suffix = gettext(" (and {n} more)").format(n=more) if more > 0 else ""
         super().__init__(
-            gettext("Nothing was imported: {problems}{more}").format(problems=shown, more=suffix)
+            gettext("Nothing was imported: {problems}{more}").format(
+                problems="; ".join(shown), more=suffix
+            )
         )
 
 
