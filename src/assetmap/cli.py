@@ -114,11 +114,25 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(db=args.db)
 
 
-def _database(args: argparse.Namespace) -> AbstractContextManager[Database]:
+BATCH_MEMORY_MB = 300
+"""The database's working memory for a command that moves many assets in a process of its own
+(import-assets, export): beyond it DuckDB writes to disk, and a million assets go in and out
+with the same memory as 100,000 (bench/transfer.md)."""
+
+
+def _database(
+    args: argparse.Namespace, memory_mb: int | None = None
+) -> AbstractContextManager[Database]:
     """The database a command works on: in the running app, the app's own (left open for
-    it), else the file or server opened here and closed at the end."""
+    it), else the file or server opened here, within `memory_mb` if given, and closed at the
+    end."""
     served: Database | None = args.served
-    return nullcontext(served) if served is not None else connect(_settings(args).db)
+    if served is not None:
+        return nullcontext(served)
+    db = connect(_settings(args).db)
+    if memory_mb is not None:
+        db.limit_memory(memory_mb)
+    return db
 
 
 def cmd_load_demo(args: argparse.Namespace) -> int:
@@ -138,7 +152,7 @@ def cmd_load_demo(args: argparse.Namespace) -> int:
 
 def cmd_import_assets(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    with _database(args) as db:
+    with _database(args, BATCH_MEMORY_MB) as db:
         report = import_assets_file(
             db,
             Path(args.file),
@@ -302,7 +316,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         _check_link_export(args)
     if args.output == "-" and args.format == "gpkg":
         raise ExportError("A GeoPackage cannot go to standard output: give -o FILE.gpkg.")
-    with _database(args) as db:
+    with _database(args, BATCH_MEMORY_MB) as db:
         if args.what == "assets":
             asset_filter = AssetFilter(
                 statuses=tuple(args.status or ["approved"]),

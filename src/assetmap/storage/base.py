@@ -81,6 +81,11 @@ class Database(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    @abstractmethod
+    def limit_memory(self, megabytes: int) -> None:
+        """Keep the database's working memory in this process within `megabytes`, writing to
+        disk beyond it (DuckDB's). A server's memory is the server's own: nothing to do."""
+
     def rows(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
         with self.reading() as session:
             return session.rows(sql, params)

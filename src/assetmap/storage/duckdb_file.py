@@ -118,6 +118,11 @@ class DuckDBDatabase(Database):
     def close(self) -> None:
         self._connection.close()
 
+    def limit_memory(self, megabytes: int) -> None:
+        """DuckDB's own limit is 80% of the machine's memory, and it keeps what it may: an
+        import of a million assets in one transaction held 1.7 GB, 0.7 GB within 300 MB."""
+        self._connection.execute(f"SET memory_limit = '{int(megabytes)}MB'")
+
     @contextmanager
     def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         cursor = self._connection.cursor()

@@ -187,6 +187,9 @@ class PostgresDatabase(Database):
     def close(self) -> None:
         self._pool.close()
 
+    def limit_memory(self, megabytes: int) -> None:
+        """The server keeps the data and its working memory: this process holds a batch."""
+
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[Any]]:
         try:
