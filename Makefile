@@ -46,6 +46,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/planning.py
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/page.py
+	$(BIN)/python bench/transfer.py
 	$(BIN)/python bench/ogc.py
 	$(BIN)/python bench/gazetteer.py
 	$(BIN)/python bench/basemap.py

@@ -1,5 +1,6 @@
 """Benchmark the map at 1,000, 10,000 and 100,000 assets against the usual approach (one folium
-Marker with a Popup per asset), plus import and GeoJSON export at scale. Writes bench/scale.md.
+Marker with a Popup per asset), plus the real app at the largest size. Writes bench/scale.md.
+Import and export at scale are bench/transfer.py's.
 
     make bench-scale            # or: python bench/scale.py [--sizes 1000 10000 100000]
 
@@ -38,7 +39,6 @@ from playwright.sync_api import sync_playwright
 
 from assetmap.accounts import SYSTEM
 from assetmap.config import tiles_from_setting
-from assetmap.io.exports import write_assets
 from assetmap.models import CATEGORIES, KINDS, validate_asset
 from assetmap.register.assets import add_assets, list_assets
 from assetmap.render.mapping import MapScripts, build_asset_map, install_map_scripts
@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> None:
                 print(rows[-1], flush=True)
         server.shutdown()
         server.server_close()
-        extra = storage_figures(max(args.sizes), Path(folder))
+        extra = app_figures(app_database(max(args.sizes), Path(folder)))
     write(rows, extra, args.output)
 
 
@@ -229,22 +229,13 @@ def app_figures(db_path: Path) -> list[tuple[str, str]]:
     ]
 
 
-def storage_figures(count: int, folder: Path) -> list[tuple[str, str]]:
-    """Import and GeoJSON export of `count` assets through the real storage layer."""
-    rows = synthetic(count)
-    with connect(str(folder / "scale.duckdb")) as db:
-        records = rows.drop(columns="geometry").assign(status="approved", consent=True)
-        records = records.to_dict("records")
-        start = time.perf_counter()
-        add_assets(db, [validate_asset(r) for r in records], SYSTEM)
-        imported = time.perf_counter() - start
-        stored = list_assets(db)
-        export = median(lambda: write_assets(stored, "geojson", folder / "export.geojson"), runs=5)
-    return [
-        (f"validate and import {count:,} assets (one transaction)", f"{imported:.1f} s"),
-        (f"GeoJSON export of {count:,} assets", f"{export:.2f} s"),
-        *app_figures(folder / "scale.duckdb"),
-    ]
+def app_database(count: int, folder: Path) -> Path:
+    """A DuckDB file holding `count` approved synthetic assets, for app_figures."""
+    path = folder / "scale.duckdb"
+    with connect(str(path)) as db:
+        records = synthetic(count).drop(columns="geometry").assign(status="approved", consent=True)
+        add_assets(db, [validate_asset(r) for r in records.to_dict("records")], SYSTEM)
+    return path
 
 
 def write(rows: list[Row], extra: list[tuple[str, str]], output: Path) -> None:

@@ -23,7 +23,6 @@ def test_scale_benchmark_runs_at_a_small_size(tmp_path):
     )
     table = out.read_text()
     assert "| 200 | Assetmap |" in table and "| 200 | usual |" in table
-    assert "GeoJSON export of 200 assets" in table
     assert "approve an asset on Review until it is on a map open elsewhere" in table
     assert "approve an asset on Review, then open the Map page" in table
 
@@ -62,3 +61,12 @@ def test_page_benchmark_runs_at_a_small_size(tmp_path):
     assert " times less on the first load, " in table
     ours = next(line for line in table.split("## Times")[1].splitlines() if "| Assetmap |" in line)
     assert ours.startswith("| 300 | Assetmap | ") and ours.endswith(" MB |")
+
+
+def test_transfer_benchmark_runs_at_a_small_size(tmp_path):
+    out = tmp_path / "transfer.md"
+    command = [sys.executable, "bench/transfer.py", "--sizes", "150", "--output", str(out)]
+    subprocess.run(command, cwd=PROJECT_DIR, check=True, capture_output=True, timeout=300)
+    table = out.read_text()
+    assert "| 150 | " in table and " MB |" in table
+    assert "the command's floor" in table

@@ -9,6 +9,7 @@ import pytest
 from assetmap.cli import main
 from assetmap.config import DEMO_DIR
 from assetmap.io.readers import rows_from_file
+from assetmap.register import importing
 from assetmap.register.assets import AssetFilter, approve_assets, list_assets, register_asset
 from assetmap.register.importing import (
     ImportRejectedError,
@@ -207,6 +208,43 @@ def test_duplicates_are_skipped_or_merged(demo_db):
     assert merged["lon"] == library["lon"]  # the reviewed location stays
     again = import_rows(demo_db, [near], ADMIN)
     assert (again.added, again.skipped_duplicates) == (0, 1)
+
+
+def test_a_file_in_batches_finds_duplicates_across_them_and_keeps_all_or_nothing(
+    demo_file, tmp_path, monkeypatch
+):
+    """Read, checked and stored three rows at a time: a row repeating one of an earlier batch
+    is found, and a bad row in the last batch leaves none of the earlier ones stored."""
+    monkeypatch.setattr(importing, "BATCH_ROWS", 3)
+    lines = ["name,kind,category,lon,lat,source_id"]
+    lines += [f"Park {i},place,park,{24.93 + i * 0.002},60.17,p{i}" for i in range(7)]
+    lines += ["PARK 1,place,park,24.9321,60.1701,", "Park 1,place,park,24.99,60.17,p1"]
+    path = tmp_path / "parks.csv"
+    path.write_text("\n".join([*lines, "Broken,place,park,200,60.17,"]) + "\n", "utf-8")
+    with connect(str(demo_file)) as db:
+        preview = importing.preview_file(db, path)
+        assert (preview.rows, preview.fresh, preview.problem_rows) == (10, 7, 1)
+        assert sorted(preview.duplicates) == [8, 9]
+        assert "within 50 m" in preview.duplicates[8].reason
+        assert "same source record" in preview.duplicates[9].reason
+        assert not preview.duplicates[8].stored  # an earlier row of the file, not the map's
+        with pytest.raises(ImportRejectedError, match="row 10"):
+            importing.import_assets_file(db, path, ADMIN, max_bytes=None)
+        assert list_assets(db, AssetFilter(statuses=("pending",), text="Park")).empty
+        path.write_text("\n".join(lines) + "\n", "utf-8")
+        report = importing.import_assets_file(db, path, ADMIN)
+        assert (report.added, report.skipped_duplicates) == (7, 2)
+        stored = list_assets(db, AssetFilter(statuses=("pending",), text="Park"))
+        assert sorted(stored["source_id"]) == [f"p{i}" for i in range(7)]
+
+
+def test_a_preview_lists_the_first_problems_and_counts_them_all(demo_db, monkeypatch):
+    monkeypatch.setattr(importing, "PROBLEMS_KEPT", 2)
+    rows = [{"name": "", "kind": "place", "category": "park", "lon": 24.94, "lat": 60.17}] * 4
+    preview = preview_import(demo_db, rows)
+    assert (sorted(preview.problems), preview.problem_rows) == ([1, 2], 4)
+    with pytest.raises(ImportRejectedError, match=r"\(and 2 more\)"):
+        import_rows(demo_db, rows, ADMIN)
 
 
 def test_osm_extract_and_zipped_shapefile_import(db_url, tmp_path):

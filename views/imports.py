@@ -7,12 +7,13 @@ import streamlit as st
 
 from assetmap.i18n import gettext as _
 from assetmap.io.files import ImportFileError
-from assetmap.io.readers import csv_columns, rows_from_file
+from assetmap.io.readers import csv_columns
 from assetmap.register.importing import (
+    PROBLEMS_KEPT,
     ImportPreview,
     ImportRejectedError,
     commit_import,
-    preview_import,
+    preview_file,
 )
 from assetmap.storage import data_version
 from assetmap.web import login, memo, resources
@@ -79,14 +80,14 @@ bar = st.progress(0.0, text=_("Checking the file"))
 
 
 def check_file() -> ImportPreview:
-    rows = rows_from_file(path, resources.settings().max_upload_bytes, lon_column, lat_column)
-    source = "osm" if path.name.lower().endswith((".osm.pbf", ".osm")) else "import"
-    return preview_import(
+    return preview_file(
         db,
-        rows,
+        path,
         status=status,
-        source=source,
         max_distance_km=resources.settings().max_distance_km,
+        max_bytes=resources.settings().max_upload_bytes,
+        lon_column=lon_column,
+        lat_column=lat_column,
         progress=lambda done, text: bar.progress(done, text=text),
     )
 
@@ -102,15 +103,21 @@ except ImportFileError as error:
 bar.progress(1.0, text=_("Checked {n} rows").format(n=preview.rows))
 
 problems = preview.report()
-fresh = len(preview.assets) - len(preview.duplicates)
 st.write(
     _(
         "Rows checked: {rows}. New: {fresh}. Already on the map: {dupes}. With problems: {bad}."
     ).format(
-        rows=preview.rows, fresh=fresh, dupes=len(preview.duplicates), bad=len(preview.problems)
+        rows=preview.rows,
+        fresh=preview.fresh,
+        dupes=preview.duplicate_rows,
+        bad=preview.problem_rows,
     )
 )
 if not problems.empty:
+    if len(preview.problems) < preview.problem_rows or (
+        len(preview.duplicates) < preview.duplicate_rows
+    ):
+        st.caption(_("Only the first {n} of each are listed.").format(n=PROBLEMS_KEPT))
     st.dataframe(problems, hide_index=True, width="stretch")
 if preview.problems:
     st.error(
@@ -120,7 +127,7 @@ if preview.problems:
         )
     )
     st.stop()
-if st.button(_("Import"), type="primary", disabled=fresh == 0 and on_duplicate == "skip"):
+if st.button(_("Import"), type="primary", disabled=preview.fresh == 0 and on_duplicate == "skip"):
     try:
         report = commit_import(
             db,
@@ -129,7 +136,7 @@ if st.button(_("Import"), type="primary", disabled=fresh == 0 and on_duplicate =
             on_duplicate=on_duplicate,
             progress=lambda done, text: bar.progress(done, text=text),
         )
-    except ImportRejectedError as error:
+    except (ImportRejectedError, ImportFileError) as error:
         st.error(str(error))
     else:
         st.success(

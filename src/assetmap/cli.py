@@ -14,8 +14,10 @@ import ctypes
 import getpass
 import io
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
@@ -54,11 +56,11 @@ from assetmap.io.exports import (
     EXACT_MARK,
     FORMATS,
     LINK_FORMATS,
+    SUFFIXES,
     ExportError,
-    export_bytes,
     export_file_name,
     write_areas,
-    write_assets,
+    write_asset_batches,
     write_links,
 )
 from assetmap.models import KINDS, STATUSES
@@ -69,7 +71,7 @@ from assetmap.register.areas import (
     replace_areas,
 )
 from assetmap.register.assets import AssetFilter, erase_asset
-from assetmap.register.disclosure import exact_assets, released_assets, released_links
+from assetmap.register.disclosure import exact_batches, released_batches, released_links
 from assetmap.register.gazetteer import build_gazetteer, import_gazetteer
 from assetmap.register.importing import import_assets_file
 from assetmap.register.indicators import commit_indicators, preview_indicators
@@ -112,11 +114,25 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(db=args.db)
 
 
-def _database(args: argparse.Namespace) -> AbstractContextManager[Database]:
+BATCH_MEMORY_MB = 300
+"""The database's working memory for a command that moves many assets in a process of its own
+(import-assets, export): beyond it DuckDB writes to disk, and a million assets go in and out
+with the same memory as 100,000 (bench/transfer.md)."""
+
+
+def _database(
+    args: argparse.Namespace, memory_mb: int | None = None
+) -> AbstractContextManager[Database]:
     """The database a command works on: in the running app, the app's own (left open for
-    it), else the file or server opened here and closed at the end."""
+    it), else the file or server opened here, within `memory_mb` if given, and closed at the
+    end."""
     served: Database | None = args.served
-    return nullcontext(served) if served is not None else connect(_settings(args).db)
+    if served is not None:
+        return nullcontext(served)
+    db = connect(_settings(args).db)
+    if memory_mb is not None:
+        db.limit_memory(memory_mb)
+    return db
 
 
 def cmd_load_demo(args: argparse.Namespace) -> int:
@@ -136,7 +152,7 @@ def cmd_load_demo(args: argparse.Namespace) -> int:
 
 def cmd_import_assets(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    with _database(args) as db:
+    with _database(args, BATCH_MEMORY_MB) as db:
         report = import_assets_file(
             db,
             Path(args.file),
@@ -292,37 +308,50 @@ def _check_exact_export(args: argparse.Namespace) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export what the console's reader (an admin) may take out: people protected, unless
-    --exact, which is audited and must be named as such."""
-    writer: Callable[[pd.DataFrame, str, Path], int]
-    frame: pd.DataFrame
+    --exact, which is audited and must be named as such. Assets are read and written a batch
+    at a time, so an export of a million keeps little in memory."""
     if args.exact:
         _check_exact_export(args)
     if args.what == "links":
         _check_link_export(args)
-    with _database(args) as db:
-        if args.what == "areas":
-            frame, writer = areas_with_indicators(db), write_areas
-        elif args.what == "links":
-            frame, writer = released_links(db, console_actor()), write_links
-        else:
+    if args.output == "-" and args.format == "gpkg":
+        raise ExportError("A GeoPackage cannot go to standard output: give -o FILE.gpkg.")
+    with _database(args, BATCH_MEMORY_MB) as db:
+        if args.what == "assets":
             asset_filter = AssetFilter(
                 statuses=tuple(args.status or ["approved"]),
                 kinds=tuple(args.kind or []),
                 categories=tuple(args.category or []),
                 area_ids=tuple(args.area or []),
             )
-            if args.exact:
-                frame = exact_assets(db, console_actor(), asset_filter, args.format)
-            else:
-                frame = released_assets(db, console_actor(), asset_filter)
-            writer = write_assets
-    if args.output == "-":
-        if args.format == "gpkg":
-            raise ExportError("A GeoPackage cannot go to standard output: give -o FILE.gpkg.")
-        args.terminal.write_bytes(export_bytes(writer, frame, args.format) + b"\n")
+            batches = (
+                exact_batches(db, console_actor(), asset_filter, args.format)
+                if args.exact
+                else released_batches(db, console_actor(), asset_filter)
+            )
+            return _written(args, lambda path: write_asset_batches(batches, args.format, path))
+        frame: pd.DataFrame
+        writer: Callable[[pd.DataFrame, str, Path], int]
+        if args.what == "areas":
+            frame, writer = areas_with_indicators(db), write_areas
+        else:
+            frame, writer = released_links(db, console_actor()), write_links
+    return _written(args, lambda path: writer(frame, args.format, path))
+
+
+def _written(args: argparse.Namespace, write: Callable[[Path], int]) -> int:
+    """Write the export to its file, or through a temporary one to standard output."""
+    if args.output != "-":
+        count = write(Path(args.output))
+        print(f"Wrote {count} {args.what} to {args.output}", file=args.terminal.err)
         return 0
-    count = writer(frame, args.format, Path(args.output))
-    print(f"Wrote {count} {args.what} to {args.output}", file=args.terminal.err)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"export{SUFFIXES[args.format]}"
+        write(path)
+        args.terminal.out.flush()  # text printed before comes out before
+        with path.open("rb") as written:
+            shutil.copyfileobj(written, args.terminal.out_bytes)
+        args.terminal.out_bytes.write(b"\n")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -16,8 +17,9 @@ from assetmap.io.geojson import (
     EXPORTED_PROPERTIES,
     LINK_PROPERTIES,
     areas_to_geojson,
-    assets_to_geojson,
+    asset_features,
     links_to_geojson,
+    write_feature_batches,
     write_geojson,
 )
 from assetmap.io.hsds import assets_to_hsds
@@ -60,21 +62,45 @@ def _asset_table(assets_gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def write_assets(assets_gdf: gpd.GeoDataFrame, fmt: str, path: Path) -> int:
     """Write assets as released for their reader (disclosure); return how many were written."""
-    if fmt == "geojson":
-        write_geojson(assets_to_geojson(assets_gdf), path)
-    elif fmt == "csv":
-        _asset_table(assets_gdf).to_csv(path, index=False, encoding="utf-8")
-    elif fmt == "gpkg":
-        table = _asset_table(assets_gdf)
-        frame = gpd.GeoDataFrame(
-            table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs="EPSG:4326"
-        )
-        _write_gpkg(frame, path, "assets")
-    elif fmt == "hsds":
-        path.write_text(json.dumps(assets_to_hsds(assets_gdf), ensure_ascii=False), "utf-8")
-    else:
+    return write_asset_batches([assets_gdf], fmt, path)
+
+
+def write_asset_batches(batches: Iterable[gpd.GeoDataFrame], fmt: str, path: Path) -> int:
+    """write_assets for assets that come a batch at a time (disclosure.released_batches), one
+    batch at least: the same file, written as they come (HSDS, one document of linked
+    records, is built whole). Return how many were written."""
+    if fmt not in FORMATS:
         raise ExportError(f"Unknown format {fmt}: use one of {', '.join(FORMATS)}.")
-    return len(assets_gdf)
+    count = 0
+
+    def counted(batch: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        nonlocal count
+        count += len(batch)
+        return batch
+
+    if fmt == "geojson":
+        write_feature_batches((asset_features(counted(b)) for b in batches), path)
+    elif fmt == "csv":
+        _write_csv((_asset_table(counted(b)) for b in batches), path)
+    elif fmt == "gpkg":
+        frames = (_asset_points(_asset_table(counted(b))) for b in batches)
+        _write_gpkg(frames, path, "assets")
+    else:
+        whole = pd.concat([counted(b) for b in batches])
+        path.write_text(json.dumps(assets_to_hsds(whole), ensure_ascii=False), "utf-8")
+    return count
+
+
+def _asset_points(table: pd.DataFrame) -> gpd.GeoDataFrame:
+    geometry = gpd.points_from_xy(table["lon"], table["lat"])
+    return gpd.GeoDataFrame(table, geometry=geometry, crs="EPSG:4326")
+
+
+def _write_csv(tables: Iterable[pd.DataFrame], path: Path) -> None:
+    """The tables one after the other under one header, as one table's to_csv writes them."""
+    for number, table in enumerate(tables):
+        first = number == 0
+        table.to_csv(path, index=False, encoding="utf-8", header=first, mode="w" if first else "a")
 
 
 def write_areas(areas_gdf: gpd.GeoDataFrame, fmt: str, path: Path) -> int:
@@ -120,13 +146,22 @@ def write_links(lines: pd.DataFrame, fmt: str, path: Path) -> int:
     return len(lines)
 
 
-def _write_gpkg(frame: gpd.GeoDataFrame, path: Path, layer: str) -> None:
-    """Write through a temporary file, so a failed export never leaves half a GeoPackage."""
+def _write_gpkg(
+    frames: Iterable[gpd.GeoDataFrame] | gpd.GeoDataFrame, path: Path, layer: str
+) -> None:
+    """Write through a temporary file, so a failed export never leaves half a GeoPackage;
+    frames after the first are appended to the layer."""
     import pyogrio  # GDAL is loaded on first use, as in read_layer
 
     partial = path.with_name(path.name + ".partial.gpkg")
     partial.unlink(missing_ok=True)
-    pyogrio.write_dataframe(frame, partial, layer=layer, driver="GPKG")
+    batches = [frames] if isinstance(frames, gpd.GeoDataFrame) else frames
+    try:
+        for number, frame in enumerate(batches):
+            pyogrio.write_dataframe(frame, partial, layer=layer, driver="GPKG", append=number > 0)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(path)
 
 

@@ -4,7 +4,9 @@ file cannot be used, the size cap, and one layer of a spatial file through GDAL.
 from __future__ import annotations
 
 import warnings
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 
@@ -36,3 +38,11 @@ def read_layer(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         return pyogrio.read_dataframe(path, layer=layer, on_invalid="ignore")
+
+
+def open_layer(path: Path, batch_size: int) -> AbstractContextManager[tuple[dict[str, Any], Any]]:
+    """The first layer of a spatial file through GDAL as (its metadata, a pyarrow reader of
+    record batches of `batch_size` features), geometries as WKB: read a batch at a time."""
+    import pyogrio
+
+    return pyogrio.open_arrow(path, batch_size=batch_size, use_pyarrow=True)  # type: ignore[no-any-return]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -52,30 +53,62 @@ def _plain(value: Any) -> Any:
 
 def assets_to_geojson(assets_gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     """A FeatureCollection of point assets, one feature per row, keyed by asset id."""
+    return {"type": "FeatureCollection", "features": asset_features(assets_gdf)}
+
+
+def asset_features(assets_gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """The features of assets_to_geojson, built a column at a time: every value as plain JSON
+    (missing ones as null, times in ISO 8601, each distinct time formatted once)."""
     columns = [name for name in EXPORTED_PROPERTIES if name in assets_gdf.columns]
-    frame = pd.DataFrame(assets_gdf[columns])
-    for name in ("created_at", "updated_at"):
-        if name in frame:
-            frame[name] = [None if pd.isna(v) else pd.Timestamp(v).isoformat() for v in frame[name]]
-    properties = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    values = [_plain_column(assets_gdf[name]) for name in columns]
     lons = assets_gdf["lon"].astype(float).round(COORDINATE_DECIMALS).tolist()
     lats = assets_gdf["lat"].astype(float).round(COORDINATE_DECIMALS).tolist()
-    features = [
+    return [
         {
             "type": "Feature",
             "id": str(asset_id),
             "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {key: _plain(value) for key, value in record.items()},
+            "properties": dict(zip(columns, record, strict=True)),
         }
-        for asset_id, lon, lat, record in zip(assets_gdf["id"], lons, lats, properties, strict=True)
+        for asset_id, lon, lat, record in zip(
+            assets_gdf["id"], lons, lats, zip(*values, strict=True), strict=True
+        )
     ]
-    return {"type": "FeatureCollection", "features": features}
+
+
+def _plain_column(column: pd.Series) -> list[Any]:
+    if pd.api.types.is_datetime64_any_dtype(column):
+        codes, moments = pd.factorize(column)
+        texts = [pd.Timestamp(moment).isoformat() for moment in moments]
+        return [texts[code] if code >= 0 else None for code in codes]
+    plain = column.astype(object).where(column.notna(), None).tolist()
+    # Typed columns give Python values already; only an object column may hold other kinds.
+    return [_plain(value) for value in plain] if column.dtype == object else plain
 
 
 def write_geojson(collection: dict[str, Any], path: Path) -> None:
     """Write atomically: a reader never sees half a file."""
     partial = path.with_name(path.name + ".partial")
     partial.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+    partial.replace(path)
+
+
+def write_feature_batches(batches: Iterable[list[dict[str, Any]]], path: Path) -> None:
+    """A FeatureCollection of the features, written a batch at a time, as write_geojson writes
+    it whole: the same text, without the whole collection in memory."""
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8") as out:
+            out.write('{"type": "FeatureCollection", "features": [')
+            separator = ""
+            for features in batches:
+                if features:
+                    out.write(separator + json.dumps(features, ensure_ascii=False)[1:-1])
+                    separator = ", "
+            out.write("]}")
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(path)
 
 

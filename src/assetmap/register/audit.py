@@ -70,6 +70,8 @@ SCRUB_VALUES = """
 
 def as_text(value: Any) -> str | None:
     """One stored text form per value, so that comparing and replaying are exact."""
+    if type(value) is str:  # most values: checked first, as an import asks a million times
+        return value or None
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, bool):

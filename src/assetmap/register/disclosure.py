@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import datetime
 
@@ -20,7 +21,7 @@ import pandas as pd
 from assetmap.accounts import Actor
 from assetmap.io.exports import export_bytes, write_assets
 from assetmap.register import audit
-from assetmap.register.assets import AssetFilter, list_assets
+from assetmap.register.assets import AssetFilter, asset_batches, list_assets
 from assetmap.register.links import link_ends, list_links, public_links
 from assetmap.register.privacy import released
 from assetmap.storage import Database, utc_now
@@ -37,6 +38,19 @@ def released_assets(
 ) -> gpd.GeoDataFrame:
     """The matching assets as `reader` may take them out of the app (privacy.released)."""
     return released(list_assets(db, asset_filter), reader, now or utc_now())
+
+
+def released_batches(
+    db: Database,
+    reader: Actor,
+    asset_filter: AssetFilter | None = None,
+    now: datetime | None = None,
+) -> Iterator[gpd.GeoDataFrame]:
+    """released_assets a batch at a time (one at least), for files of any size: the same
+    policy on each batch, as it decides asset by asset."""
+    moment = now or utc_now()
+    for batch in asset_batches(db, asset_filter):
+        yield released(batch, reader, moment)
 
 
 def released_links(db: Database, reader: Actor, now: datetime | None = None) -> pd.DataFrame:
@@ -58,6 +72,18 @@ def exact_assets(
     exact = released(list_assets(db, asset_filter), reader, utc_now(), exact=True)
     _record_exact_export(db, reader, asset_filter, fmt, len(exact))
     return exact
+
+
+def exact_batches(
+    db: Database, reader: Actor, asset_filter: AssetFilter, fmt: str
+) -> Iterator[gpd.GeoDataFrame]:
+    """exact_assets a batch at a time, recorded in the audit trail when the last is read."""
+    moment, count = utc_now(), 0
+    for batch in asset_batches(db, asset_filter):
+        exact = released(batch, reader, moment, exact=True)
+        count += len(exact)
+        yield exact
+    _record_exact_export(db, reader, asset_filter, fmt, count)
 
 
 def exact_export_bytes(db: Database, reader: Actor, asset_filter: AssetFilter, fmt: str) -> bytes:

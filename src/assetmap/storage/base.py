@@ -5,7 +5,7 @@ driver; the backends (storage.duckdb_file, storage.postgres) implement them."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,6 +49,12 @@ class Session(ABC):
     def frame(self, sql: str, params: Params = ()) -> pd.DataFrame:
         """The result as a DataFrame; dates and timestamps as datetime64, like DuckDB's."""
 
+    @abstractmethod
+    def frames(self, sql: str, params: Params = (), size: int = 50_000) -> Iterator[pd.DataFrame]:
+        """The result as DataFrames of at most `size` rows each, typed as `frame` types them,
+        read as they are used: a result of a million rows never sits in memory whole. There is
+        always one at least (empty, with the columns, when there are no rows)."""
+
     def scalar(self, sql: str, params: Params = ()) -> Any:
         found = self.rows(sql, params)
         return found[0][0] if found else None
@@ -75,6 +81,11 @@ class Database(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    @abstractmethod
+    def limit_memory(self, megabytes: int) -> None:
+        """Keep the database's working memory in this process within `megabytes`, writing to
+        disk beyond it (DuckDB's). A server's memory is the server's own: nothing to do."""
+
     def rows(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
         with self.reading() as session:
             return session.rows(sql, params)
@@ -86,6 +97,11 @@ class Database(ABC):
     def frame(self, sql: str, params: Params = ()) -> pd.DataFrame:
         with self.reading() as session:
             return session.frame(sql, params)
+
+    def frames(self, sql: str, params: Params = (), size: int = 50_000) -> Iterator[pd.DataFrame]:
+        """Session.frames in a snapshot of its own, held until the last frame is read."""
+        with self.reading() as session:
+            yield from session.frames(sql, params, size)
 
     def __enter__(self) -> Database:
         return self

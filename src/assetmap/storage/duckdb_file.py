@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import threading
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,39 +40,52 @@ class DuckDBSession(Session):
         self._cursor.execute(sql, list(params))
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Params]) -> None:
-        """DuckDB runs `executemany` as one statement per row; a registered DataFrame is one."""
+        """DuckDB runs `executemany` as one statement per row; an Arrow table is one.
+
+        Built column by column (NaN and NaT as NULL), it takes a third of the time a DataFrame
+        of the rows took. The statement reads it by its variable name (DuckDB's replacement
+        scan): a registered view would stay in the catalogue, and keep its rows in memory,
+        until the transaction ends, and an import of a million assets is one transaction.
+        """
         if not rows:
             return
-        frame = pd.DataFrame([list(row) for row in rows], columns=list(columns))
-        view = f"incoming_{uuid.uuid4().hex}"
+        values = zip(*rows, strict=True)
+        incoming = pa.table(
+            {
+                name: pa.array(column, from_pandas=True)
+                for name, column in zip(columns, values, strict=True)
+            }
+        )
         names = ", ".join(columns)
-        self._cursor.register(view, frame)
-        try:
-            self._cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {view}")
-        finally:
-            self._cursor.unregister(view)
+        self._cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM incoming")
+        del incoming
 
     def update_rows(
         self, table: str, key: str, columns: Sequence[str], rows: Sequence[Params]
     ) -> None:
         if not rows:
             return
-        frame = pd.DataFrame([list(row) for row in rows], columns=[key, *columns])
-        view = f"changes_{uuid.uuid4().hex}"
-        assignments = ", ".join(f"{column} = {view}.{column}" for column in columns)
-        self._cursor.register(view, frame)
-        try:
-            self._cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM {view} WHERE {table}.{key} = {view}.{key}"
-            )
-        finally:
-            self._cursor.unregister(view)
+        changes = pd.DataFrame([list(row) for row in rows], columns=[key, *columns])
+        assignments = ", ".join(f"{column} = changes.{column}" for column in columns)
+        self._cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM changes WHERE {table}.{key} = changes.{key}"
+        )
+        del changes
 
     def rows(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
         return self._cursor.execute(sql, list(params)).fetchall()
 
     def frame(self, sql: str, params: Params = ()) -> pd.DataFrame:
         return _frame_from_arrow(self._cursor.sql(sql, params=list(params)).to_arrow_table())
+
+    def frames(self, sql: str, params: Params = (), size: int = 50_000) -> Iterator[pd.DataFrame]:
+        batches = self._cursor.sql(sql, params=list(params)).to_arrow_reader(size)
+        read = 0
+        for batch in batches:
+            read += 1
+            yield _frame_from_arrow(pa.Table.from_batches([batch]))
+        if not read:
+            yield _frame_from_arrow(batches.schema.empty_table())
 
 
 class DuckDBDatabase(Database):
@@ -105,6 +117,11 @@ class DuckDBDatabase(Database):
 
     def close(self) -> None:
         self._connection.close()
+
+    def limit_memory(self, megabytes: int) -> None:
+        """DuckDB's own limit is 80% of the machine's memory, and it keeps what it may: an
+        import of a million assets in one transaction held 1.7 GB, 0.7 GB within 300 MB."""
+        self._connection.execute(f"SET memory_limit = '{int(megabytes)}MB'")
 
     @contextmanager
     def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -137,6 +137,15 @@ class PostgresSession(Session):
             cursor.execute(translate(sql), _plain_row(params))
             return _typed_frame(cursor.fetchall(), cursor)
 
+    def frames(self, sql: str, params: Params = (), size: int = 50_000) -> Iterator[pd.DataFrame]:
+        """Through a server-side cursor: the server keeps the result, this process a batch."""
+        with self._connection.cursor(name=f"frames_{uuid.uuid4().hex}") as cursor:
+            cursor.execute(translate(sql), _plain_row(params))
+            batch = cursor.fetchmany(size)
+            yield _typed_frame(batch, cursor)
+            while batch := cursor.fetchmany(size):
+                yield _typed_frame(batch, cursor)
+
 
 def with_schema(url: str, schema: str) -> str:
     """`url` with every connection working in `schema` (which must exist)."""
@@ -177,6 +186,9 @@ class PostgresDatabase(Database):
 
     def close(self) -> None:
         self._pool.close()
+
+    def limit_memory(self, megabytes: int) -> None:
+        """The server keeps the data and its working memory: this process holds a batch."""
 
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[Any]]:
