@@ -64,7 +64,8 @@ def map_frame(page: Page) -> Frame:
     """The page's live map, once it has drawn its assets. A change of filters may replace the
     map while it is looked for: then the new one is waited for."""
     for _ in range(3):
-        page.wait_for_selector(MAP_FRAME)
+        # A rerun that replaces the map shows the new one beside the old until it ends.
+        page.wait_for_function(f"() => document.querySelectorAll('{MAP_FRAME}').length === 1")
         frame = page.frame_locator(MAP_FRAME).owner.element_handle().content_frame()
         assert frame is not None
         try:

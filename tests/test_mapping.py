@@ -18,7 +18,6 @@ from assetmap.i18n import set_language
 from assetmap.render.mapping import (
     DETAIL_LIMIT,
     MapScripts,
-    SafeJson,
     assets_to_map_data,
     assets_to_map_json,
     assets_to_table,
@@ -193,17 +192,17 @@ def test_safe_json_escapes_text_in_long_lists_and_in_objects_alike():
     assert "{{" not in text and "{%" not in text and "<" not in text and "'" not in text
 
 
-def test_a_prepared_payload_goes_into_the_map_as_is():
+def test_a_map_with_a_payload_url_names_it_instead_of_carrying_it():
     frame = assets()
     payload = assets_to_map_json(frame)
     assert payload in render(frame)
-    slot = SafeJson("assetmapDataPlaceholder")
     areas = gpd.GeoDataFrame({"id": [], "name": []}, geometry=[], crs="EPSG:4326")
     scripts = MapScripts("/app/static/vendor")
-    fmap = build_asset_map(frame, areas, tiles_from_setting("none"), scripts, assets_json=slot)
+    url = "/map/map-data/0123456789abcdef0123456789abcdef"
+    fmap = build_asset_map(frame, areas, tiles_from_setting("none"), scripts, assets_url=url)
     html = fmap.get_root().render()
-    assert "addAssets(map_" in html and ", assetmapDataPlaceholder, " in html
-    assert payload not in html
+    assert "addAssets(map_" in html and f', "{url}", ' in html
+    assert payload not in html and safe_json(PAYLOAD) not in html
 
 
 def test_map_changes_hide_gone_and_changed_rows_and_draw_new_and_changed_ones():

@@ -465,7 +465,7 @@ def build_asset_map(
     area_styles: pd.DataFrame | None = None,
     zone_gdf: gpd.GeoDataFrame | None = None,
     link_lines: dict[str, Any] | None = None,
-    assets_json: SafeJson | None = None,
+    assets_url: str | None = None,
     watch: str | None = None,
     basemap_style: str = "light",
     open_row: int | None = None,
@@ -473,9 +473,9 @@ def build_asset_map(
     """The map of assets over area outlines (or a choropleth, and a covered zone), with the
     popup of the payload's `open_row` open when given.
 
-    `assets_json` is the assets' payload when the caller made it (assets_to_map_json), or a
-    placeholder the caller swaps for it in the rendered script, so that megabytes of payload
-    never pass through folium's templates. With `watch`, the map shows the changes that
+    With `assets_url`, the map fetches the assets' payload from there (api/map_data.py) instead
+    of carrying it in its script, so that megabytes of payload never pass through folium's
+    templates nor travel with the script. With `watch`, the map shows the changes that
     changes_html gives for the payload of that name.
     """
     shown = areas_gdf if not areas_gdf.empty else assets_gdf
@@ -488,8 +488,7 @@ def build_asset_map(
         _Call("addZone", zone_gdf.to_geo_dict(drop_id=True)).add_to(fmap)
     if link_lines and link_lines["features"]:
         _Call("addLinks", link_lines).add_to(fmap)
-    # The payload comes before `watch`: a placeholder for it is the script's first mention.
-    payload = assets_json or assets_to_map_json(assets_gdf)
+    payload = assets_to_map_json(assets_gdf) if assets_url is None else assets_url
     _Call("addAssets", payload, KIND_COLOURS, watch, scripts.photos_url).add_to(fmap)
     if open_row is not None:
         _Call("openAsset", open_row).add_to(fmap)
