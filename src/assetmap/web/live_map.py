@@ -22,14 +22,16 @@ from assetmap.register.links import links_to_lines, list_links, public_links
 from assetmap.register.privacy import public_assets
 from assetmap.render.mapping import (
     DETAIL_LIMIT,
+    MAP_BINARY_TYPE,
     SUMMARY_FIELDS,
-    assets_to_map_json,
+    assets_to_map_binary,
     build_asset_map,
     changes_html,
     found_place_layer,
     go_to_script,
     location_from_click,
     map_changes,
+    map_order,
     open_popup_script,
     picked_point_layer,
 )
@@ -140,8 +142,10 @@ def _map_base(db: Database, view: View, key: _MapKey) -> _MapBase:
     lines = None
     if key.links_on is not None:
         lines = links_to_lines(public_links(list_links(db), shown, key.links_on), shown)
-    payload = assets_to_map_json(shown, details).encode()
-    digest = MAP_PAYLOADS.keep(payload, "application/json", key.private)
+    # Rows in the binary payload's order, so its coordinates differ little row to row.
+    shown = shown.iloc[map_order(shown)]
+    payload = assets_to_map_binary(shown, details)
+    digest = MAP_PAYLOADS.keep(payload, MAP_BINARY_TYPE, key.private)
     name = f"assetmapData{digest}"
     fmap = build_asset_map(
         shown,

@@ -254,8 +254,8 @@
     if (!payloads.has(url)) {
       payloads.set(url, fetch(url, {credentials: "same-origin"}).then((response) => {
         if (!response.ok) throw new Error(`map data: ${response.status} ${response.statusText}`);
-        return response.json();
-      }).catch((error) => {
+        return response.arrayBuffer();
+      }).then((buffer) => assetmap.parsePayload(buffer)).catch((error) => {
         payloads.delete(url);
         throw error;
       }));
