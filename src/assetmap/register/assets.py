@@ -119,6 +119,8 @@ class AssetFilter:
     text: str = ""
     flagged_only: bool = False
     ids: tuple[str, ...] = ()
+    bbox: tuple[float, float, float, float] | None = None
+    """(min lon, min lat, max lon, max lat): only the assets inside, edges included."""
 
     def where(self) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -142,6 +144,10 @@ class AssetFilter:
             params.extend([_like_pattern(self.text)] * 3)
         if self.flagged_only:
             clauses.append("EXISTS (SELECT 1 FROM reports f WHERE f.asset_id = a.id)")
+        if self.bbox is not None:
+            clauses.append("a.lon BETWEEN ? AND ? AND a.lat BETWEEN ? AND ?")
+            min_lon, min_lat, max_lon, max_lat = self.bbox
+            params.extend([min_lon, max_lon, min_lat, max_lat])
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
