@@ -28,7 +28,6 @@ from assetmap.render.mapping import (
     install_map_scripts,
     location_from_click,
     map_changes,
-    map_order,
     safe_json,
 )
 
@@ -261,21 +260,20 @@ def binary_frame() -> gpd.GeoDataFrame:
 def test_the_binary_payload_holds_what_the_json_payload_holds():
     set_language("en")
     frame = binary_frame()
-    ordered = frame.iloc[map_order(frame)]
+    payload, order = assets_to_map_binary(frame, details=False)
+    ordered = frame.iloc[order]
     # Bands of latitude, south to north, west to east within each.
-    assert ordered["name"].tolist()[0] == "Choir"
-    payload = assets_to_map_binary(ordered, details=False)
+    assert ordered["name"].tolist() == ["Choir", PAYLOAD, "", "Töölö 🌳 walkers"]
     # tests/js/map_data.test.js parses the same bytes: make them again when the format changes.
     assert payload == BINARY_FIXTURE.read_bytes(), "BINARY_FIXTURE.write_bytes(payload)"
     header_end = 8 + int(np.frombuffer(payload[4:8], "<u4")[0])
     header = json.loads(payload[8:header_end])
-    expected = assets_to_map_data(ordered, details=False)
+    expected = assets_to_map_data(frame, details=False)
     assert payload[:4] == b"AMB1" and header["count"] == 4 and header["wide"] is False
     assert {k: v for k, v in header.items() if k not in ("count", "wide", "p")} == {
         k: v for k, v in expected.items() if k not in ("x", "y", "k", "c", "a", "n", "p")
     }
-    walkers = ordered["name"].tolist().index("Töölö 🌳 walkers")
-    assert header["p"] == {str(walkers): "0123456789abcdef0123456789abcdef"}
+    assert header["p"] == {"3": "0123456789abcdef0123456789abcdef"}
     x = np.cumsum(np.frombuffer(payload, "<i4", 4, header_end + (-header_end % 4)))
-    assert x.tolist() == expected["x"]
-    assert payload.endswith("".join(expected["n"]).encode())
+    assert x.tolist() == np.array(expected["x"])[order].tolist()
+    assert payload.endswith("".join(ordered["name"]).encode())

@@ -357,33 +357,41 @@ def map_order(assets_gdf: gpd.GeoDataFrame) -> np.ndarray:
     return np.lexsort((lon, lat // _BAND))
 
 
-def assets_to_map_binary(assets_gdf: gpd.GeoDataFrame, details: bool | None = None) -> bytes:
+def assets_to_map_binary(
+    assets_gdf: gpd.GeoDataFrame, details: bool | None = None
+) -> tuple[bytes, np.ndarray]:
     """The map's payload as one binary transfer, which map_data.js's parsePayload reads: the
-    content of assets_to_map_data, with the long columns as typed arrays.
+    content of assets_to_map_data, with the long columns as typed arrays; and the frame's
+    rows in the payload's order (map_order), which the map's row numbers follow.
 
     "AMB1", the length of a JSON header (uint32), the header (labels, details, photos, the
     row count), then, each from a multiple of its size, little-endian: x and y as int32
     differences from the row before (the first from 0), the names' UTF-8 end offsets (uint32,
     one per row), category and area indexes (uint16, or uint32 when the header says
     "wide"), kind indexes (uint8), and the names' UTF-8 bytes. Names are data: the page
-    shows them as text. Rows come in the frame's order (see map_order).
+    shows them as text.
     """
+    order = map_order(assets_gdf)
     data = _map_columns(assets_gdf, details)
     count = len(assets_gdf)
-    names = [name.encode() for name in data.pop("n")]
+    names = [name.encode() for name in data.pop("n")[order]]
     ends = np.cumsum([len(name) for name in names], dtype=np.int64)
     wide = max(len(data["cl"]), len(data["al"])) > np.iinfo(np.uint16).max
     codes = np.dtype("<u4" if wide else "<u2")
     columns = [
-        np.diff(data.pop("x"), prepend=0).astype("<i4"),
-        np.diff(data.pop("y"), prepend=0).astype("<i4"),
+        np.diff(data.pop("x")[order], prepend=0).astype("<i4"),
+        np.diff(data.pop("y")[order], prepend=0).astype("<i4"),
         ends.astype("<u4"),
-        data.pop("c").astype(codes),
-        data.pop("a").astype(codes),
-        data.pop("k").astype(np.uint8),
+        data.pop("c")[order].astype(codes),
+        data.pop("a")[order].astype(codes),
+        data.pop("k")[order].astype(np.uint8),
     ]
+    for column in ("d", "w"):
+        if column in data:
+            data[column] = [data[column][row] for row in order]
     if "p" in data:
-        data["p"] = {str(row): photo for row, photo in enumerate(data["p"]) if photo}
+        photos = data["p"]
+        data["p"] = {str(i): photos[row] for i, row in enumerate(order) if photos[row]}
     header = json.dumps({**data, "count": count, "wide": wide}, ensure_ascii=False).encode()
     parts = [_BINARY_MAGIC, np.uint32(len(header)).astype("<u4").tobytes(), header]
     size = sum(len(part) for part in parts)
@@ -392,7 +400,7 @@ def assets_to_map_binary(assets_gdf: gpd.GeoDataFrame, details: bool | None = No
         parts += [b"\0" * padding, column.tobytes()]
         size += padding + column.nbytes
     parts += names
-    return b"".join(parts)
+    return b"".join(parts), order
 
 
 @dataclass(frozen=True)

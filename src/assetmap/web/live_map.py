@@ -31,7 +31,6 @@ from assetmap.render.mapping import (
     go_to_script,
     location_from_click,
     map_changes,
-    map_order,
     open_popup_script,
     picked_point_layer,
 )
@@ -142,9 +141,7 @@ def _map_base(db: Database, view: View, key: _MapKey) -> _MapBase:
     lines = None
     if key.links_on is not None:
         lines = links_to_lines(public_links(list_links(db), shown, key.links_on), shown)
-    # Rows in the binary payload's order, so its coordinates differ little row to row.
-    shown = shown.iloc[map_order(shown)]
-    payload = assets_to_map_binary(shown, details)
+    payload, order = assets_to_map_binary(shown, details)
     digest = MAP_PAYLOADS.keep(payload, MAP_BINARY_TYPE, key.private)
     name = f"assetmapData{digest}"
     fmap = build_asset_map(
@@ -158,7 +155,7 @@ def _map_base(db: Database, view: View, key: _MapKey) -> _MapBase:
         watch=name,
     )
     arguments = component_arguments(fmap, "asset_map", key.height)
-    drawn = pd.Series(shown["version"].to_numpy(), index=id_index(shown["id"]))
+    drawn = pd.Series(shown["version"].to_numpy()[order], index=id_index(shown["id"].iloc[order]))
     return _MapBase(view.version, name, arguments, drawn, details)
 
 
