@@ -207,9 +207,12 @@
       if (i >= 0) this.openTooltip(i);
       else this._map.closeTooltip(this._tooltip);
     },
-    openPopup: function (i) {
+    // With `pan` false, the map stays where it is even if the popup does not fit in view.
+    openPopup: function (i, pan = true) {
       const content = popupContent(this._rows.popup(i), this._photoUrl);
+      this._popup.options.autoPan = pan;
       this._popup.setLatLng(this._latLng(i)).setContent(content).openOn(this._map);
+      this._popup.options.autoPan = true;
       this._openRow = i;
       this._reportOpen();
     },
@@ -359,11 +362,11 @@
   }
 
   // Opens the popup of the payload's `row` (a shared address names the asset), once the
-  // payload is drawn.
+  // payload is drawn, keeping the view the address names.
   function openAsset(map, row) {
     (assetmap.loading || Promise.resolve()).then(() => {
       if (assetmap.assets && row >= 0 && row < assetmap.assets._rows.count) {
-        assetmap.assets.openPopup(row);
+        assetmap.assets.openPopup(row, false);
       }
     }, () => {});
   }
