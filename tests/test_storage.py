@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from datetime import datetime
 
 import pyogrio
 import pytest
@@ -15,6 +16,7 @@ from assetmap.register.assets import (
     EditConflictError,
     StaleDecisionError,
     approve_assets,
+    count_assets,
     count_by_status,
     get_asset,
     hide_assets,
@@ -24,6 +26,7 @@ from assetmap.register.assets import (
     update_asset,
 )
 from assetmap.register.importing import ImportRejectedError, import_rows
+from assetmap.register.privacy import consent_lapsed
 from assetmap.storage import DatabaseError, DatabaseLockedError, backup, connect, data_version
 from assetmap.storage.migrations import MIGRATIONS, applied_migrations, apply_migrations
 
@@ -271,3 +274,13 @@ def test_on_postgresql_the_map_query_can_use_the_indexes(postgres_url):
             )
     assert "assets_by_position" in plan or "assets_by_kind" in plan, plan
     assert "Seq Scan" not in plan, plan
+
+
+@pytest.mark.parametrize("moment", [datetime(2026, 12, 3), datetime(2100, 1, 1)])
+def test_counts_in_the_database_agree_with_the_rows(db, moment):
+    load_demo(db, ADMIN)
+    for asset_filter in (AssetFilter(), AssetFilter(kinds=("person", "place"))):
+        rows = list_assets(db, asset_filter)
+        lapsed = int(consent_lapsed(rows, moment).sum())
+        assert count_assets(db, asset_filter, moment) == (len(rows), lapsed)
+    assert count_assets(db, AssetFilter(), datetime(2100, 1, 1))[1] > 0

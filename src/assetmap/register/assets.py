@@ -26,7 +26,7 @@ from assetmap.register import audit
 from assetmap.register.areas import WGS84, area_id_at, area_ids_for_points, areas_extent, list_areas
 from assetmap.register.limits import DEFAULT_LIMITS, REPORT, SUBMISSION, count_action
 from assetmap.register.photos import APPROVED_PHOTO_IDS, erase_photos_of, insert_photos
-from assetmap.register.privacy import CONSENT_VALID_FOR, CONSENT_VERSION
+from assetmap.register.privacy import CONSENT_VALID_FOR, CONSENT_VERSION, LAPSED_SQL
 from assetmap.storage import Database, Session, bump_data_version, utc_now
 
 STORED_FIELDS = [f.name for f in fields(Asset)] + ["review_note"]
@@ -559,6 +559,17 @@ def asset_versions(db: Database, asset_filter: AssetFilter | None = None) -> pd.
     return db.frame(
         f"SELECT a.id, a.version, a.kind, a.consent_renew_by FROM assets a{where}", params
     )
+
+
+def count_assets(
+    db: Database, asset_filter: AssetFilter | None = None, now: datetime | None = None
+) -> tuple[int, int]:
+    """How many assets match, and how many of those are people whose consent had lapsed at
+    `now` (privacy.consent_lapsed): counted in the database, no row read."""
+    where, params = (asset_filter or AssetFilter()).where()
+    sql = f"SELECT count(*), sum(CASE WHEN {LAPSED_SQL} THEN 1 ELSE 0 END) FROM assets a{where}"
+    matching, lapsed = db.rows(sql, [now or utc_now(), *params])[0]
+    return int(matching), int(lapsed or 0)
 
 
 def count_by_status(db: Database) -> dict[str, int]:

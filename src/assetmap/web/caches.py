@@ -21,6 +21,7 @@ from assetmap.register.assets import (
     STORED_FIELDS,
     AssetFilter,
     asset_versions,
+    count_assets,
     count_by_status,
     list_assets,
 )
@@ -101,6 +102,15 @@ def asset_versions_at(
     )
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _counts(
+    _db: Database, location: str, version: int, asset_filter: AssetFilter
+) -> tuple[int, int]:
+    """How many assets match, and how many of them are lapsed people, at data version
+    `version`: counted in the database, so that a count never reads a million rows."""
+    return count_assets(_db, asset_filter, utc_now())
+
+
 def id_index(ids: pd.Series) -> pd.Index:
     """Asset ids as an index of Python strings: looked up twice as fast as Arrow strings."""
     return pd.Index(ids.to_numpy(dtype=object), dtype=object)
@@ -122,7 +132,13 @@ def _released_assets(
 
 
 _newest_version: dict[str, int] = {}
-_version_keyed: list[_Cache] = [_assets, _public_assets, _released_assets, asset_versions_at]
+_version_keyed: list[_Cache] = [
+    _assets,
+    _public_assets,
+    _released_assets,
+    asset_versions_at,
+    _counts,
+]
 
 
 def clear_with_each_version(cache: _Cache) -> None:
@@ -146,14 +162,13 @@ def current_view(asset_filter: AssetFilter) -> View:
     db = database()
     version = _version(db)
     private = current_actor().may("see_private")
-    lapsed = 0
-    if not private:
-        lapsed = int(asset_versions_at(db, db.location, version, asset_filter)["lapsed"].sum())
+    lapsed = 0 if private else _counts(db, db.location, version, asset_filter)[1]
     return View(db.location, version, asset_filter, private, lapsed)
 
 
 def shown_count(db: Database, view: View) -> int:
-    return len(asset_versions_at(db, view.location, view.version, view.asset_filter)) - view.lapsed
+    """How many of the view's assets the current person sees, counted in the database."""
+    return _counts(db, view.location, view.version, view.asset_filter)[0] - view.lapsed
 
 
 def asset_count(asset_filter: AssetFilter) -> int:
@@ -192,7 +207,7 @@ def released_assets(asset_filter: AssetFilter) -> gpd.GeoDataFrame:
     db = database()
     version = _version(db)
     reader = current_actor()
-    lapsed = int(asset_versions_at(db, db.location, version, asset_filter)["lapsed"].sum())
+    lapsed = _counts(db, db.location, version, asset_filter)[1]
     return _released_assets(db, db.location, version, asset_filter, reader, reader.role, lapsed)
 
 
