@@ -5,7 +5,7 @@ const assert = require("node:assert/strict");
 const {describe, test} = require("node:test");
 const fs = require("node:fs");
 const path = require("node:path");
-const {AssetRows, isWebsite, nearest, openRowText, parsePayload} = require(
+const {AssetRows, Cells, isWebsite, nearest, openRowText, parsePayload} = require(
   "../../src/assetmap/render/js/map_data.js");
 
 const LABELS = {kind: "Kind", category: "Category", area: "Area", website: "Website"};
@@ -116,6 +116,23 @@ describe("the binary payload", () => {
     assert.throws(() => parsePayload(new TextEncoder().encode("{\"n\": []}").buffer),
                   /not a map payload/);
     assert.throws(() => parsePayload(whole.slice(0, whole.byteLength - 3)));
+  });
+});
+
+describe("the sprites a crowded drawing leaves out", () => {
+  test("one sprite per kind and square; another kind or square is drawn", () => {
+    const cells = new Cells(30, 20, 3, 9);
+    assert.equal(cells.take(10, 10, 2), true);
+    assert.equal(cells.take(11, 11, 2), false);  // same square, same kind: under the first
+    assert.equal(cells.take(11, 11, 0), true);   // another kind keeps its colour
+    assert.equal(cells.take(13, 10, 2), true);   // the next square
+  });
+
+  test("points apart by a square or more are all drawn, edges and padding included", () => {
+    const cells = new Cells(30, 20, 3, 9);
+    const points = [];
+    for (let x = -9; x <= 39; x += 3) for (let y = -9; y <= 29; y += 3) points.push([x, y]);
+    assert.ok(points.every(([x, y]) => cells.take(x, y, 1)));
   });
 });
 

@@ -6,6 +6,8 @@
   "use strict";
 
   const RADIUS = 7;
+  // Pixels: of the assets of one kind within a square this wide, one sprite is drawn (Cells).
+  const CELL = 3;
 
   function textElement(tag, text) {
     const element = document.createElement(tag);
@@ -166,7 +168,10 @@
         sprites: this._rows.base.kinds.map(
           (kind) => sprite(this._colours[kind] || "#777777", ratio)),
       };
-      for (let i = 0; i < this._rows.count; i++) this._paint(i);
+      // A million assets would be a million sprites, most under others: one per kind and
+      // square is the same picture, and picking still finds every asset (_place).
+      const cells = new assetmap.Cells(size.x, size.y, CELL, RADIUS + 2);
+      for (let i = 0; i < this._rows.count; i++) this._paint(i, cells);
     },
     // Where row i is on the canvas, kept for hit-testing.
     _place: function (i) {
@@ -177,12 +182,15 @@
       this._screen[2 * i + 1] = y;
       return [x, y];
     },
-    _paint: function (i) {
+    // Draws row i, unless `cells` (a Cells of this drawing) says its sprite is drawn already.
+    _paint: function (i, cells) {
       const {context, size, sprites} = this._frame, half = RADIUS + 2;
       const [x, y] = this._place(i);
       if (x < -half || y < -half || x > size.x + half || y > size.y + half) return;
       if (!this._rows.shown(i)) return;
-      context.drawImage(sprites[this._rows.kind(i)], x - half, y - half, 2 * half, 2 * half);
+      const kind = this._rows.kind(i);
+      if (cells && !cells.take(x, y, kind)) return;
+      context.drawImage(sprites[kind], x - half, y - half, 2 * half, 2 * half);
     },
     _animateZoom: function (event) {
       if (!this._rows) return;

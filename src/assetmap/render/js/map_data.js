@@ -160,12 +160,36 @@
     return found;
   }
 
+  // Which sprites a drawing of many assets may leave out: of the assets of one kind whose
+  // points fall in one `cell` by `cell` pixel square, only the first is drawn, since the
+  // others would be drawn within a few pixels of it, under the same colour. Where assets are
+  // further apart than that (zoomed in), every one is drawn. `pad` pixels around the canvas
+  // count too: a sprite there still shows its edge.
+  class Cells {
+    constructor(width, height, cell, pad) {
+      this.cell = cell;
+      this.pad = pad;
+      this.columns = Math.ceil((width + 2 * pad) / cell) + 1;
+      this.taken = new Uint8Array(this.columns * (Math.ceil((height + 2 * pad) / cell) + 1));
+    }
+
+    // Whether the point (x, y) of kind `kind` (0-7) is the first of its kind in its square.
+    take(x, y, kind) {
+      const index = Math.floor((y + this.pad) / this.cell) * this.columns +
+        Math.floor((x + this.pad) / this.cell);
+      const bit = 1 << kind;
+      if (this.taken[index] & bit) return false;
+      this.taken[index] |= bit;
+      return true;
+    }
+  }
+
   // What the map reports of its open popup: the payload row, or "none".
   function openRowText(row) {
     return Number.isInteger(row) && row >= 0 ? String(row) : "none";
   }
 
-  const api = {AssetRows, isPhotoId, isWebsite, nearest, openRowText, parsePayload};
+  const api = {AssetRows, Cells, isPhotoId, isWebsite, nearest, openRowText, parsePayload};
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.assetmap = Object.assign(root.assetmap || {}, api);
 })(typeof window !== "undefined" ? window : globalThis);
