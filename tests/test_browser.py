@@ -25,6 +25,7 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+IDLE_APP = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TEAM_PASSWORD = "a long enough secret"
 
 
@@ -65,6 +66,7 @@ def map_frame(page: Page) -> Frame:
     map while it is looked for: then the new one is waited for."""
     for _ in range(5):
         # A rerun that replaces the map shows the new one beside the old until it ends.
+        page.wait_for_selector(IDLE_APP, state="attached")
         page.wait_for_function(f"() => document.querySelectorAll('{MAP_FRAME}').length === 1")
         handles = page.query_selector_all(MAP_FRAME)
         frame = handles[0].content_frame() if len(handles) == 1 else None

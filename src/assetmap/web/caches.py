@@ -46,10 +46,11 @@ def _assets(
     version: int,
     asset_filter: AssetFilter,
     columns: tuple[str, ...] = ALL_COLUMNS,
+    ordered: bool = True,
 ) -> gpd.GeoDataFrame:
-    """One frame per filter, columns and data version, shared by every session: callers
-    never change it."""
-    return list_assets(_db, asset_filter, columns)
+    """One frame per filter, columns, order and data version, shared by every session:
+    callers never change it."""
+    return list_assets(_db, asset_filter, columns, ordered)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -60,9 +61,11 @@ def _public_assets(
     asset_filter: AssetFilter,
     lapsed: int,
     columns: tuple[str, ...] = ALL_COLUMNS,
+    ordered: bool = True,
 ) -> gpd.GeoDataFrame:
     """The visitors' view, worked out again only when the data change or a consent lapses."""
-    return public_assets(_assets(_db, location, version, asset_filter, columns), utc_now())
+    found = _assets(_db, location, version, asset_filter, columns, ordered)
+    return public_assets(found, utc_now())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -177,12 +180,14 @@ def asset_count(asset_filter: AssetFilter) -> int:
 
 
 def view_assets(
-    db: Database, view: View, columns: tuple[str, ...] = ALL_COLUMNS
+    db: Database, view: View, columns: tuple[str, ...] = ALL_COLUMNS, ordered: bool = True
 ) -> gpd.GeoDataFrame:
-    """The view's assets with `columns`; shared with other sessions: never change it."""
+    """The view's assets with `columns`, by name unless not `ordered`; shared with other
+    sessions: never change it."""
+    location, version, asset_filter = view.location, view.version, view.asset_filter
     if view.private:
-        return _assets(db, view.location, view.version, view.asset_filter, columns)
-    return _public_assets(db, view.location, view.version, view.asset_filter, view.lapsed, columns)
+        return _assets(db, location, version, asset_filter, columns, ordered)
+    return _public_assets(db, location, version, asset_filter, view.lapsed, columns, ordered)
 
 
 def assets(asset_filter: AssetFilter) -> gpd.GeoDataFrame:

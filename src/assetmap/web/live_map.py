@@ -137,7 +137,8 @@ def _map_base(db: Database, view: View, key: _MapKey) -> _MapBase:
     the changes the map watches for.
     """
     details = shown_count(db, view) <= DETAIL_LIMIT
-    shown = view_assets(db, view, ALL_COLUMNS if details else SUMMARY_FIELDS)
+    # In the database's order: the payload orders its rows itself (assets_to_map_binary).
+    shown = view_assets(db, view, ALL_COLUMNS if details else SUMMARY_FIELDS, ordered=False)
     lines = None
     if key.links_on is not None:
         lines = links_to_lines(public_links(list_links(db), shown, key.links_on), shown)
