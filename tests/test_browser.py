@@ -25,6 +25,7 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+IDLE_APP = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TEAM_PASSWORD = "a long enough secret"
 
 
@@ -63,18 +64,23 @@ ZOOM_IN_AND_MARK = """() => { const map = window.assetmap.map; window.watched = 
 def map_frame(page: Page) -> Frame:
     """The page's live map, once it has drawn its assets. A change of filters may replace the
     map while it is looked for: then the new one is waited for."""
-    for _ in range(3):
-        page.wait_for_selector(MAP_FRAME)
-        frame = page.frame_locator(MAP_FRAME).owner.element_handle().content_frame()
-        assert frame is not None
+    for _ in range(5):
+        # A rerun that replaces the map shows the new one beside the old until it ends.
+        page.wait_for_selector(IDLE_APP, state="attached")
+        page.wait_for_function(f"() => document.querySelectorAll('{MAP_FRAME}').length === 1")
+        handles = page.query_selector_all(MAP_FRAME)
+        frame = handles[0].content_frame() if len(handles) == 1 else None
+        if frame is None:
+            continue
         try:
             frame.wait_for_selector(".leaflet-container[data-asset-count]")
         except PlaywrightError:
             if not frame.is_detached():
                 raise
             continue
-        return frame
-    raise AssertionError("the map was replaced three times while it was looked for")
+        if len(page.query_selector_all(MAP_FRAME)) == 1 and not frame.is_detached():
+            return frame
+    raise AssertionError("the map was replaced five times while it was looked for")
 
 
 def test_map_renders_the_demo_assets_and_areas(

@@ -18,7 +18,7 @@ from assetmap.i18n import set_language
 from assetmap.render.mapping import (
     DETAIL_LIMIT,
     MapScripts,
-    SafeJson,
+    assets_to_map_binary,
     assets_to_map_data,
     assets_to_map_json,
     assets_to_table,
@@ -193,17 +193,17 @@ def test_safe_json_escapes_text_in_long_lists_and_in_objects_alike():
     assert "{{" not in text and "{%" not in text and "<" not in text and "'" not in text
 
 
-def test_a_prepared_payload_goes_into_the_map_as_is():
+def test_a_map_with_a_payload_url_names_it_instead_of_carrying_it():
     frame = assets()
     payload = assets_to_map_json(frame)
     assert payload in render(frame)
-    slot = SafeJson("assetmapDataPlaceholder")
     areas = gpd.GeoDataFrame({"id": [], "name": []}, geometry=[], crs="EPSG:4326")
     scripts = MapScripts("/app/static/vendor")
-    fmap = build_asset_map(frame, areas, tiles_from_setting("none"), scripts, assets_json=slot)
+    url = "/map/map-data/0123456789abcdef0123456789abcdef"
+    fmap = build_asset_map(frame, areas, tiles_from_setting("none"), scripts, assets_url=url)
     html = fmap.get_root().render()
-    assert "addAssets(map_" in html and ", assetmapDataPlaceholder, " in html
-    assert payload not in html
+    assert "addAssets(map_" in html and f', "{url}", ' in html
+    assert payload not in html and safe_json(PAYLOAD) not in html
 
 
 def test_map_changes_hide_gone_and_changed_rows_and_draw_new_and_changed_ones():
@@ -228,3 +228,52 @@ def test_changes_for_an_open_map_carry_user_text_as_inert_data():
     changes = json.loads(html.unescape(attribute.group(1)))
     assert changes["hidden"] == [4]
     assert changes["rows"]["n"] == [PAYLOAD] and changes["rows"]["keys"] == ["a1:3"]
+
+
+BINARY_FIXTURE = Path(__file__).parent / "js" / "fixtures" / "payload.bin"
+"""What tests/js/map_data.test.js parses: assets_to_map_binary(binary_frame())."""
+
+
+def binary_frame() -> gpd.GeoDataFrame:
+    rows = [
+        ("place", "park", PAYLOAD, 24.9401, 60.1702, "Kluuvi", ""),
+        (
+            "person",
+            "",
+            "Töölö 🌳 walkers",
+            24.9213,
+            60.1801,
+            "",
+            "0123456789abcdef0123456789abcdef",
+        ),
+        ("association", "", "Choir", 24.9799, 60.1599, "Kallio", ""),
+        ("place", "playground", "", 24.9500, 60.1700, "Kluuvi", ""),
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["kind", "category", "name", "lon", "lat", "area_name", "photo_ids"]
+    )
+    return gpd.GeoDataFrame(
+        frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326"
+    )
+
+
+def test_the_binary_payload_holds_what_the_json_payload_holds():
+    set_language("en")
+    frame = binary_frame()
+    payload, order = assets_to_map_binary(frame, details=False)
+    ordered = frame.iloc[order]
+    # Bands of latitude, south to north, west to east within each.
+    assert ordered["name"].tolist() == ["Choir", PAYLOAD, "", "Töölö 🌳 walkers"]
+    # tests/js/map_data.test.js parses the same bytes: make them again when the format changes.
+    assert payload == BINARY_FIXTURE.read_bytes(), "BINARY_FIXTURE.write_bytes(payload)"
+    header_end = 8 + int(np.frombuffer(payload[4:8], "<u4")[0])
+    header = json.loads(payload[8:header_end])
+    expected = assets_to_map_data(frame, details=False)
+    assert payload[:4] == b"AMB1" and header["count"] == 4 and header["wide"] is False
+    assert {k: v for k, v in header.items() if k not in ("count", "wide", "p")} == {
+        k: v for k, v in expected.items() if k not in ("x", "y", "k", "c", "a", "n", "p")
+    }
+    assert header["p"] == {"3": "0123456789abcdef0123456789abcdef"}
+    x = np.cumsum(np.frombuffer(payload, "<i4", 4, header_end + (-header_end % 4)))
+    assert x.tolist() == np.array(expected["x"])[order].tolist()
+    assert payload.endswith("".join(ordered["name"]).encode())

@@ -3,7 +3,10 @@
 
 const assert = require("node:assert/strict");
 const {describe, test} = require("node:test");
-const {AssetRows, isWebsite, nearest, openRowText} = require("../../src/assetmap/render/js/map_data.js");
+const fs = require("node:fs");
+const path = require("node:path");
+const {AssetRows, Cells, isWebsite, nearest, openRowText, parsePayload} = require(
+  "../../src/assetmap/render/js/map_data.js");
 
 const LABELS = {kind: "Kind", category: "Category", area: "Area", website: "Website"};
 const KINDS = ["person", "association", "place", "institution"];
@@ -69,6 +72,67 @@ describe("decoding the payload", () => {
     assert.deepEqual(summary.popup(0).rows,
                      [["Kind", "Person"], ["Category", "Park"], ["Area", "Kluuvi"]]);
     assert.equal(summary.popup(0).website, "");
+  });
+});
+
+describe("the binary payload", () => {
+  // mapping.assets_to_map_binary's bytes for tests/test_mapping.py's binary_frame, in its order.
+  function fixture() {
+    const file = fs.readFileSync(path.join(__dirname, "fixtures", "payload.bin"));
+    return file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
+  }
+  const XSS = "<img src=x onerror=alert(1)></script><script>alert(2)</script> {{ 7*1913 }} ${x}";
+
+  test("names come back as text, whatever their characters", () => {
+    const rows = new AssetRows(parsePayload(fixture()));
+    assert.equal(rows.count, 4);
+    assert.deepEqual([0, 1, 2, 3].map((i) => rows.name(i)),
+                     ["Choir", XSS, "", "Töölö 🌳 walkers"]);
+  });
+
+  test("coordinates are summed back from row-to-row differences", () => {
+    const rows = new AssetRows(parsePayload(fixture()));
+    const expected = [[60.1599, 24.9799], [60.1702, 24.9401], [60.17, 24.95], [60.1801, 24.9213]];
+    expected.forEach(([lat, lng], i) => {
+      const [gotLat, gotLng] = rows.latLng(i);
+      assert.ok(Math.abs(gotLat - lat) < 1e-9 && Math.abs(gotLng - lng) < 1e-9, `row ${i}`);
+    });
+  });
+
+  test("kinds, categories, areas and photos are read as in the JSON payload", () => {
+    const rows = new AssetRows(parsePayload(fixture()));
+    assert.deepEqual([0, 1, 2, 3].map((i) => rows.kindName(i)),
+                     ["association", "place", "place", "person"]);
+    assert.deepEqual(rows.popup(1).rows,
+                     [["Kind", "Place"], ["Category", "Park"], ["Area", "Kluuvi"]]);
+    assert.deepEqual(rows.popup(2).rows, [["Kind", "Place"], ["Category", "Playground"],
+                                          ["Area", "Kluuvi"]]);
+    assert.equal(rows.popup(3).photo, "0123456789abcdef0123456789abcdef");
+    assert.equal(rows.popup(0).photo, "");
+  });
+
+  test("anything but a whole payload is refused", () => {
+    const whole = fixture();
+    assert.throws(() => parsePayload(new TextEncoder().encode("{\"n\": []}").buffer),
+                  /not a map payload/);
+    assert.throws(() => parsePayload(whole.slice(0, whole.byteLength - 3)));
+  });
+});
+
+describe("the sprites a crowded drawing leaves out", () => {
+  test("one sprite per kind and square; another kind or square is drawn", () => {
+    const cells = new Cells(30, 20, 3, 9);
+    assert.equal(cells.take(10, 10, 2), true);
+    assert.equal(cells.take(11, 11, 2), false);  // same square, same kind: under the first
+    assert.equal(cells.take(11, 11, 0), true);   // another kind keeps its colour
+    assert.equal(cells.take(13, 10, 2), true);   // the next square
+  });
+
+  test("points apart by a square or more are all drawn, edges and padding included", () => {
+    const cells = new Cells(30, 20, 3, 9);
+    const points = [];
+    for (let x = -9; x <= 39; x += 3) for (let y = -9; y <= 29; y += 3) points.push([x, y]);
+    assert.ok(points.every(([x, y]) => cells.take(x, y, 1)));
   });
 });
 

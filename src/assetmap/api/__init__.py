@@ -8,6 +8,7 @@ from assetmap.api.console import console_routes
 from assetmap.api.database import shared_database
 from assetmap.api.hsds import hsds_routes
 from assetmap.api.login import login_routes
+from assetmap.api.map_data import map_data_routes
 from assetmap.api.ogc import ogc_routes
 from assetmap.api.photos import photo_routes
 from assetmap.api.tiles import tile_routes
@@ -34,4 +35,5 @@ def routes(prefix: str = "") -> list[BaseRoute]:
         *console_routes(prefix),
         *tile_routes(prefix),
         *photo_routes(_app_database, prefix),
+        *map_data_routes(_app_database, prefix),
     ]

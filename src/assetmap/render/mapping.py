@@ -277,21 +277,18 @@ def _shown_column(frame: pd.DataFrame, field: str) -> np.ndarray:
     return labels
 
 
-def _lookup(values: np.ndarray) -> tuple[list[str], list[int]]:
-    """Distinct values once, and each row's index into them: short JSON for long columns."""
+def _lookup(values: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Distinct values once, and each row's index into them: short payloads for long columns."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return [str(u) for u in uniques], codes.tolist()
+    return [str(u) for u in uniques], codes
 
 
-def assets_to_map_data(assets_gdf: gpd.GeoDataFrame, details: bool | None = None) -> dict[str, Any]:
-    """What the map draws, column by column and compactly encoded.
+_ROW_COLUMNS = ("x", "y", "k", "c", "a", "n")
+"""The columns of assets_to_map_data with one value per row, as arrays (_map_columns)."""
 
-    Coordinates travel as integer steps of 1e-6 degrees (10 cm) from the south-west corner;
-    kinds, categories and areas as indexes into lists of translated labels. Popups carry all
-    details up to DETAIL_LIMIT assets (unless `details` says otherwise); beyond that, name,
-    kind, category and area.
-    """
-    frame = assets_gdf
+
+def _map_columns(frame: pd.DataFrame, details: bool | None) -> dict[str, Any]:
+    """assets_to_map_data's content, with the _ROW_COLUMNS as numpy arrays."""
     base = [float(frame["lon"].min()), float(frame["lat"].min())] if len(frame) else [0.0, 0.0]
     kinds = list(KINDS)
     categories, category_codes = _lookup(_shown_column(frame, "category"))
@@ -299,16 +296,16 @@ def assets_to_map_data(assets_gdf: gpd.GeoDataFrame, details: bool | None = None
     data: dict[str, Any] = {
         "scale": COORDINATE_SCALE,
         "base": base,
-        "x": np.rint((frame["lon"].to_numpy() - base[0]) * COORDINATE_SCALE).astype(int).tolist(),
-        "y": np.rint((frame["lat"].to_numpy() - base[1]) * COORDINATE_SCALE).astype(int).tolist(),
+        "x": np.rint((frame["lon"].to_numpy() - base[0]) * COORDINATE_SCALE).astype(np.int64),
+        "y": np.rint((frame["lat"].to_numpy() - base[1]) * COORDINATE_SCALE).astype(np.int64),
         "kinds": kinds,
         "kl": [gettext(KINDS[k]) for k in kinds],
-        "k": pd.Categorical(frame["kind"], categories=kinds).codes.tolist(),
+        "k": pd.Categorical(frame["kind"], categories=kinds).codes,
         "cl": categories,
         "c": category_codes,
         "al": areas,
         "a": area_codes,
-        "n": _shown_column(frame, "name").tolist(),
+        "n": _shown_column(frame, "name"),
         "labels": {name: field_label(name) for name in ("kind", "category", "area", "website")},
     }
     if "photo_ids" in frame and frame["photo_ids"].astype(bool).any():
@@ -327,9 +324,83 @@ def assets_to_map_data(assets_gdf: gpd.GeoDataFrame, details: bool | None = None
     return data
 
 
+def assets_to_map_data(assets_gdf: gpd.GeoDataFrame, details: bool | None = None) -> dict[str, Any]:
+    """What the map draws, column by column and compactly encoded.
+
+    Coordinates travel as integer steps of 1e-6 degrees (10 cm) from the south-west corner;
+    kinds, categories and areas as indexes into lists of translated labels. Popups carry all
+    details up to DETAIL_LIMIT assets (unless `details` says otherwise); beyond that, name,
+    kind, category and area.
+    """
+    data = _map_columns(assets_gdf, details)
+    for column in _ROW_COLUMNS:
+        data[column] = data[column].tolist()
+    return data
+
+
 def assets_to_map_json(assets_gdf: gpd.GeoDataFrame, details: bool | None = None) -> SafeJson:
     """The map's payload as the script reads it."""
     return SafeJson(safe_json(assets_to_map_data(assets_gdf, details)))
+
+
+MAP_BINARY_TYPE = "application/octet-stream"
+_BINARY_MAGIC = b"AMB1"
+_BAND = 4096
+"""The payload's rows go west to east in bands of latitude this many steps (about 450 m)
+high, so that one row's coordinates differ little from the last's."""
+
+
+def map_order(assets_gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """The rows in the order of the binary payload: by band of latitude, west to east."""
+    lon = np.rint(assets_gdf["lon"].to_numpy() * COORDINATE_SCALE).astype(np.int64)
+    lat = np.rint(assets_gdf["lat"].to_numpy() * COORDINATE_SCALE).astype(np.int64)
+    return np.lexsort((lon, lat // _BAND))
+
+
+def assets_to_map_binary(
+    assets_gdf: gpd.GeoDataFrame, details: bool | None = None
+) -> tuple[bytes, np.ndarray]:
+    """The map's payload as one binary transfer, which map_data.js's parsePayload reads: the
+    content of assets_to_map_data, with the long columns as typed arrays; and the frame's
+    rows in the payload's order (map_order), which the map's row numbers follow.
+
+    "AMB1", the length of a JSON header (uint32), the header (labels, details, photos, the
+    row count), then, each from a multiple of its size, little-endian: x and y as int32
+    differences from the row before (the first from 0), the names' UTF-8 end offsets (uint32,
+    one per row), category and area indexes (uint16, or uint32 when the header says
+    "wide"), kind indexes (uint8), and the names' UTF-8 bytes. Names are data: the page
+    shows them as text.
+    """
+    order = map_order(assets_gdf)
+    data = _map_columns(assets_gdf, details)
+    count = len(assets_gdf)
+    names = [name.encode() for name in data.pop("n")[order]]
+    ends = np.cumsum([len(name) for name in names], dtype=np.int64)
+    wide = max(len(data["cl"]), len(data["al"])) > np.iinfo(np.uint16).max
+    codes = np.dtype("<u4" if wide else "<u2")
+    columns = [
+        np.diff(data.pop("x")[order], prepend=0).astype("<i4"),
+        np.diff(data.pop("y")[order], prepend=0).astype("<i4"),
+        ends.astype("<u4"),
+        data.pop("c")[order].astype(codes),
+        data.pop("a")[order].astype(codes),
+        data.pop("k")[order].astype(np.uint8),
+    ]
+    for column in ("d", "w"):
+        if column in data:
+            data[column] = [data[column][row] for row in order]
+    if "p" in data:
+        photos = data["p"]
+        data["p"] = {str(i): photos[row] for i, row in enumerate(order) if photos[row]}
+    header = json.dumps({**data, "count": count, "wide": wide}, ensure_ascii=False).encode()
+    parts = [_BINARY_MAGIC, np.uint32(len(header)).astype("<u4").tobytes(), header]
+    size = sum(len(part) for part in parts)
+    for column in columns:
+        padding = -size % column.itemsize
+        parts += [b"\0" * padding, column.tobytes()]
+        size += padding + column.nbytes
+    parts += names
+    return b"".join(parts), order
 
 
 @dataclass(frozen=True)
@@ -465,7 +536,7 @@ def build_asset_map(
     area_styles: pd.DataFrame | None = None,
     zone_gdf: gpd.GeoDataFrame | None = None,
     link_lines: dict[str, Any] | None = None,
-    assets_json: SafeJson | None = None,
+    assets_url: str | None = None,
     watch: str | None = None,
     basemap_style: str = "light",
     open_row: int | None = None,
@@ -473,9 +544,9 @@ def build_asset_map(
     """The map of assets over area outlines (or a choropleth, and a covered zone), with the
     popup of the payload's `open_row` open when given.
 
-    `assets_json` is the assets' payload when the caller made it (assets_to_map_json), or a
-    placeholder the caller swaps for it in the rendered script, so that megabytes of payload
-    never pass through folium's templates. With `watch`, the map shows the changes that
+    With `assets_url`, the map fetches the assets' payload from there (api/map_data.py) instead
+    of carrying it in its script, so that megabytes of payload never pass through folium's
+    templates nor travel with the script. With `watch`, the map shows the changes that
     changes_html gives for the payload of that name.
     """
     shown = areas_gdf if not areas_gdf.empty else assets_gdf
@@ -488,8 +559,7 @@ def build_asset_map(
         _Call("addZone", zone_gdf.to_geo_dict(drop_id=True)).add_to(fmap)
     if link_lines and link_lines["features"]:
         _Call("addLinks", link_lines).add_to(fmap)
-    # The payload comes before `watch`: a placeholder for it is the script's first mention.
-    payload = assets_json or assets_to_map_json(assets_gdf)
+    payload = assets_to_map_json(assets_gdf) if assets_url is None else assets_url
     _Call("addAssets", payload, KIND_COLOURS, watch, scripts.photos_url).add_to(fmap)
     if open_row is not None:
         _Call("openAsset", open_row).add_to(fmap)

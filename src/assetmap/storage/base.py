@@ -29,6 +29,9 @@ class DatabaseLockedError(DatabaseError):
 class Session(ABC):
     """One unit of work: reads and writes share its transaction."""
 
+    backend: str
+    """As its Database's: "duckdb" or "postgresql"."""
+
     @abstractmethod
     def execute(self, sql: str, params: Params = ()) -> None: ...
 

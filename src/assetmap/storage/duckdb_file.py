@@ -33,6 +33,8 @@ def _frame_from_arrow(table: pa.Table) -> pd.DataFrame:
 
 
 class DuckDBSession(Session):
+    backend = "duckdb"
+
     def __init__(self, cursor: duckdb.DuckDBPyConnection):
         self._cursor = cursor
 

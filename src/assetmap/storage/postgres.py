@@ -95,6 +95,8 @@ def _typed_frame(rows: list[tuple[Any, ...]], cursor: psycopg.Cursor[Any]) -> pd
 
 
 class PostgresSession(Session):
+    backend = "postgresql"
+
     def __init__(self, connection: psycopg.Connection[Any]):
         self._connection = connection
 

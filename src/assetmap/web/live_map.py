@@ -15,15 +15,16 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from assetmap.api.map_data import MAP_PAYLOADS, map_data_url
 from assetmap.i18n import language
 from assetmap.register.assets import AssetFilter, list_assets
 from assetmap.register.links import links_to_lines, list_links, public_links
 from assetmap.register.privacy import public_assets
 from assetmap.render.mapping import (
     DETAIL_LIMIT,
+    MAP_BINARY_TYPE,
     SUMMARY_FIELDS,
-    SafeJson,
-    assets_to_map_json,
+    assets_to_map_binary,
     build_asset_map,
     changes_html,
     found_place_layer,
@@ -48,7 +49,7 @@ from assetmap.web.caches import (
     view_assets,
 )
 from assetmap.web.folium_bridge import component_arguments, layer_script, show_component
-from assetmap.web.resources import database, map_scripts, settings
+from assetmap.web.resources import database, map_scripts, settings, url_prefix
 
 LIVE_MAP_SECONDS = 0.5
 """How often an open map looks for new data: an asset added anywhere shows within about this.
@@ -130,17 +131,20 @@ def _areas_digest(_db: Database, location: str, version: int) -> str:
 def _map_base(db: Database, view: View, key: _MapKey) -> _MapBase:
     """The map's component arguments for the view's data.
 
-    The payload waits outside as a placeholder named by its digest (so the component's key
-    still changes with the data) while folium and st_folium render and rework the script;
-    the map watches for changes under that name.
+    The payload is kept apart (api/map_data.py) and the map's script names it by its URL, so
+    the websocket carries a script of a few kilobytes and the browser fetches the payload
+    once, then takes it from its cache; the digest in the URL keys the component and names
+    the changes the map watches for.
     """
     details = shown_count(db, view) <= DETAIL_LIMIT
-    shown = view_assets(db, view, ALL_COLUMNS if details else SUMMARY_FIELDS)
+    # In the database's order: the payload orders its rows itself (assets_to_map_binary).
+    shown = view_assets(db, view, ALL_COLUMNS if details else SUMMARY_FIELDS, ordered=False)
     lines = None
     if key.links_on is not None:
         lines = links_to_lines(public_links(list_links(db), shown, key.links_on), shown)
-    payload = assets_to_map_json(shown, details)
-    slot = SafeJson("assetmapData" + hashlib.sha256(payload.encode()).hexdigest()[:24])
+    payload, order = assets_to_map_binary(shown, details)
+    digest = MAP_PAYLOADS.keep(payload, MAP_BINARY_TYPE, key.private)
+    name = f"assetmapData{digest}"
     fmap = build_asset_map(
         shown,
         areas_at(db, view.location, view.version),
@@ -148,13 +152,12 @@ def _map_base(db: Database, view: View, key: _MapKey) -> _MapBase:
         map_scripts(),
         height=key.height,
         link_lines=lines,
-        assets_json=slot,
-        watch=str(slot),
+        assets_url=map_data_url(digest, url_prefix()),
+        watch=name,
     )
     arguments = component_arguments(fmap, "asset_map", key.height)
-    arguments["script"] = arguments["script"].replace(slot, payload, 1)
-    drawn = pd.Series(shown["version"].to_numpy(), index=id_index(shown["id"]))
-    return _MapBase(view.version, slot, arguments, drawn, details)
+    drawn = pd.Series(shown["version"].to_numpy()[order], index=id_index(shown["id"].iloc[order]))
+    return _MapBase(view.version, name, arguments, drawn, details)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

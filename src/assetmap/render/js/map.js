@@ -6,6 +6,8 @@
   "use strict";
 
   const RADIUS = 7;
+  // Pixels: of the assets of one kind within a square this wide, one sprite is drawn (Cells).
+  const CELL = 3;
 
   function textElement(tag, text) {
     const element = document.createElement(tag);
@@ -64,22 +66,28 @@
   }
 
   // One canvas for every asset, drawn from the payload's columns: no Leaflet object per asset.
+  // The layer is on the map before its payload arrives (load), so that streamlit-folium,
+  // which listens to the layers a map has when it is made, hears its clicks.
   const AssetLayer = L.Layer.extend({
-    initialize: function (data, colours, photoUrl) {
-      this._rows = new assetmap.AssetRows(data);
+    initialize: function (colours, photoUrl) {
+      this._rows = null;
       this._colours = colours;
       this._photoUrl = photoUrl || "";
     },
     onAdd: function () {
-      const count = this._rows.baseCount;
       this._canvas = L.DomUtil.create("canvas", "leaflet-zoom-animated");
       this.getPane().appendChild(this._canvas);
-      this._world = this._project(0, count, new Float64Array(2 * count));
-      this._baseWorld = this._world;
-      this._screen = new Float32Array(2 * count);
       this._popup = L.popup({maxWidth: 320});
       this._popup.on("remove", () => this._reportOpen());
       this._tooltip = L.tooltip({direction: "top", offset: [0, -RADIUS]});
+    },
+    // Draws the payload `data` (mapping.assets_to_map_data, or map_data.parsePayload's).
+    load: function (data) {
+      this._rows = new assetmap.AssetRows(data);
+      const count = this._rows.baseCount;
+      this._world = this._project(0, count, new Float64Array(2 * count));
+      this._baseWorld = this._world;
+      this._screen = new Float32Array(2 * count);
       this._draw();
     },
     onRemove: function () {
@@ -139,6 +147,7 @@
                                       attributeFilter: ["data-assetmap-changes"]});
     },
     _draw: function () {
+      if (!this._rows) return;
       // A quarter of the view extra on every side, so panning shows assets before it ends.
       const map = this._map, view = map.getSize(), ratio = window.devicePixelRatio || 1;
       const margin = view.divideBy(4).round(), size = view.add(margin.multiplyBy(2));
@@ -159,7 +168,10 @@
         sprites: this._rows.base.kinds.map(
           (kind) => sprite(this._colours[kind] || "#777777", ratio)),
       };
-      for (let i = 0; i < this._rows.count; i++) this._paint(i);
+      // A million assets would be a million sprites, most under others: one per kind and
+      // square is the same picture, and picking still finds every asset (_place).
+      const cells = new assetmap.Cells(size.x, size.y, CELL, RADIUS + 2);
+      for (let i = 0; i < this._rows.count; i++) this._paint(i, cells);
     },
     // Where row i is on the canvas, kept for hit-testing.
     _place: function (i) {
@@ -170,19 +182,24 @@
       this._screen[2 * i + 1] = y;
       return [x, y];
     },
-    _paint: function (i) {
+    // Draws row i, unless `cells` (a Cells of this drawing) says its sprite is drawn already.
+    _paint: function (i, cells) {
       const {context, size, sprites} = this._frame, half = RADIUS + 2;
       const [x, y] = this._place(i);
       if (x < -half || y < -half || x > size.x + half || y > size.y + half) return;
       if (!this._rows.shown(i)) return;
-      context.drawImage(sprites[this._rows.kind(i)], x - half, y - half, 2 * half, 2 * half);
+      const kind = this._rows.kind(i);
+      if (cells && !cells.take(x, y, kind)) return;
+      context.drawImage(sprites[kind], x - half, y - half, 2 * half, 2 * half);
     },
     _animateZoom: function (event) {
+      if (!this._rows) return;
       const map = this._map;
       const offset = map._latLngToNewLayerPoint(this._topLeft, event.zoom, event.center);
       L.DomUtil.setTransform(this._canvas, offset, map.getZoomScale(event.zoom));
     },
     _nearest: function (containerPoint) {
+      if (!this._rows) return -1;
       const point = this._map.containerPointToLayerPoint(containerPoint).subtract(
         this._map.latLngToLayerPoint(this._topLeft));
       const rows = this._rows;
@@ -198,9 +215,12 @@
       if (i >= 0) this.openTooltip(i);
       else this._map.closeTooltip(this._tooltip);
     },
-    openPopup: function (i) {
+    // With `pan` false, the map stays where it is even if the popup does not fit in view.
+    openPopup: function (i, pan = true) {
       const content = popupContent(this._rows.popup(i), this._photoUrl);
+      this._popup.options.autoPan = pan;
       this._popup.setLatLng(this._latLng(i)).setContent(content).openOn(this._map);
+      this._popup.options.autoPan = true;
       this._openRow = i;
       this._reportOpen();
     },
@@ -237,14 +257,49 @@
     },
   });
 
-  // The assets of `data` (mapping.assets_to_map_data) in `colours` by kind; with `watch`, the
-  // name of their payload, the changes given for it are shown as they come. `photoUrl` is
-  // where approved photos are (api/photos.py), "{id}" standing for a photo's id.
+  // Payloads by URL: a map drawn again in this frame (a rerun, a new filter and back) waits for
+  // the fetch already under way instead of starting another.
+  const payloads = new Map();
+
+  function fetchPayload(url) {
+    if (!payloads.has(url)) {
+      payloads.set(url, fetch(url, {credentials: "same-origin"}).then((response) => {
+        if (!response.ok) throw new Error(`map data: ${response.status} ${response.statusText}`);
+        return response.arrayBuffer();
+      }).then((buffer) => assetmap.parsePayload(buffer)).catch((error) => {
+        payloads.delete(url);
+        throw error;
+      }));
+    }
+    return payloads.get(url);
+  }
+
+  // The assets of `data` (mapping.assets_to_map_data), or of the payload at the URL `data`
+  // names (api/map_data.py), in `colours` by kind; with `watch`, the name of their payload,
+  // the changes given for it are shown as they come. `photoUrl` is where approved photos are
+  // (api/photos.py), "{id}" standing for a photo's id. Until a fetched payload is drawn,
+  // assetmap.assets is null and assetmap.loading the promise of the layer.
   function addAssets(map, data, colours, watch, photoUrl) {
-    const layer = new AssetLayer(data, colours, photoUrl).addTo(map);
-    map.getContainer().dataset.assetCount = String(layer._rows.count);
-    if (watch) layer.watch(watch);
-    Object.assign(assetmap, {map: map, assets: layer});
+    const layer = new AssetLayer(colours, photoUrl).addTo(map);
+    function draw(loaded) {
+      layer.load(loaded);
+      map.getContainer().dataset.assetCount = String(layer._rows.count);
+      if (watch) layer.watch(watch);
+      Object.assign(assetmap, {map: map, assets: layer});
+      return layer;
+    }
+    Object.assign(assetmap, {map: map, assets: null});
+    if (typeof data !== "string") {
+      assetmap.loading = Promise.resolve(draw(data));
+      return;
+    }
+    assetmap.loading = fetchPayload(data).then((loaded) => {
+      // A map drawn since in this frame replaces this one: its payload is not drawn here.
+      return assetmap.map === map ? draw(loaded) : null;
+    });
+    assetmap.loading.catch((error) => {
+      map.getContainer().dataset.assetError = String(error.message || error);
+    });
   }
 
   // Area outlines, or a choropleth when the features have a `fill`; `noData` is the fill of
@@ -314,11 +369,14 @@
     fit();
   }
 
-  // Opens the popup of the payload's `row` (a shared address names the asset).
+  // Opens the popup of the payload's `row` (a shared address names the asset), once the
+  // payload is drawn, keeping the view the address names.
   function openAsset(map, row) {
-    if (assetmap.assets && row >= 0 && row < assetmap.assets._rows.count) {
-      assetmap.assets.openPopup(row);
-    }
+    (assetmap.loading || Promise.resolve()).then(() => {
+      if (assetmap.assets && row >= 0 && row < assetmap.assets._rows.count) {
+        assetmap.assets.openPopup(row, false);
+      }
+    }, () => {});
   }
 
   // Moves the map to a spot the page has found, at once and with no animation: it runs with

@@ -14,6 +14,45 @@
     return /^[0-9a-f]{32}$/.test(text || "");
   }
 
+  // The binary payload (mapping.assets_to_map_binary) as AssetRows reads it: the header's
+  // labels and details, typed arrays for the long columns, and each name decoded from the
+  // names' UTF-8 bytes when it is asked for (`name(j)`), as text. Throws on anything else.
+  function parsePayload(buffer) {
+    const bytes = new Uint8Array(buffer);
+    const magic = String.fromCharCode(...bytes.subarray(0, 4));
+    if (magic !== "AMB1" || bytes.length < 8) throw new Error("not a map payload");
+    const headerEnd = 8 + new DataView(buffer).getUint32(4, true);
+    const decoder = new TextDecoder();
+    const data = JSON.parse(decoder.decode(bytes.subarray(8, headerEnd)));
+    const count = data.count;
+    let at = headerEnd;
+    // Typed arrays read the platform's byte order: little-endian on every browser's.
+    function take(Type) {
+      at += (Type.BYTES_PER_ELEMENT - at % Type.BYTES_PER_ELEMENT) % Type.BYTES_PER_ELEMENT;
+      const column = new Type(buffer, at, count);
+      at += column.byteLength;
+      return column;
+    }
+    const x = take(Int32Array), y = take(Int32Array), ends = take(Uint32Array);
+    const Codes = data.wide ? Uint32Array : Uint16Array;
+    const c = take(Codes), a = take(Codes), k = take(Uint8Array);
+    for (let i = 1; i < count; i++) {
+      x[i] += x[i - 1];
+      y[i] += y[i - 1];
+    }
+    const text = bytes.subarray(at);
+    if (count && ends[count - 1] !== text.length) throw new Error("a map payload cut short");
+    return Object.assign(data, {
+      x: x, y: y, k: k, c: c, a: a,
+      name: (j) => decoder.decode(text.subarray(j ? ends[j - 1] : 0, ends[j])),
+    });
+  }
+
+  // The name of row j of `data`: a payload's (parsePayload) or a change's (a list).
+  function nameAt(data, j) {
+    return data.name ? data.name(j) : data.n[j];
+  }
+
   // The assets a map draws, from the payload that mapping.assets_to_map_data makes: columns,
   // with coordinates as integer steps from a corner and labels as indexes into lists.
   // Rows 0..baseCount-1 are the payload's; the rest are `changes`, the assets added or changed
@@ -21,7 +60,7 @@
   class AssetRows {
     constructor(base) {
       this.base = base;
-      this.baseCount = base.n.length;
+      this.baseCount = base.name ? base.count : base.n.length;
       this.changes = null;
       this.hidden = new Uint8Array(this.baseCount);
       this.hiddenCount = 0;
@@ -44,7 +83,7 @@
 
     name(i) {
       const [data, j] = this.locate(i);
-      return data.n[j];
+      return nameAt(data, j);
     }
 
     // Index into base.kinds: changes come in the same list of kinds as the payload.
@@ -74,7 +113,7 @@
       if (data.al[data.a[j]]) rows.push([data.labels.area, data.al[data.a[j]]]);
       const website = data.w ? data.w[j] : "";
       return {
-        title: data.n[j],
+        title: nameAt(data, j),
         rows: rows.concat(data.d ? data.d[j] : []),
         website: isWebsite(website) ? website : "",
         websiteLabel: data.labels.website,
@@ -121,12 +160,36 @@
     return found;
   }
 
+  // Which sprites a drawing of many assets may leave out: of the assets of one kind whose
+  // points fall in one `cell` by `cell` pixel square, only the first is drawn, since the
+  // others would be drawn within a few pixels of it, under the same colour. Where assets are
+  // further apart than that (zoomed in), every one is drawn. `pad` pixels around the canvas
+  // count too: a sprite there still shows its edge.
+  class Cells {
+    constructor(width, height, cell, pad) {
+      this.cell = cell;
+      this.pad = pad;
+      this.columns = Math.ceil((width + 2 * pad) / cell) + 1;
+      this.taken = new Uint8Array(this.columns * (Math.ceil((height + 2 * pad) / cell) + 1));
+    }
+
+    // Whether the point (x, y) of kind `kind` (0-7) is the first of its kind in its square.
+    take(x, y, kind) {
+      const index = Math.floor((y + this.pad) / this.cell) * this.columns +
+        Math.floor((x + this.pad) / this.cell);
+      const bit = 1 << kind;
+      if (this.taken[index] & bit) return false;
+      this.taken[index] |= bit;
+      return true;
+    }
+  }
+
   // What the map reports of its open popup: the payload row, or "none".
   function openRowText(row) {
     return Number.isInteger(row) && row >= 0 ? String(row) : "none";
   }
 
-  const api = {AssetRows, isPhotoId, isWebsite, nearest, openRowText};
+  const api = {AssetRows, Cells, isPhotoId, isWebsite, nearest, openRowText, parsePayload};
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.assetmap = Object.assign(root.assetmap || {}, api);
 })(typeof window !== "undefined" ? window : globalThis);
