@@ -40,7 +40,7 @@ from playwright.sync_api import sync_playwright
 from assetmap.accounts import SYSTEM
 from assetmap.config import tiles_from_setting
 from assetmap.models import CATEGORIES, KINDS, validate_asset
-from assetmap.register.assets import add_assets, list_assets
+from assetmap.register.assets import add_assets
 from assetmap.render.mapping import MapScripts, build_asset_map, install_map_scripts
 from assetmap.storage import connect
 

@@ -1,15 +1,29 @@
 """Every page through Streamlit's AppTest, on a real demo database."""
 
+import base64
+import gzip
+import json
+import re
+
 import pytest
 import shapely
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from assetmap.accounts import add_user
+from assetmap.api.map_data import MAP_PAYLOADS
+from assetmap.models import validate_asset
 from assetmap.register.areas import list_areas
-from assetmap.register.assets import AssetFilter, get_asset, list_assets, update_asset
+from assetmap.register.assets import (
+    AssetFilter,
+    add_assets,
+    get_asset,
+    list_assets,
+    update_asset,
+)
 from assetmap.storage import connect
 
-from .conftest import DEMO_ASSET_COUNT, PROJECT_DIR, TEAM, TEAM_PASSWORD
+from .conftest import ADMIN, DEMO_ASSET_COUNT, PROJECT_DIR, TEAM, TEAM_PASSWORD
 
 APP = str(PROJECT_DIR / "app.py")
 TIMEOUT = 180  # generous: a busy CI machine builds several maps per page run
@@ -357,3 +371,57 @@ def test_profile_offers_the_printable_download(app_db):
     app = open_page("views/profile.py")
     assert any(d.label.startswith("Download to print") for d in app.get("download_button"))
     assert any(s.value == "Action log" for s in app.subheader)
+
+
+def map_payload(app: AppTest) -> tuple[str, bytes]:
+    """Where the Map page's map takes its payload from ("inline" or the route's URL), and the
+    payload's bytes."""
+    maps = [c for c in app.get("component_instance") if "folium" in c.proto.component_name]
+    script = json.loads(maps[0].proto.json_args)["script"]
+    inline = re.search(r"data:application/octet-stream;base64,([A-Za-z0-9+/=]+)", script)
+    if inline:
+        return "inline", base64.b64decode(inline.group(1))
+    url = re.search(r"/map-data/([0-9a-f]{32})", script)
+    assert url, "the map names no payload"
+    kept = MAP_PAYLOADS.get(url.group(1))
+    assert kept is not None
+    return url.group(0), gzip.decompress(kept.compressed)
+
+
+def test_a_team_member_logged_in_through_the_identity_provider_gets_the_team_map(team_account):
+    """The route that serves the payload sees only the app's own login cookie; a login through
+    st.login is Streamlit's, so that team member's payload travels with the map instead."""
+    with connect(team_account) as db:
+        add_user(db, ADMIN, "kaja", "team", TEAM_PASSWORD, email="kaja@example.org")
+        lapsed = "Aino K."
+        person = {
+            "kind": "person",
+            "category": "skill",
+            "name": lapsed,
+            "lon": 24.94,
+            "lat": 60.17,
+            "consent": True,
+        }
+        add_assets(db, [validate_asset({**person, "status": "approved"})], ADMIN)
+        with db.transaction() as session:
+            # Consent given long ago and never renewed: the team sees the person, no one else.
+            session.execute(
+                "UPDATE assets SET consent_renew_by = ? WHERE name = ?", ("2020-01-01", lapsed)
+            )
+
+    app = open_page()
+    where, payload = map_payload(app)
+    assert where.startswith("/map-data/") and lapsed.encode() not in payload
+
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback"}
+    app.user = {"is_logged_in": True, "email": "KAJA@example.org"}
+    app.run()
+    assert not app.exception, app.exception
+    where, payload = map_payload(app)
+    assert where == "inline" and lapsed.encode() in payload
+
+    app = log_in(open_page(), "kaja")
+    app.switch_page("views/map.py").run()
+    where, payload = map_payload(app)
+    assert where.startswith("/map-data/") and lapsed.encode() in payload

@@ -13,6 +13,7 @@ to a request whose login cookie names a team member; anyone else gets 403. A dig
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import re
@@ -82,6 +83,12 @@ MAP_PAYLOADS = MapPayloads()
 def map_data_url(digest: str, prefix: str = "") -> str:
     """Where the browser fetches the payload kept under `digest`."""
     return prefix + MAP_DATA_PATH.replace("{digest}", digest)
+
+
+def inline_map_data(body: bytes, media_type: str) -> str:
+    """The payload itself as a data: URL, for a browser whose requests carry no login the
+    route can check (web/login.login_travels_by_cookie): it then travels in the websocket."""
+    return f"data:{media_type};base64,{base64.b64encode(body).decode('ascii')}"
 
 
 def map_data_routes(database: Callable[[], Database], prefix: str = "") -> list[Route]:

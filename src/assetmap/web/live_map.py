@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from assetmap.api.map_data import MAP_PAYLOADS, map_data_url
+from assetmap.api.map_data import MAP_PAYLOADS, inline_map_data, map_data_url
 from assetmap.i18n import language
 from assetmap.register.assets import AssetFilter, list_assets
 from assetmap.register.links import links_to_lines, list_links, public_links
@@ -49,6 +49,7 @@ from assetmap.web.caches import (
     view_assets,
 )
 from assetmap.web.folium_bridge import component_arguments, layer_script, show_component
+from assetmap.web.login import login_travels_by_cookie
 from assetmap.web.resources import database, map_scripts, settings, url_prefix
 
 LIVE_MAP_SECONDS = 0.5
@@ -72,6 +73,8 @@ class _MapKey:
     language: str
     links_on: date | None
     height: int
+    inline: bool = False
+    """The payload goes in the map's script: the team's, for a login the route cannot see."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,8 @@ def _map_base(db: Database, view: View, key: _MapKey) -> _MapBase:
     The payload is kept apart (api/map_data.py) and the map's script names it by its URL, so
     the websocket carries a script of a few kilobytes and the browser fetches the payload
     once, then takes it from its cache; the digest in the URL keys the component and names
-    the changes the map watches for.
+    the changes the map watches for. A team's payload for a login the route cannot check
+    (`key.inline`) goes in the script instead, as a data: URL.
     """
     details = shown_count(db, view) <= DETAIL_LIMIT
     # In the database's order: the payload orders its rows itself (assets_to_map_binary).
@@ -143,7 +147,12 @@ def _map_base(db: Database, view: View, key: _MapKey) -> _MapBase:
     if key.links_on is not None:
         lines = links_to_lines(public_links(list_links(db), shown, key.links_on), shown)
     payload, order = assets_to_map_binary(shown, details)
-    digest = MAP_PAYLOADS.keep(payload, MAP_BINARY_TYPE, key.private)
+    if key.inline:
+        digest = hashlib.sha256(payload).hexdigest()[:32]
+        url = inline_map_data(payload, MAP_BINARY_TYPE)
+    else:
+        digest = MAP_PAYLOADS.keep(payload, MAP_BINARY_TYPE, key.private)
+        url = map_data_url(digest, url_prefix())
     name = f"assetmapData{digest}"
     fmap = build_asset_map(
         shown,
@@ -152,7 +161,7 @@ def _map_base(db: Database, view: View, key: _MapKey) -> _MapBase:
         map_scripts(),
         height=key.height,
         link_lines=lines,
-        assets_url=map_data_url(digest, url_prefix()),
+        assets_url=url,
         watch=name,
     )
     arguments = component_arguments(fmap, "asset_map", key.height)
@@ -215,6 +224,7 @@ def _show_map(
         language(),
         utc_now().date() if with_links else None,
         height,
+        view.private and not login_travels_by_cookie(),
     )
     base, update = _drawn_map(db, view, key)
     reported = show_component({**base.arguments, **interaction(base)})

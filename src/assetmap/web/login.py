@@ -72,12 +72,27 @@ def _visitor_key() -> str:
     return client_address()
 
 
+def _oidc_email() -> str | None:
+    """The e-mail of the person logged in through the identity provider (st.login), if any."""
+    if _oidc_configured() and st.user.is_logged_in and st.user.get("email"):
+        return str(st.user["email"])
+    return None
+
+
 def current_actor() -> Actor:
     """Who is using this session, decided on the server on every run."""
-    if _oidc_configured() and st.user.is_logged_in and st.user.get("email"):
-        return actor_for_email(database(), str(st.user["email"]))
+    email = _oidc_email()
+    if email is not None:
+        return actor_for_email(database(), email)
     actor = _logged_in_actor()
     return actor if actor is not None else visitor(_visitor_key(), _app_key())
+
+
+def login_travels_by_cookie() -> bool:
+    """Whether this browser's own requests to the app's routes carry its login: a password
+    login hands the browser the app's cookie (login_cookie); a login through the identity
+    provider is Streamlit's, which the routes cannot read (api/map_data.py)."""
+    return _oidc_email() is None
 
 
 def _cookie_session(db: Database) -> str | None:
