@@ -34,6 +34,7 @@ types: $(INSTALLED)
 js:
 	for script in src/assetmap/render/js/*.js; do node --check "$$script" || exit 1; done
 	node --check src/assetmap/web/locate.js
+	node --check src/assetmap/web/live_watch.js
 	node --test tests/js/*.test.js
 
 $(INSTALLED): pyproject.toml

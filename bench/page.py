@@ -53,8 +53,7 @@ SEED_CHUNK = 100_000
 """Assets stored per add_assets call (one transaction each) while seeding."""
 VIEWPORT: ViewportSize = {"width": 1400, "height": 1000}
 QUIET = 1.0
-"""A load ends when the map is ready and nothing has arrived for this many seconds but the
-live map's looks for news (the reruns of its fragment)."""
+"""A load ends when the map is ready and nothing has arrived for this many seconds."""
 LONGEST_SETTLE = 15.0
 
 EXCLUDED = (
@@ -118,9 +117,8 @@ class Received:
     left_out: int = 0
     """Body bytes of the static libraries' responses."""
     last: float = field(default_factory=time.perf_counter)
-    """When the last response or frame arrived, other than the live map's looks for news."""
+    """When the last response or frame arrived."""
     _started: dict[str, tuple[str, int]] = field(default_factory=dict)
-    _in_fragment_run: bool = False
 
     def attach(self, page: Page) -> None:
         session = page.context.new_cdp_session(page)
@@ -134,16 +132,8 @@ class Received:
         data = frame["payloadData"]
         payload = base64.b64decode(data) if frame["opcode"] == 2 else data.encode()
         self.frames.append(payload)
-        # A fragment's own run (the live map's, every 0.5 s) goes from a new_session naming
-        # the fragment to a script_finished; "running" and "stopped" come between runs.
-        message = ForwardMsg.FromString(payload)
-        kind = message.WhichOneof("type")
-        if kind == "new_session":
-            self._in_fragment_run = bool(message.metadata.run.fragment_ids)
-        if not self._in_fragment_run and kind != "session_status_changed":
+        if ForwardMsg.FromString(payload).WhichOneof("type") != "session_status_changed":
             self.last = time.perf_counter()
-        if kind == "script_finished":
-            self._in_fragment_run = False
 
     def _response(self, event: dict[str, Any]) -> None:
         response = event["response"]
@@ -163,8 +153,7 @@ class Received:
         return sum(map(len, self.frames)) + sum(body for _, body in self.responses)
 
     def settle(self, page: Page) -> None:
-        """Wait until nothing but the live map's looks for news has arrived for QUIET seconds
-        (at most LONGEST_SETTLE)."""
+        """Wait until nothing has arrived for QUIET seconds (at most LONGEST_SETTLE)."""
         deadline = time.perf_counter() + LONGEST_SETTLE
         while time.perf_counter() < deadline and time.perf_counter() - self.last < QUIET:
             page.wait_for_timeout(100)
@@ -384,8 +373,9 @@ def write(figures: list[Figures], idle: float, runs: int, load_before: float, ou
         f"{QUIET:.0f} s. The first load is the first after the server starts; the next is a new "
         "page in the same browser context (its HTTP cache warm, as for a returning visitor); "
         "the fresh context has an empty cache but a warm server. Idle: what the first load's "
-        f"page receives in the {idle:.0f} s after that, while the live map looks for changes "
-        "every 0.5 s, and the CPU time the server spends meanwhile. Per asset: the next "
+        f"page receives in the {idle:.0f} s after that, while the live map waits for changes "
+        "(a request held open, answered only when the data change), and the CPU time the "
+        "server spends meanwhile. Per asset: the next "
         "load's bytes over the assets (in brackets, the fewest of the three loads).",
         "",
         "## Whole page",

@@ -128,3 +128,29 @@ def test_a_team_map_payload_is_served_to_the_team_only(context: BrowserContext, 
     unknown = visitor.request.get(f"{server.url}/{BASE}/map-data/{'0' * 32}")
     assert unknown.status == 404
     visitor.close()
+
+
+def test_an_open_map_receives_nothing_while_nothing_changes_and_a_change_at_once(
+    context: BrowserContext, server: Server
+):
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    received = Received(context, page)
+    page.goto(f"{server.url}/{BASE}/")
+    map_frame(page)
+    page.wait_for_timeout(1_500)  # the first load's last messages
+    settled = len(received.frames)
+    page.wait_for_timeout(4_000)
+    assert received.frames[settled:] == []
+
+    adder = context.new_page()
+    adder.goto(f"{server.url}/{BASE}/add")
+    adder.get_by_label("Longitude (east–west)").fill("24.9440")
+    adder.get_by_label("Latitude (north–south)").fill("60.1690")
+    adder.get_by_role("textbox", name="Name", exact=True).fill("Pending reading circle")
+    adder.get_by_role("button", name="Send for review").click()
+    adder.get_by_text("waits for review").wait_for()
+    # The open map's fragment runs again and sends what changed (here: nothing drawn).
+    page.wait_for_selector("[data-assetmap-changes]", state="attached", timeout=5_000)
+    assert len(received.frames) > settled
+    adder.close()

@@ -12,7 +12,8 @@ from assetmap.register.limits import LimitReachedError
 from assetmap.register.photos import report_shown_photo
 from assetmap.render.mapping import assets_to_table
 from assetmap.web import caches, login, map_address, place_search, poster, resources, widgets
-from assetmap.web.live_map import LIVE_MAP_SECONDS, Focus, asset_map
+from assetmap.web.live_map import Focus, asset_map
+from assetmap.web.live_watch import rerun_when_data_change
 
 title = _("Community assets")
 st.title(title)
@@ -97,10 +98,10 @@ address = replace(
 )
 
 
-@st.fragment(run_every=LIVE_MAP_SECONDS)
+@st.fragment
 def live_map() -> tuple[int, caches.View]:
-    """The count and the map, which bring themselves up to date every few moments when
-    anyone adds or changes an asset; returns how many assets are shown, and the view.
+    """The count and the map, which bring themselves up to date when anyone adds or changes
+    an asset (the watch reruns this fragment); returns how many assets are shown, and the view.
 
     One view per run: who is looking and the data version are read once for both. The
     address follows the map's view and open popup."""
@@ -128,6 +129,7 @@ def live_map() -> tuple[int, caches.View]:
         map_address.keep(asset_map(view, show_links, address, "map", focus=focus))
     with legend_column:
         widgets.legend()
+        rerun_when_data_change(view.version)
     return shown, view
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from assetmap.api.console import console_routes
+from assetmap.api.data_version import data_version_routes
 from assetmap.api.database import shared_database
 from assetmap.api.hsds import hsds_routes
 from assetmap.api.login import login_routes
@@ -36,4 +37,5 @@ def routes(prefix: str = "") -> list[BaseRoute]:
         *tile_routes(prefix),
         *photo_routes(_app_database, prefix),
         *map_data_routes(_app_database, prefix),
+        *data_version_routes(_app_database, prefix),
     ]

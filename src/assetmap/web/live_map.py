@@ -52,11 +52,6 @@ from assetmap.web.folium_bridge import component_arguments, layer_script, show_c
 from assetmap.web.login import login_travels_by_cookie
 from assetmap.web.resources import database, map_scripts, settings, url_prefix
 
-LIVE_MAP_SECONDS = 0.5
-"""How often an open map looks for new data: an asset added anywhere shows within about this.
-A look that finds nothing new reads the data version (and checks a logged-in person's login),
-once each, and sends nothing but a reference."""
-
 MAX_MAP_CHANGES = 2_000
 """Beyond this many changed assets, a map's payload is made anew instead of updated."""
 

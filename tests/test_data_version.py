@@ -1,0 +1,68 @@
+"""The data-version route an open map waits on (api/data_version.py), on a real database: it
+answers a change at once, says nothing when nothing changed, and refuses a bad question."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from assetmap.api.data_version import POLL_SECONDS, data_version_routes
+from assetmap.storage import Database, bump_data_version, data_version
+
+
+def ask(route: Route, query: str) -> tuple[Response, float]:
+    """GET the route with `query`, from a client that stays connected; with the seconds the
+    answer took."""
+    scope = {"type": "http", "method": "GET", "path": "/data-version", "headers": []}
+    scope["query_string"] = query.encode()
+
+    async def receive() -> dict[str, str]:
+        await asyncio.sleep(3600)
+        return {"type": "http.disconnect"}
+
+    started = time.monotonic()
+    response = asyncio.run(route.endpoint(Request(scope, receive)))
+    return response, time.monotonic() - started
+
+
+def test_a_change_is_answered_as_soon_as_it_is_stored(db: Database):
+    [route] = data_version_routes(lambda: db, wait_seconds=10)
+    version = data_version(db)
+
+    def write_later() -> None:
+        time.sleep(0.3)
+        with db.transaction() as session:
+            bump_data_version(session)
+
+    writer = threading.Thread(target=write_later)
+    writer.start()
+    response, took = ask(route, f"since={version}")
+    writer.join()
+    assert response.status_code == 200
+    assert json.loads(bytes(response.body)) == {"version": version + 1}
+    assert response.headers["cache-control"] == "no-store"
+    assert took < 0.3 + 2 * POLL_SECONDS + 1  # a poll or two after the write, not the wait
+
+    already, _ = ask(route, f"since={version}")
+    assert json.loads(bytes(already.body)) == {"version": version + 1}
+
+
+def test_nothing_changed_is_an_empty_answer_after_the_wait(db: Database):
+    [route] = data_version_routes(lambda: db, wait_seconds=0.6)
+    response, took = ask(route, f"since={data_version(db)}")
+    assert response.status_code == 204 and response.body == b""
+    assert took >= 0.6
+
+
+def test_a_question_that_names_no_version_is_refused(db: Database):
+    [route] = data_version_routes(lambda: db)
+    for query in ("", "since=", "since=abc", "since=-1", "since=1.5", "since=" + "9" * 40):
+        response, _ = ask(route, query)
+        assert response.status_code == 400, query
+        assert b"since=N" in bytes(response.body)
