@@ -216,14 +216,20 @@ class Figures:
 
     @property
     def per_asset(self) -> float:
+        """Per asset on a load that receives everything (the fresh context: its browser keeps
+        nothing yet), on a warm server."""
+        return self.fresh.received.total() / self.assets
+
+    @property
+    def cached_per_asset(self) -> float:
+        """Per asset on the next load, which takes what the browser kept from its cache."""
         return self.next.received.total() / self.assets
 
     @property
-    def fewest_per_asset(self) -> float:
-        """Per asset on the load that received least: with the map sent once, when a load
-        was sent it more than once."""
-        loads = (self.first, self.next, self.fresh)
-        return min(load.received.total() for load in loads) / self.assets
+    def first_over_fresh(self) -> float:
+        """What the first load after the server starts receives, over what a load with the
+        same empty browser cache receives once the server is warm."""
+        return self.first.received.total() / max(self.fresh.received.total(), 1)
 
 
 def page_loads(
@@ -334,8 +340,8 @@ def write(figures: list[Figures], idle: float, runs: int, load_before: float, ou
         return (
             f"| {f.assets:,} | {f.approach} | {megabytes(first.total())} ({len(first.frames)} "
             f"frames) | {megabytes(second.total())} ({len(second.frames)} frames) | "
-            f"{megabytes(fresh.total())} | {f.per_asset:.1f} B ({f.fewest_per_asset:.1f} B) | "
-            f"{first.total() / max(second.total(), 1):.2f} | {f.first.idle_bytes:,} B "
+            f"{megabytes(fresh.total())} | {f.per_asset:.1f} B ({f.cached_per_asset:.1f} B) | "
+            f"{f.first_over_fresh:.2f} | {f.first.idle_bytes:,} B "
             f"({len(f.first.idle_frames)} frames), server CPU {f.first.idle_cpu:.2f} s |"
         )
 
@@ -375,13 +381,15 @@ def write(figures: list[Figures], idle: float, runs: int, load_before: float, ou
         "the fresh context has an empty cache but a warm server. Idle: what the first load's "
         f"page receives in the {idle:.0f} s after that, while the live map waits for changes "
         "(a request held open, answered only when the data change), and the CPU time the "
-        "server spends meanwhile. Per asset: the next "
-        "load's bytes over the assets (in brackets, the fewest of the three loads).",
+        "server spends meanwhile. Per asset: the fresh context's bytes over the assets, a "
+        "load that receives everything (in brackets, the next load's, which takes the map's "
+        "payload from the browser's cache). First / fresh: the first load after the server "
+        "starts over the fresh context's, both with an empty browser cache.",
         "",
         "## Whole page",
         "",
         "| assets | approach | first load after the server starts | next load | fresh context "
-        f"| per asset | first / next | idle {idle:.0f} s |",
+        f"| per asset | first / fresh | idle {idle:.0f} s |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
         *[row(f) for f in figures],
         "",
@@ -434,13 +442,13 @@ def targets(ours: dict[int, Figures], usual: list[Figures], idle: float) -> list
         if other.assets in ours:
             mine = ours[other.assets]
             first = other.first.received.total() / max(mine.first.received.total(), 1)
-            second = other.next.received.total() / max(mine.next.received.total(), 1)
+            fresh = other.fresh.received.total() / max(mine.fresh.received.total(), 1)
             lines.append(
                 line(
                     f"whole page at {other.assets:,} assets, against the usual approach",
                     "at least 20 times less",
-                    f"{first:.1f} times less on the first load, {second:.1f} on the next",
-                    min(first, second) >= 20,
+                    f"{first:.1f} times less on the first load, {fresh:.1f} in a fresh context",
+                    min(first, fresh) >= 20,
                 )
             )
     for count, most in ((100_000, 25), (1_000_000, 15)):
@@ -463,25 +471,28 @@ def targets(ours: dict[int, Figures], usual: list[Figures], idle: float) -> list
                 f.first.idle_bytes == 0,
             )
         )
-        ratio = f.first.received.total() / max(f.next.received.total(), 1)
         lines.append(
             line(
                 f"first load after the server starts, {count:,} assets",
-                "at most 1.3 times the next load",
-                f"{ratio:.2f} times",
-                ratio <= 1.3,
+                "at most 1.3 times the next load (in a fresh context, whose cache is as empty)",
+                f"{f.first_over_fresh:.2f} times",
+                f.first_over_fresh <= 1.3,
             )
         )
     if 100_000 in ours and 1_000_000 in ours:
-        ratio = ours[1_000_000].next.seconds / ours[100_000].next.seconds
-        lines.append(
-            line(
-                "map ready in Chromium at 1,000,000 (next load)",
-                "at most 2 times the 100,000 figure",
-                f"{ours[1_000_000].next.seconds:.2f} s, {ratio:.1f} times",
-                ratio <= 2,
+        for which, ready in (
+            ("fresh context", lambda f: f.fresh.seconds),
+            ("next load", lambda f: f.next.seconds),
+        ):
+            ratio = ready(ours[1_000_000]) / ready(ours[100_000])
+            lines.append(
+                line(
+                    f"map ready in Chromium at 1,000,000 ({which})",
+                    "at most 2 times the 100,000 figure",
+                    f"{ready(ours[1_000_000]):.2f} s, {ratio:.1f} times",
+                    ratio <= 2,
+                )
             )
-        )
     if 1_000_000 in ours:
         memory = ours[1_000_000].memory_mb
         lines.append(
