@@ -258,6 +258,25 @@ def test_lapsed_consent_hides_the_person(db):
     assert public_assets(everyone, later).empty
 
 
+@pytest.mark.parametrize("points", [True, False])
+def test_the_public_view_leaves_the_teams_frame_as_it_was(db, points):
+    """The pages cache the team's frame and make the visitors' from it: generalising people
+    must change the copy only, with or without shapely points (a map's read has none)."""
+    aino = approved(db, AINO)
+    approved(db, CHOIR)
+    team = list_assets(db, columns=SUMMARY_FIELDS, ordered=False, points=points)
+    before = team.drop(columns="geometry", errors="ignore").copy()
+    shown = public_assets(team, now_utc())
+    assert team.drop(columns="geometry", errors="ignore").equals(before)
+    person = shown[shown["id"] == aino.id].iloc[0]
+    exact = team[team["id"] == aino.id].iloc[0]
+    assert (person["lon"], person["lat"]) != (exact["lon"], exact["lat"])
+    assert ("geometry" in shown) is points
+    if points:
+        assert team.geometry[team["id"] == aino.id].iloc[0].x == exact["lon"]
+        assert shown.geometry[shown["id"] == aino.id].iloc[0].x == person["lon"]
+
+
 def test_export_never_has_exact_people_or_private_contacts(db_url, tmp_path):
     with connect(str(db_url)) as db:
         aino = approved(db, AINO)

@@ -79,7 +79,10 @@ def public_assets(assets_gdf: gpd.GeoDataFrame, now: datetime) -> gpd.GeoDataFra
     A frame of fewer columns (see mapping.SUMMARY_FIELDS) needs kind, consent_renew_by,
     lon and lat, and contact_public when it has phone or e-mail.
     """
-    shown = assets_gdf[~consent_lapsed(assets_gdf, now)].copy()
+    lapsed = consent_lapsed(assets_gdf, now)
+    # pandas copies on write: a column of `shown` is copied only when changed below, and the
+    # caller's frame never changes.
+    shown = assets_gdf[~lapsed] if lapsed.any() else assets_gdf.copy(deep=False)
     contacts = [field for field in PRIVATE_CONTACT_FIELDS if field in shown]
     if contacts:
         shown.loc[~shown["contact_public"].astype(bool), contacts] = ""
@@ -88,7 +91,10 @@ def public_assets(assets_gdf: gpd.GeoDataFrame, now: datetime) -> gpd.GeoDataFra
         shown.loc[people, [field for field in PERSON_HIDDEN_FIELDS if field in shown]] = ""
         lon, lat = generalise_points(shown.loc[people, "lon"], shown.loc[people, "lat"])
         shown.loc[people, "lon"], shown.loc[people, "lat"] = lon, lat
-        shown["geometry"] = gpd.points_from_xy(shown["lon"], shown["lat"])
+        if "geometry" in shown:
+            shown.loc[people, "geometry"] = gpd.points_from_xy(lon, lat)
+    if "geometry" not in shown:
+        return gpd.GeoDataFrame(shown, copy=False)
     return gpd.GeoDataFrame(shown, geometry="geometry", crs=assets_gdf.crs)
 
 

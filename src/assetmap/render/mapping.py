@@ -549,8 +549,7 @@ def build_asset_map(
     templates nor travel with the script. With `watch`, the map shows the changes that
     changes_html gives for the payload of that name.
     """
-    shown = areas_gdf if not areas_gdf.empty else assets_gdf
-    extent = None if shown.empty else tuple(shown.total_bounds)
+    extent = _extent(areas_gdf, assets_gdf)
     fmap = base_map(extent, tiles, scripts, height, basemap_style)
     if not areas_gdf.empty:
         features = areas_to_map_features(areas_gdf, area_styles)
@@ -566,6 +565,19 @@ def build_asset_map(
     if (assets_gdf.get("source") == "osm").any() and not _credits_osm(tiles, scripts):
         _Call("addAttribution", gettext(OSM_DATA_ATTRIBUTION)).add_to(fmap)
     return fmap
+
+
+def _extent(
+    areas_gdf: gpd.GeoDataFrame, assets_gdf: gpd.GeoDataFrame
+) -> tuple[float, float, float, float] | None:
+    """What a new map shows: the areas, else the assets (by lon and lat: a map's assets may
+    come without shapely points), else nothing in particular."""
+    if not areas_gdf.empty:
+        return tuple(areas_gdf.total_bounds)
+    if assets_gdf.empty:
+        return None
+    lon, lat = assets_gdf["lon"], assets_gdf["lat"]
+    return float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())
 
 
 def open_popup_script(row: int) -> str:

@@ -47,10 +47,11 @@ def _assets(
     asset_filter: AssetFilter,
     columns: tuple[str, ...] = ALL_COLUMNS,
     ordered: bool = True,
+    points: bool = True,
 ) -> gpd.GeoDataFrame:
-    """One frame per filter, columns, order and data version, shared by every session:
-    callers never change it."""
-    return list_assets(_db, asset_filter, columns, ordered)
+    """One frame per filter, columns, order, geometry and data version, shared by every
+    session: callers never change it."""
+    return list_assets(_db, asset_filter, columns, ordered, points)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -62,9 +63,10 @@ def _public_assets(
     lapsed: int,
     columns: tuple[str, ...] = ALL_COLUMNS,
     ordered: bool = True,
+    points: bool = True,
 ) -> gpd.GeoDataFrame:
     """The visitors' view, worked out again only when the data change or a consent lapses."""
-    found = _assets(_db, location, version, asset_filter, columns, ordered)
+    found = _assets(_db, location, version, asset_filter, columns, ordered, points)
     return public_assets(found, utc_now())
 
 
@@ -180,14 +182,19 @@ def asset_count(asset_filter: AssetFilter) -> int:
 
 
 def view_assets(
-    db: Database, view: View, columns: tuple[str, ...] = ALL_COLUMNS, ordered: bool = True
+    db: Database,
+    view: View,
+    columns: tuple[str, ...] = ALL_COLUMNS,
+    ordered: bool = True,
+    points: bool = True,
 ) -> gpd.GeoDataFrame:
-    """The view's assets with `columns`, by name unless not `ordered`; shared with other
-    sessions: never change it."""
+    """The view's assets with `columns`, by name unless not `ordered`, with a geometry
+    unless not `points` (list_assets); shared with other sessions: never change it."""
     location, version, asset_filter = view.location, view.version, view.asset_filter
     if view.private:
-        return _assets(db, location, version, asset_filter, columns, ordered)
-    return _public_assets(db, location, version, asset_filter, view.lapsed, columns, ordered)
+        return _assets(db, location, version, asset_filter, columns, ordered, points)
+    lapsed = view.lapsed
+    return _public_assets(db, location, version, asset_filter, lapsed, columns, ordered, points)
 
 
 def assets(asset_filter: AssetFilter) -> gpd.GeoDataFrame:

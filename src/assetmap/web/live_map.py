@@ -136,8 +136,10 @@ def _map_base(db: Database, view: View, key: _MapKey) -> _MapBase:
     (`key.inline`) goes in the script instead, as a data: URL.
     """
     details = shown_count(db, view) <= DETAIL_LIMIT
-    # In the database's order: the payload orders its rows itself (assets_to_map_binary).
-    shown = view_assets(db, view, ALL_COLUMNS if details else SUMMARY_FIELDS, ordered=False)
+    # In the database's order, without shapely points: the payload orders its rows itself
+    # (assets_to_map_binary) and needs only lon and lat.
+    columns = ALL_COLUMNS if details else SUMMARY_FIELDS
+    shown = view_assets(db, view, columns, ordered=False, points=False)
     lines = None
     if key.links_on is not None:
         lines = links_to_lines(public_links(list_links(db), shown, key.links_on), shown)
