@@ -299,8 +299,9 @@ class _Tables:
         session.execute(f"DROP TABLE {self.keys}")
 
 
-class _RolledBack(Exception):
-    """Raised inside the transaction of a preview, or of an import with problems, to undo it."""
+class _RolledBack(AssetmapError):
+    """Raised inside the transaction of a preview, or of an import with problems, to undo it;
+    caught where it is raised (_run), so no one else meets it."""
 
 
 def _run(
