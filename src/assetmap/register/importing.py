@@ -334,7 +334,7 @@ def _run(
                     )
                     progress(done, gettext("Checked {n} rows").format(n=preview.rows))
             if actor is None or preview.problem_rows:
-                raise _RolledBack
+                raise _RolledBack("The file was only checked, or had problems: nothing was stored.")
             tables.drop(session)
             bump_data_version(session)
     except _RolledBack:
