@@ -7,6 +7,7 @@ import asyncio
 import json
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,7 +28,9 @@ def ask(route: Route, query: str) -> tuple[Response, float]:
         return {"type": "http.disconnect"}
 
     started = time.monotonic()
-    response = asyncio.run(route.endpoint(Request(scope, receive)))
+    # A loop of its own, in a thread: the browser tests' Playwright keeps one in this thread.
+    with ThreadPoolExecutor(1) as pool:
+        response = pool.submit(asyncio.run, route.endpoint(Request(scope, receive))).result()
     return response, time.monotonic() - started
 
 
