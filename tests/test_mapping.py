@@ -17,6 +17,7 @@ from assetmap.config import tiles_from_setting
 from assetmap.i18n import set_language
 from assetmap.render.mapping import (
     DETAIL_LIMIT,
+    DrawnVersions,
     MapScripts,
     assets_to_map_binary,
     assets_to_map_data,
@@ -207,15 +208,17 @@ def test_a_map_with_a_payload_url_names_it_instead_of_carrying_it():
 
 
 def test_map_changes_hide_gone_and_changed_rows_and_draw_new_and_changed_ones():
-    drawn = pd.Series([1, 1, 2, 5], index=["kept", "gone", "edited", "same"])
-    now = pd.Series([1, 3, 5, 1], index=["kept", "edited", "same", "new"])
+    drawn = DrawnVersions.of(["kept", "gone", "édité", "same"], np.array([1, 1, 2, 5]))
+    now = pd.Series([1, 3, 5, 1], index=["kept", "édité", "same", "new"])
     changes = map_changes(drawn, now)
     assert changes.hidden.tolist() == [1, 2]
-    assert list(changes.fresh) == ["edited", "new"]
+    assert list(changes.fresh) == ["édité", "new"]
     assert len(changes) == 4
-    assert len(map_changes(now, now)) == 0
-    nothing_drawn = map_changes(pd.Series([], dtype="int64"), now)
+    assert len(map_changes(DrawnVersions.of(now.index, now.to_numpy()), now)) == 0
+    nothing_drawn = map_changes(DrawnVersions.of([], np.array([], dtype="int64")), now)
     assert list(nothing_drawn.fresh) == list(now.index) and len(nothing_drawn.hidden) == 0
+    assert drawn.rows_of(["same", "kep", "keptt", "new", "gone"]).tolist() == [3, -1, -1, -1, 1]
+    assert [drawn.id_at(row) for row in (2, 0, 4)] == ["édité", "kept", ""]
 
 
 def test_changes_for_an_open_map_carry_user_text_as_inert_data():

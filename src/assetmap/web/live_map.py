@@ -12,7 +12,6 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-import pandas as pd
 import streamlit as st
 
 from assetmap.api.map_data import MAP_PAYLOADS, inline_map_data, map_data_url
@@ -24,6 +23,7 @@ from assetmap.render.mapping import (
     DETAIL_LIMIT,
     MAP_BINARY_TYPE,
     SUMMARY_FIELDS,
+    DrawnVersions,
     assets_to_map_binary,
     build_asset_map,
     changes_html,
@@ -44,7 +44,6 @@ from assetmap.web.caches import (
     asset_versions_at,
     clear_with_each_version,
     current_view,
-    id_index,
     shown_count,
     view_assets,
 )
@@ -80,7 +79,7 @@ class _MapBase:
     version: int
     name: str
     arguments: dict[str, Any]
-    drawn: pd.Series
+    drawn: DrawnVersions
     details: bool
 
 
@@ -162,7 +161,7 @@ def _map_base(db: Database, view: View, key: _MapKey) -> _MapBase:
         watch=name,
     )
     arguments = component_arguments(fmap, "asset_map", key.height)
-    drawn = pd.Series(shown["version"].to_numpy()[order], index=id_index(shown["id"].iloc[order]))
+    drawn = DrawnVersions.of(shown["id"].iloc[order], shown["version"].to_numpy()[order])
     return _MapBase(view.version, name, arguments, drawn, details)
 
 
@@ -271,9 +270,7 @@ def asset_map(
     map_address.remember(page, report)
     shown = address if report.view is None else replace(address, view=report.view)
     if report.open_row is not None:
-        rows = base.drawn.index
-        asset = str(rows[report.open_row]) if 0 <= report.open_row < len(rows) else ""
-        shown = replace(shown, asset=asset)
+        shown = replace(shown, asset=base.drawn.id_at(report.open_row))
     return shown
 
 
@@ -285,9 +282,8 @@ def _going_to(view: MapView | None) -> str:
 
 def _row_of(base: _MapBase, asset_id: str) -> int | None:
     """The payload row of `asset_id` on the map drawn from `base`, if it is there."""
-    if not asset_id or asset_id not in base.drawn.index:
-        return None
-    return int(base.drawn.index.get_loc(asset_id))
+    row = int(base.drawn.rows_of([asset_id])[0]) if asset_id else -1
+    return None if row < 0 else row
 
 
 def pick_map(
