@@ -221,6 +221,18 @@ def test_map_changes_hide_gone_and_changed_rows_and_draw_new_and_changed_ones():
     assert [drawn.id_at(row) for row in (2, 0, 4)] == ["édité", "kept", ""]
 
 
+def test_drawn_ids_of_one_length_are_read_from_arrow_in_place_and_found_alike():
+    ids = pd.Series([f"{n:032x}" for n in range(10)], dtype="str").iloc[3:9]  # a slice: offset
+    drawn = DrawnVersions.of(pd.Index(ids), np.arange(6))
+    assert drawn.keys.dtype == np.dtype("S32")
+    assert drawn.rows_of(pd.Index([f"{n:032x}" for n in (8, 2, 3)], dtype=object)).tolist() == [
+        5,
+        -1,
+        0,
+    ]
+    assert drawn.id_at(1) == f"{4:032x}"
+
+
 def test_changes_for_an_open_map_carry_user_text_as_inert_data():
     frame = assets(version=3)
     element = changes_html("assetmapDataabc", np.array([4]), frame, details=True)

@@ -25,6 +25,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import xstatic.pkg.leaflet
 from branca.element import MacroElement
 from jinja2 import Template
@@ -417,7 +418,21 @@ class MapChanges:
 
 
 def _id_bytes(ids: Sequence[str] | pd.Index) -> np.ndarray:
-    return np.array([str(value).encode() for value in ids], dtype=bytes)
+    """The ids as a numpy array of UTF-8 bytes: read in place from Arrow's buffer when they
+    are all of one length (the app's ids are 32 hex digits), else one by one."""
+    strings = pa.array(getattr(ids, "array", ids), type=pa.string())
+    if isinstance(strings, pa.ChunkedArray):
+        strings = strings.combine_chunks()
+    binary = strings.cast(pa.binary())
+    count = len(binary)
+    if count and not binary.null_count:
+        offsets = np.frombuffer(binary.buffers()[1], np.int32)[binary.offset :][: count + 1]
+        lengths = np.diff(offsets)
+        width = int(lengths[0])
+        if width and (lengths == width).all():
+            data = binary.buffers()[2]
+            return np.frombuffer(data, f"S{width}", count=count, offset=int(offsets[0]))
+    return np.array(binary.to_pylist(), dtype=bytes)
 
 
 @dataclass(frozen=True)

@@ -102,8 +102,9 @@ def asset_versions_at(
     """Version by asset id of the matching assets, and whether each is a lapsed person."""
     found = asset_versions(_db, asset_filter)
     lapsed = consent_lapsed(found, utc_now()).to_numpy()
+    # The ids stay Arrow strings: maps look them up as bytes (mapping.DrawnVersions).
     return pd.DataFrame(
-        {"version": found["version"].to_numpy(), "lapsed": lapsed}, index=id_index(found["id"])
+        {"version": found["version"].to_numpy(), "lapsed": lapsed}, index=pd.Index(found["id"])
     )
 
 
@@ -114,11 +115,6 @@ def _counts(
     """How many assets match, and how many of them are lapsed people, at data version
     `version`: counted in the database, so that a count never reads a million rows."""
     return count_assets(_db, asset_filter, utc_now())
-
-
-def id_index(ids: pd.Series) -> pd.Index:
-    """Asset ids as an index of Python strings: looked up twice as fast as Arrow strings."""
-    return pd.Index(ids.to_numpy(dtype=object), dtype=object)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
