@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -69,3 +70,24 @@ def test_a_question_that_names_no_version_is_refused(db: Database):
         response, _ = ask(route, query)
         assert response.status_code == 400, query
         assert b"since=N" in bytes(response.body)
+
+
+class Uvicorn:
+    """What the web server leaves as its SIGTERM handler: a method of the server, which says
+    whether it was told to stop."""
+
+    should_exit = True
+
+    def handle_exit(self, sig: int, frame: object) -> None:
+        self.should_exit = True
+
+
+def test_a_stopping_server_lets_a_waiting_map_go_at_once(db: Database):
+    """The server waits for every open request before it stops: a map's must not hold it."""
+    [route] = data_version_routes(lambda: db, wait_seconds=20)
+    previous = signal.signal(signal.SIGTERM, Uvicorn().handle_exit)
+    try:
+        response, took = ask(route, f"since={data_version(db)}")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert response.status_code == 204 and took < 2

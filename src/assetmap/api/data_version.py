@@ -11,6 +11,7 @@ The version says only that something changed, never what: anyone may ask.
 from __future__ import annotations
 
 import asyncio
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -53,6 +54,14 @@ class VersionReader:
             return self._version
 
 
+def server_stopping() -> bool:
+    """Whether the web server has been told to stop (Ctrl+C, SIGTERM): it then waits for every
+    request still open, so a waiting one ends at once. Uvicorn's signal handler, the server
+    Streamlit runs, is the one place that says so; elsewhere this is never true."""
+    server = getattr(signal.getsignal(signal.SIGTERM), "__self__", None)
+    return bool(getattr(server, "should_exit", False))
+
+
 def data_version_url(prefix: str = "") -> str:
     """Where an open map asks whether the data changed."""
     return prefix + DATA_VERSION_PATH
@@ -83,7 +92,9 @@ def data_version_routes(
                 )
             if version != int(since):
                 return JSONResponse({"version": version}, headers=NO_STORE)
-            if time.monotonic() >= deadline or await request.is_disconnected():
+            if time.monotonic() >= deadline or server_stopping():
+                return Response(status_code=204, headers=NO_STORE)
+            if await request.is_disconnected():
                 return Response(status_code=204, headers=NO_STORE)
             await asyncio.sleep(POLL_SECONDS)
 

@@ -46,12 +46,10 @@ def _assets(
     version: int,
     asset_filter: AssetFilter,
     columns: tuple[str, ...] = ALL_COLUMNS,
-    ordered: bool = True,
-    points: bool = True,
 ) -> gpd.GeoDataFrame:
-    """One frame per filter, columns, order, geometry and data version, shared by every
-    session: callers never change it."""
-    return list_assets(_db, asset_filter, columns, ordered, points)
+    """One frame per filter, columns and data version, shared by every session: callers
+    never change it."""
+    return list_assets(_db, asset_filter, columns)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -62,12 +60,9 @@ def _public_assets(
     asset_filter: AssetFilter,
     lapsed: int,
     columns: tuple[str, ...] = ALL_COLUMNS,
-    ordered: bool = True,
-    points: bool = True,
 ) -> gpd.GeoDataFrame:
     """The visitors' view, worked out again only when the data change or a consent lapses."""
-    found = _assets(_db, location, version, asset_filter, columns, ordered, points)
-    return public_assets(found, utc_now())
+    return public_assets(_assets(_db, location, version, asset_filter, columns), utc_now())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -178,19 +173,21 @@ def asset_count(asset_filter: AssetFilter) -> int:
 
 
 def view_assets(
-    db: Database,
-    view: View,
-    columns: tuple[str, ...] = ALL_COLUMNS,
-    ordered: bool = True,
-    points: bool = True,
+    db: Database, view: View, columns: tuple[str, ...] = ALL_COLUMNS
 ) -> gpd.GeoDataFrame:
-    """The view's assets with `columns`, by name unless not `ordered`, with a geometry
-    unless not `points` (list_assets); shared with other sessions: never change it."""
-    location, version, asset_filter = view.location, view.version, view.asset_filter
+    """The view's assets with `columns`; shared with other sessions: never change it."""
     if view.private:
-        return _assets(db, location, version, asset_filter, columns, ordered, points)
-    lapsed = view.lapsed
-    return _public_assets(db, location, version, asset_filter, lapsed, columns, ordered, points)
+        return _assets(db, view.location, view.version, view.asset_filter, columns)
+    return _public_assets(db, view.location, view.version, view.asset_filter, view.lapsed, columns)
+
+
+def map_assets(db: Database, view: View, columns: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """The view's assets for a map's payload, as view_assets gives them but read afresh and
+    not kept (the map keeps what it makes of them): in the database's order and without
+    shapely points, since the payload orders its rows itself and needs only lon and lat. At a
+    million assets, a kept frame held 300 MB beside the map made from it."""
+    found = list_assets(db, view.asset_filter, columns, ordered=False, points=False)
+    return found if view.private else public_assets(found, utc_now())
 
 
 def assets(asset_filter: AssetFilter) -> gpd.GeoDataFrame:

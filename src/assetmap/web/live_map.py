@@ -44,8 +44,8 @@ from assetmap.web.caches import (
     asset_versions_at,
     clear_with_each_version,
     current_view,
+    map_assets,
     shown_count,
-    view_assets,
 )
 from assetmap.web.folium_bridge import component_arguments, layer_script, show_component
 from assetmap.web.login import login_travels_by_cookie
@@ -135,10 +135,7 @@ def _map_base(db: Database, view: View, key: _MapKey) -> _MapBase:
     (`key.inline`) goes in the script instead, as a data: URL.
     """
     details = shown_count(db, view) <= DETAIL_LIMIT
-    # In the database's order, without shapely points: the payload orders its rows itself
-    # (assets_to_map_binary) and needs only lon and lat.
-    columns = ALL_COLUMNS if details else SUMMARY_FIELDS
-    shown = view_assets(db, view, columns, ordered=False, points=False)
+    shown = map_assets(db, view, ALL_COLUMNS if details else SUMMARY_FIELDS)
     lines = None
     if key.links_on is not None:
         lines = links_to_lines(public_links(list_links(db), shown, key.links_on), shown)
