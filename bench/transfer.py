@@ -22,36 +22,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pyogrio
+import scale
 
-from assetmap.models import CATEGORIES, KINDS
-
-EXTENT = (24.78, 60.13, 25.25, 60.30)
 RESULTS = Path(__file__).with_name("transfer.md")
 IMPORT_TARGET_S = {1_000_000: 180.0}
 EXPORT_TARGET_S = {1_000_000: 30.0}
 
 
-def synthetic(count: int, seed: int = 7) -> gpd.GeoDataFrame:
-    """`count` assets spread over Helsinki, as a file to import would have them."""
-    rng = np.random.default_rng(seed)
-    kinds = rng.choice(list(KINDS), count)
-    lon = rng.uniform(EXTENT[0], EXTENT[2], count)
-    lat = rng.uniform(EXTENT[1], EXTENT[3], count)
-    return gpd.GeoDataFrame(
-        {
-            "kind": kinds,
-            "category": [next(iter(CATEGORIES[k])) for k in kinds],
-            "sector": "public",
-            "name": [f"Asset {i}" for i in range(count)],
-            "address": "Street 1",
-            "consent": "yes",
-            "source_id": [f"bench/{i}" for i in range(count)],
-        },
-        geometry=gpd.points_from_xy(lon, lat),
-        crs="EPSG:4326",
-    )
+def synthetic(count: int) -> gpd.GeoDataFrame:
+    """bench/scale.py's `count` assets spread over Helsinki, as a file to import would have
+    them: a source id and consent each, none of the fields the app fills in itself."""
+    found = scale.synthetic(count)[["kind", "category", "sector", "name", "address", "geometry"]]
+    return found.assign(consent="yes", source_id=[f"bench/{i}" for i in range(count)])
 
 
 @dataclass(frozen=True)
