@@ -48,6 +48,11 @@ class MapPayload:
     private: bool
 
 
+def payload_digest(body: bytes) -> str:
+    """What names a payload (32 hex digits): in its URL, and as the changes a map watches."""
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
 class MapPayloads:
     """The newest payloads by digest, shared by every session and the route."""
 
@@ -62,7 +67,7 @@ class MapPayloads:
     def keep(self, body: bytes, media_type: str, private: bool) -> str:
         """Keep `body` and return its digest (32 hex digits). The same bytes made for a
         public map hold nothing private, so they stay public whoever keeps them again."""
-        digest = hashlib.sha256(body).hexdigest()[:32]
+        digest = payload_digest(body)
         with self._lock:
             found = self._kept.pop(digest, None)
         if found is None:

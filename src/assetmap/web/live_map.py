@@ -14,7 +14,7 @@ import folium
 import geopandas as gpd
 import streamlit as st
 
-from assetmap.api.map_data import MAP_PAYLOADS, inline_map_data, map_data_url
+from assetmap.api.map_data import MAP_PAYLOADS, inline_map_data, map_data_url, payload_digest
 from assetmap.i18n import language
 from assetmap.register.assets import AssetFilter, list_assets
 from assetmap.register.links import links_to_lines, list_links, public_links
@@ -141,7 +141,7 @@ def _map_base(db: Database, view: View, key: _MapKey) -> _MapBase:
         lines = links_to_lines(public_links(list_links(db), shown, key.links_on), shown)
     payload, order = assets_to_map_binary(shown, details)
     if key.inline:
-        digest = hashlib.sha256(payload).hexdigest()[:32]
+        digest = payload_digest(payload)
         url = inline_map_data(payload, MAP_BINARY_TYPE)
     else:
         digest = MAP_PAYLOADS.keep(payload, MAP_BINARY_TYPE, key.private)
