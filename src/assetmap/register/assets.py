@@ -595,12 +595,23 @@ def list_assets(
     Without `points`, the frame has lon and lat but no geometry: a map's payload needs no
     more, and a million shapely points cost 200 MB.
     """
+    sql, params = _assets_query(asset_filter, columns, ordered)
+    frame = db.frame(sql, params)
+    return _with_points(frame) if points else gpd.GeoDataFrame(frame, copy=False)
+
+
+def _assets_query(
+    asset_filter: AssetFilter | None, columns: Sequence[str], ordered: bool = True
+) -> tuple[str, tuple[Any, ...]]:
+    """SELECT_ASSETS of `columns` for the filter, by name (then id) if `ordered`."""
     where, params = (asset_filter or AssetFilter()).where()
     select = SELECT_ASSETS.format(columns=", ".join(f"a.{name}" for name in columns))
     order = " ORDER BY a.name, a.id" if ordered else ""
-    frame = db.frame(f"{select}{where}{order}", params)
-    if not points:
-        return gpd.GeoDataFrame(frame, copy=False)
+    return f"{select}{where}{order}", tuple(params)
+
+
+def _with_points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The frame as WGS84 points at its lon and lat."""
     geometry = gpd.points_from_xy(frame["lon"], frame["lat"])
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84, copy=False)
 
@@ -613,11 +624,9 @@ def asset_batches(
     db: Database, asset_filter: AssetFilter | None = None, size: int = EXPORT_BATCH
 ) -> Iterator[gpd.GeoDataFrame]:
     """list_assets read `size` assets at a time, in the same order, for files of any size."""
-    where, params = (asset_filter or AssetFilter()).where()
-    select = SELECT_ASSETS.format(columns=", ".join(f"a.{name}" for name in STORED_FIELDS))
-    for frame in db.frames(f"{select}{where} ORDER BY a.name, a.id", params, size):
-        geometry = gpd.points_from_xy(frame["lon"], frame["lat"])
-        yield gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84, copy=False)
+    sql, params = _assets_query(asset_filter, STORED_FIELDS)
+    for frame in db.frames(sql, params, size):
+        yield _with_points(frame)
 
 
 def asset_versions(db: Database, asset_filter: AssetFilter | None = None) -> pd.DataFrame:
