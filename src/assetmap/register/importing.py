@@ -471,19 +471,27 @@ def commit_import(
     """
     if preview.problems:
         raise _rejected(preview)
+    report = _stored(db, preview.read, preview.options, actor, on_duplicate, preview.rows, progress)
+    if progress:
+        progress(1.0, gettext("Done"))
+    return report
+
+
+def _stored(
+    db: Database,
+    read: Batches,
+    options: _Options,
+    actor: Actor,
+    on_duplicate: str,
+    total: int | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Check and store what `read` gives in one transaction, all or nothing."""
     done = _run(
-        db,
-        preview.read,
-        preview.options,
-        actor=actor,
-        on_duplicate=on_duplicate,
-        total=preview.rows,
-        progress=progress,
+        db, read, options, actor=actor, on_duplicate=on_duplicate, total=total, progress=progress
     )
     if done.problems:
         raise _rejected(done)
-    if progress:
-        progress(1.0, gettext("Done"))
     return _report(done, on_duplicate)
 
 
@@ -499,12 +507,7 @@ def import_rows(
 ) -> ImportReport:
     """Check and import raw rows in one go (all or nothing)."""
     options = _Options(status, source, max_distance_km)
-    done = _run(
-        db, _rows_read(rows), options, actor=actor, on_duplicate=on_duplicate, total=len(rows)
-    )
-    if done.problems:
-        raise _rejected(done)
-    return _report(done, on_duplicate)
+    return _stored(db, _rows_read(rows), options, actor, on_duplicate, total=len(rows))
 
 
 def import_assets_file(
@@ -522,7 +525,4 @@ def import_assets_file(
     """Check and import a file in one pass, a batch at a time, all or nothing."""
     options = _Options(status, _source_of(path), max_distance_km)
     read = _file_read(path, max_bytes, lon_column, lat_column)
-    done = _run(db, read, options, actor=actor, on_duplicate=on_duplicate)
-    if done.problems:
-        raise _rejected(done)
-    return _report(done, on_duplicate)
+    return _stored(db, read, options, actor, on_duplicate)
