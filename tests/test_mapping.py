@@ -15,11 +15,17 @@ from shapely.geometry import Point
 
 from assetmap.config import tiles_from_setting
 from assetmap.i18n import set_language
+from assetmap.render.map_payload import (
+    AssetVersions,
+    DrawnVersions,
+    MapRows,
+    assets_to_map_binary,
+    map_changes,
+)
 from assetmap.render.mapping import (
     DETAIL_LIMIT,
-    DrawnVersions,
+    FetchedAssets,
     MapScripts,
-    assets_to_map_binary,
     assets_to_map_data,
     assets_to_map_json,
     assets_to_table,
@@ -28,7 +34,6 @@ from assetmap.render.mapping import (
     hashed_name,
     install_map_scripts,
     location_from_click,
-    map_changes,
     safe_json,
 )
 
@@ -201,7 +206,8 @@ def test_a_map_with_a_payload_url_names_it_instead_of_carrying_it():
     areas = gpd.GeoDataFrame({"id": [], "name": []}, geometry=[], crs="EPSG:4326")
     scripts = MapScripts("/app/static/vendor")
     url = "/map/map-data/0123456789abcdef0123456789abcdef"
-    fmap = build_asset_map(frame, areas, tiles_from_setting("none"), scripts, assets_url=url)
+    fetched = FetchedAssets(url, (24.9, 60.1, 25.0, 60.2), osm=False)
+    fmap = build_asset_map(fetched, areas, tiles_from_setting("none"), scripts)
     html = fmap.get_root().render()
     assert "addAssets(map_" in html and f', "{url}", ' in html
     assert payload not in html and safe_json(PAYLOAD) not in html
@@ -209,16 +215,27 @@ def test_a_map_with_a_payload_url_names_it_instead_of_carrying_it():
 
 def test_map_changes_hide_gone_and_changed_rows_and_draw_new_and_changed_ones():
     drawn = DrawnVersions.of(["kept", "gone", "édité", "same"], np.array([1, 1, 2, 5]))
-    now = pd.Series([1, 3, 5, 1], index=["kept", "édité", "same", "new"])
+    now = AssetVersions.of(["kept", "édité", "same", "new"], np.array([1, 3, 5, 1]))
     changes = map_changes(drawn, now)
     assert changes.hidden.tolist() == [1, 2]
-    assert list(changes.fresh) == ["édité", "new"]
+    assert changes.fresh == ("édité", "new")
     assert len(changes) == 4
-    assert len(map_changes(DrawnVersions.of(now.index, now.to_numpy()), now)) == 0
+    assert len(map_changes(DrawnVersions.of(now.ids, now.versions), now)) == 0
     nothing_drawn = map_changes(DrawnVersions.of([], np.array([], dtype="int64")), now)
-    assert list(nothing_drawn.fresh) == list(now.index) and len(nothing_drawn.hidden) == 0
+    assert nothing_drawn.fresh == ("kept", "édité", "same", "new")
+    assert len(nothing_drawn.hidden) == 0
     assert drawn.rows_of(["same", "kep", "keptt", "new", "gone"]).tolist() == [3, -1, -1, -1, 1]
     assert [drawn.id_at(row) for row in (2, 0, 4)] == ["édité", "kept", ""]
+
+
+def test_a_lapsed_person_is_gone_from_the_public_map_and_stays_on_the_teams():
+    drawn = DrawnVersions.of(["park", "person"], np.array([1, 1]))
+    now = AssetVersions.of(["park", "person"], np.array([1, 1]), np.array([False, True]))
+    assert len(map_changes(drawn, now)) == 0
+    public = map_changes(drawn, now.public())
+    assert public.hidden.tolist() == [1] and public.fresh == ()
+    unchanged = AssetVersions.of(["park"], np.array([1]))
+    assert unchanged.public() is unchanged
 
 
 def test_drawn_ids_of_one_length_are_read_from_arrow_in_place_and_found_alike():
@@ -292,3 +309,34 @@ def test_the_binary_payload_holds_what_the_json_payload_holds():
     x = np.cumsum(np.frombuffer(payload, "<i4", 4, header_end + (-header_end % 4)))
     assert x.tolist() == np.array(expected["x"])[order].tolist()
     assert payload.endswith("".join(ordered["name"]).encode())
+
+
+def test_a_payload_gathered_batch_by_batch_is_the_payload_of_the_whole():
+    set_language("en")
+    frame = binary_frame().assign(
+        id=[f"{n:032x}" for n in range(4)],
+        version=[1, 2, 3, 4],
+        source=["resident", "resident", "osm", "resident"],
+    )
+    whole, order = assets_to_map_binary(frame, details=False)
+    rows = MapRows(details=False)
+    # Photos, categories and areas first come in different batches.
+    for batch in (frame.iloc[:1], frame.iloc[1:3], frame.iloc[3:]):
+        rows.add(batch)
+    payload, batched_order = rows.binary()
+    assert payload == whole and batched_order.tolist() == order.tolist()
+    drawn = rows.drawn(batched_order)
+    assert [drawn.id_at(row) for row in range(4)] == frame["id"].iloc[order].tolist()
+    assert drawn.versions.tolist() == frame["version"].iloc[order].tolist()
+    assert rows.osm and rows.bounds() == (24.9213, 60.1599, 24.9799, 60.1801)
+    located = rows.located([f"{2:032x}", "not drawn"])
+    assert located.to_dict("records") == [{"id": f"{2:032x}", "lon": 24.9799, "lat": 60.1599}]
+
+
+def test_a_map_of_no_assets_has_a_payload_of_no_rows():
+    rows = MapRows(details=True)
+    payload, order = rows.binary()
+    header = json.loads(payload[8 : 8 + int(np.frombuffer(payload[4:8], "<u4")[0])])
+    assert header["count"] == 0 and header["d"] == [] and len(order) == 0
+    assert rows.bounds() is None and not rows.osm and len(rows.drawn(order)) == 0
+    assert rows.located(["a"]).empty

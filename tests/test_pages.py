@@ -21,7 +21,9 @@ from assetmap.register.assets import (
     list_assets,
     update_asset,
 )
-from assetmap.storage import connect
+from assetmap.register.links import add_link, links_to_lines, list_links, public_links
+from assetmap.register.privacy import public_assets
+from assetmap.storage import connect, utc_now
 
 from .conftest import ADMIN, DEMO_ASSET_COUNT, PROJECT_DIR, TEAM, TEAM_PASSWORD
 
@@ -386,6 +388,39 @@ def map_payload(app: AppTest) -> tuple[str, bytes]:
     kept = MAP_PAYLOADS.get(url.group(1))
     assert kept is not None
     return url.group(0), gzip.decompress(kept.compressed)
+
+
+def test_the_maps_links_join_the_assets_where_the_visitor_sees_them(app_db):
+    """A map's assets are read a batch at a time and not kept; its lines between linked
+    assets are drawn from where the payload puts each end, people generalised."""
+    person = {"kind": "person", "category": "skill", "name": "Aino K.", "consent": True}
+    with connect(app_db) as db:
+        person_id = add_assets(
+            db,
+            [validate_asset({**person, "lon": 24.9412, "lat": 60.1713, "status": "approved"})],
+            ADMIN,
+        )[0]
+        places = list_assets(db, AssetFilter(kinds=("place",)))["id"]
+        for place in places.iloc[:2]:
+            add_link(db, ADMIN, person_id, place, "connector")
+        add_link(db, ADMIN, places.iloc[2], places.iloc[3], "knows")
+    app = open_page()
+    next(t for t in app.toggle if t.label == "Show who connects whom").set_value(True).run()
+    assert not app.exception, app.exception
+    maps = [c for c in app.get("component_instance") if "folium" in c.proto.component_name]
+    script = json.loads(maps[0].proto.json_args)["script"]
+    drawn = re.search(r"addLinks\(map_\w+, (\{.*?\})\);", script)
+    assert drawn is not None, "the map draws no links"
+    lines = json.loads(drawn.group(1))["features"]
+    with connect(app_db) as db:
+        shown = public_assets(list_assets(db, AssetFilter()), utc_now())
+        expected = links_to_lines(public_links(list_links(db), shown, utc_now().date()), shown)
+    assert len(lines) == len(expected["features"]) == 3
+    coordinates = sorted(line["geometry"]["coordinates"] for line in lines)
+    assert coordinates == sorted(line["geometry"]["coordinates"] for line in expected["features"])
+    people = shown.loc[shown["kind"] == "person", ["lon", "lat"]].to_numpy().tolist()
+    ends = [end for line in coordinates for end in line]
+    assert any(end in people for end in ends) and [24.9412, 60.1713] not in ends
 
 
 def test_a_team_member_logged_in_through_the_identity_provider_gets_the_team_map(team_account):

@@ -621,21 +621,29 @@ EXPORT_BATCH = 10_000
 
 
 def asset_batches(
-    db: Database, asset_filter: AssetFilter | None = None, size: int = EXPORT_BATCH
+    db: Database,
+    asset_filter: AssetFilter | None = None,
+    size: int = EXPORT_BATCH,
+    columns: Sequence[str] = STORED_FIELDS,
+    ordered: bool = True,
+    points: bool = True,
 ) -> Iterator[gpd.GeoDataFrame]:
-    """list_assets read `size` assets at a time, in the same order, for files of any size."""
-    sql, params = _assets_query(asset_filter, STORED_FIELDS)
+    """list_assets read `size` assets at a time, in the same order, for files and maps of
+    any size."""
+    sql, params = _assets_query(asset_filter, columns, ordered)
     for frame in db.frames(sql, params, size):
-        yield _with_points(frame)
+        yield _with_points(frame) if points else gpd.GeoDataFrame(frame, copy=False)
 
 
-def asset_versions(db: Database, asset_filter: AssetFilter | None = None) -> pd.DataFrame:
-    """Id, version, kind and consent renewal date of the matching assets: what tells a map
-    whether it is up to date, read without the rest of each asset."""
+def asset_versions(
+    db: Database, asset_filter: AssetFilter | None = None, now: datetime | None = None
+) -> pd.DataFrame:
+    """Id, version, and whether each is a person whose consent had lapsed at `now`
+    (privacy.consent_lapsed), of the matching assets: what tells a map whether it is up to
+    date, read without the rest of each asset."""
     where, params = (asset_filter or AssetFilter()).where()
-    return db.frame(
-        f"SELECT a.id, a.version, a.kind, a.consent_renew_by FROM assets a{where}", params
-    )
+    sql = f"SELECT a.id, a.version, {LAPSED_SQL} AS lapsed FROM assets a{where}"
+    return db.frame(sql, [now or utc_now(), *params])
 
 
 def count_assets(

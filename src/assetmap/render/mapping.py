@@ -16,7 +16,6 @@ import html
 import json
 import os
 import tempfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,6 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import xstatic.pkg.leaflet
 from branca.element import MacroElement
 from jinja2 import Template
@@ -279,7 +277,7 @@ def _shown_column(frame: pd.DataFrame, field: str) -> np.ndarray:
     return labels
 
 
-def _lookup(values: np.ndarray) -> tuple[list[str], np.ndarray]:
+def map_lookup(values: np.ndarray) -> tuple[list[str], np.ndarray]:
     """Distinct values once, and each row's index into them: short payloads for long columns."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     return [str(u) for u in uniques], codes
@@ -289,41 +287,66 @@ _ROW_COLUMNS = ("x", "y", "k", "c", "a", "n")
 """The columns of assets_to_map_data with one value per row, as arrays (_map_columns)."""
 
 
-def _map_columns(frame: pd.DataFrame, details: bool | None) -> dict[str, Any]:
-    """assets_to_map_data's content, with the _ROW_COLUMNS as numpy arrays."""
-    base = [float(frame["lon"].min()), float(frame["lat"].min())] if len(frame) else [0.0, 0.0]
-    kinds = list(KINDS)
-    categories, category_codes = _lookup(_shown_column(frame, "category"))
-    areas, area_codes = _lookup(_shown_column(frame, "area_name"))
-    data: dict[str, Any] = {
-        "scale": COORDINATE_SCALE,
-        "base": base,
-        "x": np.rint((frame["lon"].to_numpy() - base[0]) * COORDINATE_SCALE).astype(np.int64),
-        "y": np.rint((frame["lat"].to_numpy() - base[1]) * COORDINATE_SCALE).astype(np.int64),
-        "kinds": kinds,
-        "kl": [gettext(KINDS[k]) for k in kinds],
-        "k": pd.Categorical(frame["kind"], categories=kinds).codes,
-        "cl": categories,
-        "c": category_codes,
-        "al": areas,
-        "a": area_codes,
+def payload_rows(frame: pd.DataFrame, details: bool) -> dict[str, Any]:
+    """What a map's payload carries for each of the frame's rows, before lookups: kind codes
+    ("k"), category and area labels ("category", "area"), names ("n"); the first approved
+    photo of each ("p", "" for none) when any has one; with `details`, popup details ("d")
+    and websites ("w")."""
+    rows: dict[str, Any] = {
+        "k": pd.Categorical(frame["kind"], categories=list(KINDS)).codes,
+        "category": _shown_column(frame, "category"),
+        "area": _shown_column(frame, "area_name"),
         "n": _shown_column(frame, "name"),
-        "labels": {name: field_label(name) for name in ("kind", "category", "area", "website")},
     }
     if "photo_ids" in frame and frame["photo_ids"].astype(bool).any():
-        # The first approved photo of each asset ("" for none); the payload never names a
-        # photo waiting for review (assets.SELECT_ASSETS reads approved ones only).
-        data["p"] = [ids.split(",")[0] if ids else "" for ids in frame["photo_ids"]]
-        data["labels"]["photo"] = gettext(PHOTO_LABEL)
-    if details if details is not None else len(frame) <= DETAIL_LIMIT:
+        # The payload never names a photo waiting for review (assets.SELECT_ASSETS reads
+        # approved ones only).
+        rows["p"] = [ids.split(",")[0] if ids else "" for ids in frame["photo_ids"]]
+    if details:
         # Column by column: labels once per distinct value, not once per asset and field.
         columns = [(field_label(field), _shown_column(frame, field)) for field in POPUP_FIELDS]
-        data["d"] = [
+        rows["d"] = [
             [[label, shown[row]] for label, shown in columns if shown[row]]
             for row in range(len(frame))
         ]
-        data["w"] = _shown_column(frame, "website").tolist()
-    return data
+        rows["w"] = _shown_column(frame, "website").tolist()
+    return rows
+
+
+def payload_header(
+    base: list[float], categories: list[str], areas: list[str], photos: bool
+) -> dict[str, Any]:
+    """What a map's payload carries once: the coordinates' scale and south-west corner, and
+    the labels of kinds, categories, areas and fields."""
+    labels = {name: field_label(name) for name in ("kind", "category", "area", "website")}
+    if photos:
+        labels["photo"] = gettext(PHOTO_LABEL)
+    kinds = list(KINDS)
+    return {
+        "scale": COORDINATE_SCALE,
+        "base": base,
+        "kinds": kinds,
+        "kl": [gettext(KINDS[k]) for k in kinds],
+        "cl": categories,
+        "al": areas,
+        "labels": labels,
+    }
+
+
+def _map_columns(frame: pd.DataFrame, details: bool | None) -> dict[str, Any]:
+    """assets_to_map_data's content, with the _ROW_COLUMNS as numpy arrays."""
+    base = [float(frame["lon"].min()), float(frame["lat"].min())] if len(frame) else [0.0, 0.0]
+    rows = payload_rows(frame, details if details is not None else len(frame) <= DETAIL_LIMIT)
+    categories, category_codes = map_lookup(rows.pop("category"))
+    areas, area_codes = map_lookup(rows.pop("area"))
+    return {
+        **payload_header(base, categories, areas, "p" in rows),
+        "x": np.rint((frame["lon"].to_numpy() - base[0]) * COORDINATE_SCALE).astype(np.int64),
+        "y": np.rint((frame["lat"].to_numpy() - base[1]) * COORDINATE_SCALE).astype(np.int64),
+        "c": category_codes,
+        "a": area_codes,
+        **rows,
+    }
 
 
 def assets_to_map_data(assets_gdf: gpd.GeoDataFrame, details: bool | None = None) -> dict[str, Any]:
@@ -343,146 +366,6 @@ def assets_to_map_data(assets_gdf: gpd.GeoDataFrame, details: bool | None = None
 def assets_to_map_json(assets_gdf: gpd.GeoDataFrame, details: bool | None = None) -> SafeJson:
     """The map's payload as the script reads it."""
     return SafeJson(safe_json(assets_to_map_data(assets_gdf, details)))
-
-
-MAP_BINARY_TYPE = "application/octet-stream"
-_BINARY_MAGIC = b"AMB1"
-_BAND = 4096
-"""The payload's rows go west to east in bands of latitude this many steps (about 450 m)
-high, so that one row's coordinates differ little from the last's."""
-
-
-def map_order(assets_gdf: gpd.GeoDataFrame) -> np.ndarray:
-    """The rows in the order of the binary payload: by band of latitude, west to east."""
-    lon = np.rint(assets_gdf["lon"].to_numpy() * COORDINATE_SCALE).astype(np.int64)
-    lat = np.rint(assets_gdf["lat"].to_numpy() * COORDINATE_SCALE).astype(np.int64)
-    return np.lexsort((lon, lat // _BAND))
-
-
-def assets_to_map_binary(
-    assets_gdf: gpd.GeoDataFrame, details: bool | None = None
-) -> tuple[bytes, np.ndarray]:
-    """The map's payload as one binary transfer, which map_data.js's parsePayload reads: the
-    content of assets_to_map_data, with the long columns as typed arrays; and the frame's
-    rows in the payload's order (map_order), which the map's row numbers follow.
-
-    "AMB1", the length of a JSON header (uint32), the header (labels, details, photos, the
-    row count), then, each from a multiple of its size, little-endian: x and y as int32
-    differences from the row before (the first from 0), the names' UTF-8 end offsets (uint32,
-    one per row), category and area indexes (uint16, or uint32 when the header says
-    "wide"), kind indexes (uint8), and the names' UTF-8 bytes. Names are data: the page
-    shows them as text.
-    """
-    order = map_order(assets_gdf)
-    data = _map_columns(assets_gdf, details)
-    count = len(assets_gdf)
-    names = [name.encode() for name in data.pop("n")[order]]
-    ends = np.cumsum([len(name) for name in names], dtype=np.int64)
-    wide = max(len(data["cl"]), len(data["al"])) > np.iinfo(np.uint16).max
-    codes = np.dtype("<u4" if wide else "<u2")
-    columns = [
-        np.diff(data.pop("x")[order], prepend=0).astype("<i4"),
-        np.diff(data.pop("y")[order], prepend=0).astype("<i4"),
-        ends.astype("<u4"),
-        data.pop("c")[order].astype(codes),
-        data.pop("a")[order].astype(codes),
-        data.pop("k")[order].astype(np.uint8),
-    ]
-    for column in ("d", "w"):
-        if column in data:
-            data[column] = [data[column][row] for row in order]
-    if "p" in data:
-        photos = data["p"]
-        data["p"] = {str(i): photos[row] for i, row in enumerate(order) if photos[row]}
-    header = json.dumps({**data, "count": count, "wide": wide}, ensure_ascii=False).encode()
-    parts = [_BINARY_MAGIC, np.uint32(len(header)).astype("<u4").tobytes(), header]
-    size = sum(len(part) for part in parts)
-    for column in columns:
-        padding = -size % column.itemsize
-        parts += [b"\0" * padding, column.tobytes()]
-        size += padding + column.nbytes
-    parts += names
-    return b"".join(parts), order
-
-
-@dataclass(frozen=True)
-class MapChanges:
-    """How the assets now differ from a map's payload: the payload rows to hide (gone or
-    changed since) and the ids of the assets to draw again (new or changed since)."""
-
-    hidden: np.ndarray
-    fresh: pd.Index
-
-    def __len__(self) -> int:
-        return len(self.hidden) + len(self.fresh)
-
-
-def _id_bytes(ids: Sequence[str] | pd.Index) -> np.ndarray:
-    """The ids as a numpy array of UTF-8 bytes: read in place from Arrow's buffer when they
-    are all of one length (the app's ids are 32 hex digits), else one by one."""
-    strings = pa.array(getattr(ids, "array", ids), type=pa.string())
-    if isinstance(strings, pa.ChunkedArray):
-        strings = strings.combine_chunks()
-    binary = strings.cast(pa.binary())
-    count = len(binary)
-    if count and not binary.null_count:
-        offsets = np.frombuffer(binary.buffers()[1], np.int32)[binary.offset :][: count + 1]
-        lengths = np.diff(offsets)
-        width = int(lengths[0])
-        if width and (lengths == width).all():
-            data = binary.buffers()[2]
-            return np.frombuffer(data, f"S{width}", count=count, offset=int(offsets[0]))
-    return np.array(binary.to_pylist(), dtype=bytes)
-
-
-@dataclass(frozen=True)
-class DrawnVersions:
-    """The version of each asset a map drew, by id. It lives as long as its map, so the ids
-    are kept as sorted bytes: a million take 38 MB, as a pandas index of Python strings (and
-    its hash table) 110 MB or more."""
-
-    keys: np.ndarray
-    """The ids, sorted, as UTF-8 bytes."""
-    rows: np.ndarray
-    """The payload row of each key."""
-    versions: np.ndarray
-    """The version of each payload row."""
-
-    @classmethod
-    def of(cls, ids: Sequence[str] | pd.Index, versions: np.ndarray) -> DrawnVersions:
-        """The assets `ids`, with their `versions`, in payload order."""
-        encoded = _id_bytes(ids)
-        order = np.argsort(encoded, kind="stable")
-        return cls(encoded[order], order, np.asarray(versions))
-
-    def __len__(self) -> int:
-        return len(self.versions)
-
-    def id_at(self, row: int) -> str:
-        """The id drawn at payload `row`, "" for none (a look through every row, for the
-        popup a person opened)."""
-        found = np.flatnonzero(self.rows == row)
-        return bytes(self.keys[found[0]]).decode() if len(found) else ""
-
-    def rows_of(self, ids: Sequence[str] | pd.Index) -> np.ndarray:
-        """The payload row of each of `ids`, -1 for an id not drawn."""
-        wanted = _id_bytes(ids)
-        if not len(self.keys):
-            return np.full(len(wanted), -1)
-        at = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
-        return np.where(self.keys[at] == wanted, self.rows[at], -1)
-
-
-def map_changes(drawn: DrawnVersions, now: pd.Series) -> MapChanges:
-    """Compare version by asset id: `drawn` as the map has them, `now` as the assets are now
-    (versions by id)."""
-    position = drawn.rows_of(now.index)
-    known = position >= 0
-    same = known.copy()
-    same[known] = drawn.versions[position[known]] == now.to_numpy()[known]
-    stale = np.ones(len(drawn), dtype=bool)
-    stale[position[same]] = False
-    return MapChanges(hidden=np.flatnonzero(stale), fresh=now.index[~same])
 
 
 def changes_html(
@@ -584,8 +467,20 @@ def _archive_max_zoom(archive: Path) -> int:
         return DEFAULT_MAX_ZOOM
 
 
+@dataclass(frozen=True)
+class FetchedAssets:
+    """Assets a map fetches from `url` (api/map_data.py) instead of carrying them in its
+    script, so that megabytes of payload never pass through folium's templates nor travel
+    with the script: where they lie, for the map's first view, and whether any came from
+    OpenStreetMap, whose data the map then credits."""
+
+    url: str
+    bounds: tuple[float, float, float, float] | None
+    osm: bool
+
+
 def build_asset_map(
-    assets_gdf: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame | FetchedAssets,
     areas_gdf: gpd.GeoDataFrame,
     tiles: TileSettings,
     scripts: MapScripts,
@@ -594,7 +489,6 @@ def build_asset_map(
     area_styles: pd.DataFrame | None = None,
     zone_gdf: gpd.GeoDataFrame | None = None,
     link_lines: dict[str, Any] | None = None,
-    assets_url: str | None = None,
     watch: str | None = None,
     basemap_style: str = "light",
     open_row: int | None = None,
@@ -602,13 +496,15 @@ def build_asset_map(
     """The map of assets over area outlines (or a choropleth, and a covered zone), with the
     popup of the payload's `open_row` open when given.
 
-    With `assets_url`, the map fetches the assets' payload from there (api/map_data.py) instead
-    of carrying it in its script, so that megabytes of payload never pass through folium's
-    templates nor travel with the script. With `watch`, the map shows the changes that
-    changes_html gives for the payload of that name.
+    With `watch`, the map shows the changes that changes_html gives for the payload of that
+    name.
     """
-    extent = _extent(areas_gdf, assets_gdf)
-    fmap = base_map(extent, tiles, scripts, height, basemap_style)
+    if isinstance(assets, FetchedAssets):
+        payload, bounds, osm = assets.url, assets.bounds, assets.osm
+    else:
+        payload, bounds = assets_to_map_json(assets), _bounds(assets)
+        osm = "source" in assets and bool((assets["source"] == "osm").any())
+    fmap = base_map(_extent(areas_gdf, bounds), tiles, scripts, height, basemap_style)
     if not areas_gdf.empty:
         features = areas_to_map_features(areas_gdf, area_styles)
         _Call("addAreas", features, NO_DATA_COLOUR).add_to(fmap)
@@ -616,22 +512,25 @@ def build_asset_map(
         _Call("addZone", zone_gdf.to_geo_dict(drop_id=True)).add_to(fmap)
     if link_lines and link_lines["features"]:
         _Call("addLinks", link_lines).add_to(fmap)
-    payload = assets_to_map_json(assets_gdf) if assets_url is None else assets_url
     _Call("addAssets", payload, KIND_COLOURS, watch, scripts.photos_url).add_to(fmap)
     if open_row is not None:
         _Call("openAsset", open_row).add_to(fmap)
-    if (assets_gdf.get("source") == "osm").any() and not _credits_osm(tiles, scripts):
+    if osm and not _credits_osm(tiles, scripts):
         _Call("addAttribution", gettext(OSM_DATA_ATTRIBUTION)).add_to(fmap)
     return fmap
 
 
 def _extent(
-    areas_gdf: gpd.GeoDataFrame, assets_gdf: gpd.GeoDataFrame
+    areas_gdf: gpd.GeoDataFrame, bounds: tuple[float, float, float, float] | None
 ) -> tuple[float, float, float, float] | None:
-    """What a new map shows: the areas, else the assets (by lon and lat: a map's assets may
-    come without shapely points), else nothing in particular."""
+    """What a new map shows: the areas, else the assets' `bounds`, else nothing in particular."""
     if not areas_gdf.empty:
         return tuple(areas_gdf.total_bounds)
+    return bounds
+
+
+def _bounds(assets_gdf: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
+    """Where the assets lie, by lon and lat (a map's assets may come without shapely points)."""
     if assets_gdf.empty:
         return None
     lon, lat = assets_gdf["lon"], assets_gdf["lat"]

@@ -7,6 +7,7 @@ session: callers derive new frames from them, never change them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,6 +21,7 @@ from assetmap.register.areas import AreaLevel, area_levels, list_areas
 from assetmap.register.assets import (
     STORED_FIELDS,
     AssetFilter,
+    asset_batches,
     asset_versions,
     count_assets,
     count_by_status,
@@ -27,7 +29,8 @@ from assetmap.register.assets import (
 )
 from assetmap.register.links import list_links, public_links
 from assetmap.register.planning import service_coverage
-from assetmap.register.privacy import consent_lapsed, public_assets, released
+from assetmap.register.privacy import public_assets, released
+from assetmap.render.map_payload import AssetVersions
 from assetmap.storage import Database, data_version, utc_now
 from assetmap.web.login import current_actor
 from assetmap.web.resources import database, settings
@@ -93,14 +96,10 @@ class View:
 @st.cache_resource(max_entries=16, show_spinner=False)
 def asset_versions_at(
     _db: Database, location: str, version: int, asset_filter: AssetFilter
-) -> pd.DataFrame:
+) -> AssetVersions:
     """Version by asset id of the matching assets, and whether each is a lapsed person."""
-    found = asset_versions(_db, asset_filter)
-    lapsed = consent_lapsed(found, utc_now()).to_numpy()
-    # The ids stay Arrow strings: maps look them up as bytes (mapping.DrawnVersions).
-    return pd.DataFrame(
-        {"version": found["version"].to_numpy(), "lapsed": lapsed}, index=pd.Index(found["id"])
-    )
+    found = asset_versions(_db, asset_filter, utc_now())
+    return AssetVersions.of(found["id"], found["version"].to_numpy(), found["lapsed"].to_numpy())
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -181,13 +180,21 @@ def view_assets(
     return _public_assets(db, view.location, view.version, view.asset_filter, view.lapsed, columns)
 
 
-def map_assets(db: Database, view: View, columns: tuple[str, ...]) -> gpd.GeoDataFrame:
-    """The view's assets for a map's payload, as view_assets gives them but read afresh and
-    not kept (the map keeps what it makes of them): in the database's order and without
-    shapely points, since the payload orders its rows itself and needs only lon and lat. At a
-    million assets, a kept frame held 300 MB beside the map made from it."""
-    found = list_assets(db, view.asset_filter, columns, ordered=False, points=False)
-    return found if view.private else public_assets(found, utc_now())
+MAP_BATCH = 50_000
+"""Assets a map's payload reads at a time (mapping.SUMMARY_FIELDS: about 9 MB a batch)."""
+
+
+def map_asset_batches(
+    db: Database, view: View, columns: tuple[str, ...]
+) -> Iterator[gpd.GeoDataFrame]:
+    """The view's assets for a map's payload, as view_assets gives them but read a batch at a
+    time and not kept (the map keeps what it makes of them, map_payload.MapRows): in the
+    database's order and without shapely points, since the payload orders its rows itself
+    and needs only lon and lat. At a million assets, one frame of them held 300 MB."""
+    now = utc_now()
+    batches = asset_batches(db, view.asset_filter, MAP_BATCH, columns, ordered=False, points=False)
+    for batch in batches:
+        yield batch if view.private else public_assets(batch, now)
 
 
 def assets(asset_filter: AssetFilter) -> gpd.GeoDataFrame:

@@ -12,6 +12,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from assetmap.api.map_data import MAP_PAYLOADS, inline_map_data, map_data_url, payload_digest
@@ -19,18 +20,16 @@ from assetmap.i18n import language
 from assetmap.register.assets import AssetFilter, list_assets
 from assetmap.register.links import links_to_lines, list_links, public_links
 from assetmap.register.privacy import public_assets
+from assetmap.render.map_payload import MAP_BINARY_TYPE, DrawnVersions, MapRows, map_changes
 from assetmap.render.mapping import (
     DETAIL_LIMIT,
-    MAP_BINARY_TYPE,
     SUMMARY_FIELDS,
-    DrawnVersions,
-    assets_to_map_binary,
+    FetchedAssets,
     build_asset_map,
     changes_html,
     found_place_layer,
     go_to_script,
     location_from_click,
-    map_changes,
     open_popup_script,
     picked_point_layer,
 )
@@ -44,7 +43,7 @@ from assetmap.web.caches import (
     asset_versions_at,
     clear_with_each_version,
     current_view,
-    map_assets,
+    map_asset_batches,
     shown_count,
 )
 from assetmap.web.folium_bridge import component_arguments, layer_script, show_component
@@ -135,30 +134,34 @@ def _map_base(db: Database, view: View, key: _MapKey) -> _MapBase:
     (`key.inline`) goes in the script instead, as a data: URL.
     """
     details = shown_count(db, view) <= DETAIL_LIMIT
-    shown = map_assets(db, view, ALL_COLUMNS if details else SUMMARY_FIELDS)
+    rows = MapRows(details)
+    for batch in map_asset_batches(db, view, ALL_COLUMNS if details else SUMMARY_FIELDS):
+        rows.add(batch)
     lines = None
     if key.links_on is not None:
-        lines = links_to_lines(public_links(list_links(db), shown, key.links_on), shown)
-    payload, order = assets_to_map_binary(shown, details)
+        links = list_links(db)
+        ends = rows.located(pd.concat([links["from_id"], links["to_id"]]).unique())
+        lines = links_to_lines(public_links(links, ends, key.links_on), ends)
+    payload, order = rows.binary()
     if key.inline:
         digest = payload_digest(payload)
         url = inline_map_data(payload, MAP_BINARY_TYPE)
     else:
         digest = MAP_PAYLOADS.keep(payload, MAP_BINARY_TYPE, key.private)
         url = map_data_url(digest, url_prefix())
+    del payload
     name = f"assetmapData{digest}"
     fmap = build_asset_map(
-        shown,
+        FetchedAssets(url, rows.bounds(), rows.osm),
         areas_at(db, view.location, view.version),
         settings().tiles,
         map_scripts(),
         height=key.height,
         link_lines=lines,
-        assets_url=url,
         watch=name,
     )
     arguments = component_arguments(fmap, "asset_map", key.height)
-    drawn = DrawnVersions.of(shown["id"].iloc[order], shown["version"].to_numpy()[order])
+    drawn = rows.drawn(order)
     return _MapBase(view.version, name, arguments, drawn, details)
 
 
@@ -169,9 +172,7 @@ def _map_update(
     """What brings a map made at `base_version` up to `version` (changes_html); None when
     so much changed that a new payload is better."""
     found = asset_versions_at(_db, key.location, version, key.asset_filter)
-    if not key.private:
-        found = found[~found["lapsed"]]
-    changes = map_changes(_base.drawn, found["version"])
+    changes = map_changes(_base.drawn, found if key.private else found.public())
     if len(changes) > MAX_MAP_CHANGES:
         return None
     columns = ALL_COLUMNS if _base.details else SUMMARY_FIELDS
