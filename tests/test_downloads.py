@@ -327,3 +327,26 @@ def test_the_export_page_says_what_each_role_takes_out(team_account):
         assert [e.label for e in app.expander] == (
             ["Exact internal export (admins only)"] if role == "admin" else []
         )
+
+
+def test_a_long_export_is_sorted_a_range_of_names_at_a_time_and_keeps_the_order(
+    db_url, demo_db, tmp_path, monkeypatch
+):
+    """The command reads a part of about SORT_PART assets at a time, cut between names: the
+    file holds every asset once, by name then id, as one sorted read gives them."""
+    twins = [{**HIDDEN, "name": "Kallio twins", "lon": 24.95 + n / 1000} for n in range(5)]
+    approve_assets(demo_db, [str(register_asset(demo_db, t, VISITOR).id) for t in twins], TEAM)
+    places = AssetFilter(kinds=("place",))
+    expected = list_assets(demo_db, places)[["id", "name"]].values.tolist()
+    demo_db.close()
+    monkeypatch.setattr("assetmap.register.assets.SORT_PART", 4)
+    out = tmp_path / "places.csv"
+    assert main(["--db", db_url, "export", "assets", "--kind", "place", "--format", "csv",
+                 "-o", str(out)]) == 0  # fmt: skip
+    written = pd.read_csv(out, dtype=str)[["id", "name"]].values.tolist()
+    assert written == expected and len(expected) > 4 * 5
+    assert sum(name == "Kallio twins" for _, name in written) == 5
+    nothing = tmp_path / "nothing.geojson"
+    assert main(["--db", db_url, "export", "assets", "--kind", "place", "--category", "skill",
+                 "-o", str(nothing)]) == 0  # fmt: skip
+    assert json.loads(nothing.read_text())["features"] == []

@@ -4,12 +4,14 @@ import subprocess
 import sys
 from datetime import datetime
 
+import pandas as pd
 import pyogrio
 import pytest
 from shapely.geometry import Point
 
 from assetmap.config import DEMO_DIR
 from assetmap.demo import load_demo
+from assetmap.register import audit
 from assetmap.register.assets import (
     AssetFilter,
     AssetNotFoundError,
@@ -181,6 +183,31 @@ def test_migrations_are_recorded_and_idempotent(db_url):
         assert apply_migrations(first) == []
     with connect(str(db_url)) as again:
         assert applied_migrations(again) == [m.__name__ for m in MIGRATIONS]
+
+
+def shown(frame: pd.DataFrame) -> list[list[str]]:
+    return frame.astype(object).fillna("").astype(str).values.tolist()
+
+
+def test_the_audit_log_keeps_its_history_when_duckdb_drops_its_key(db_url, monkeypatch):
+    """m015 rebuilds DuckDB's audit log without a primary key: the rows written before stay,
+    in order, and new ones follow them."""
+    monkeypatch.setattr(
+        "assetmap.storage.migrations.MIGRATIONS",
+        [m for m in MIGRATIONS if m.__name__ != "m015_audit_log_without_key_in_duckdb"],
+    )
+    with connect(str(db_url)) as db:
+        asset = register_asset(db, LIBRARY, VISITOR)
+        before = audit.history(db, str(asset.id))
+    monkeypatch.undo()
+    with connect(str(db_url)) as db:
+        assert applied_migrations(db)[-1] == MIGRATIONS[-1].__name__
+        assert audit.history(db, str(asset.id)).equals(before)
+        set_status(db, [str(asset.id)], "approved", TEAM)
+        after = audit.history(db, str(asset.id))
+    assert after["id"].is_monotonic_increasing and after["id"].is_unique
+    assert len(after) == len(before) + 1
+    assert shown(after.iloc[:-1]) == shown(before)
 
 
 def test_data_survives_closing_and_reopening(db_url):

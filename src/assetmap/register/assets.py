@@ -601,10 +601,19 @@ def list_assets(
 
 
 def _assets_query(
-    asset_filter: AssetFilter | None, columns: Sequence[str], ordered: bool = True
+    asset_filter: AssetFilter | None,
+    columns: Sequence[str],
+    ordered: bool = True,
+    from_name: str | None = None,
+    to_name: str | None = None,
 ) -> tuple[str, tuple[Any, ...]]:
-    """SELECT_ASSETS of `columns` for the filter, by name (then id) if `ordered`."""
+    """SELECT_ASSETS of `columns` for the filter, by name (then id) if `ordered`; of the names
+    from `from_name` (inclusive) to `to_name` (exclusive) when given."""
     where, params = (asset_filter or AssetFilter()).where()
+    for bound, test in ((from_name, "a.name >= ?"), (to_name, "a.name < ?")):
+        if bound is not None:
+            where += f" AND {test}" if where else f" WHERE {test}"
+            params.append(bound)
     select = SELECT_ASSETS.format(columns=", ".join(f"a.{name}" for name in columns))
     order = " ORDER BY a.name, a.id" if ordered else ""
     return f"{select}{where}{order}", tuple(params)
@@ -618,6 +627,9 @@ def _with_points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
 
 EXPORT_BATCH = 10_000
 """Assets an export reads and writes at a time: a batch's features cost about 2 kB each."""
+SORT_PART = 100_000
+"""Assets an ordered read of batches sorts at a time (asset_batches): sorted whole, a million
+assets took the 300 MB the database may hold; a part at a time, the same as 100,000."""
 
 
 def asset_batches(
@@ -629,10 +641,42 @@ def asset_batches(
     points: bool = True,
 ) -> Iterator[gpd.GeoDataFrame]:
     """list_assets read `size` assets at a time, in the same order, for files and maps of
-    any size."""
-    sql, params = _assets_query(asset_filter, columns, ordered)
-    for frame in db.frames(sql, params, size):
-        yield _with_points(frame) if points else gpd.GeoDataFrame(frame, copy=False)
+    any size; one batch at least, empty when nothing matches.
+
+    In order, the assets are read a range of names at a time (_name_ranges), so that the
+    database sorts one part of them at a time; all in one snapshot (Database.reading)."""
+    with db.reading() as session:
+        ranges = _name_ranges(session, asset_filter) if ordered else [(None, None)]
+        found = False
+        for low, high in ranges:
+            sql, params = _assets_query(asset_filter, columns, ordered, low, high)
+            for frame in session.frames(sql, params, size):
+                if len(frame) or (not found and (low, high) == ranges[-1]):
+                    found = True
+                    yield _with_points(frame) if points else gpd.GeoDataFrame(frame, copy=False)
+
+
+def _name_ranges(
+    session: Session, asset_filter: AssetFilter | None
+) -> list[tuple[str | None, str | None]]:
+    """Ranges of names, from (inclusive) and to (exclusive, None for no end), that cut the
+    matching assets into parts of about SORT_PART, in the database's order of names. Only
+    the names are sorted to find them."""
+    where, params = (asset_filter or AssetFilter()).where()
+    count = session.rows(f"SELECT count(*) FROM assets a{where}", params)[0][0]
+    parts = -(-int(count) // SORT_PART)
+    if parts <= 1:
+        return [(None, None)]
+    firsts = session.rows(
+        f"SELECT min(name) FROM (SELECT a.name, ntile({parts}) OVER (ORDER BY a.name) AS part "
+        f"FROM assets a{where}) named GROUP BY part ORDER BY min(name)",
+        params,
+    )
+    cuts: list[str | None] = []
+    for (name,) in firsts[1:]:
+        if name not in cuts:
+            cuts.append(name)
+    return list(zip([None, *cuts], [*cuts, None], strict=True))
 
 
 def asset_versions(
