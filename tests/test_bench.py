@@ -1,5 +1,6 @@
 """The benchmarks run (at a small size): their figures are in bench/, never asserted here."""
 
+import re
 import subprocess
 import sys
 
@@ -70,3 +71,5 @@ def test_transfer_benchmark_runs_at_a_small_size(tmp_path):
     table = out.read_text()
     assert "| 150 | " in table and " MB |" in table
     assert "the command's floor" in table
+    by_quarter = re.search(r"\| 150 \| (\d+), (\d+), (\d+), (\d+) MB \| ", table)
+    assert by_quarter and int(by_quarter.group(4)) > 50

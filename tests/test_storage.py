@@ -241,6 +241,16 @@ def test_demo_loads_once(demo_db):
 
 
 @duckdb_only
+def test_work_that_outgrows_duckdbs_memory_stores_nothing_and_says_what_to_do(db):
+    db.limit_memory(16)
+    refused = pytest.raises(DatabaseError, match="in parts of at most a million rows")
+    with refused, db.transaction() as session:
+        session.execute("CREATE TABLE keys (id VARCHAR PRIMARY KEY)")
+        session.execute("INSERT INTO keys SELECT md5(i::VARCHAR) FROM range(2000000) r(i)")
+    assert db.rows("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'keys'") == [(0,)]
+
+
+@duckdb_only
 def test_second_process_on_the_same_file_fails_clearly(db, db_path):
     script = (
         "import sys\nfrom assetmap.storage import connect, DatabaseLockedError\n"

@@ -107,6 +107,9 @@ class DuckDBDatabase(Database):
             cursor.begin()
             try:
                 yield DuckDBSession(cursor)
+            except duckdb.OutOfMemoryException as error:
+                cursor.rollback()
+                raise DatabaseError(_out_of_memory_message()) from error
             except BaseException:
                 cursor.rollback()
                 raise
@@ -146,6 +149,15 @@ def _locked_message(path: str, error: Exception) -> str:
         "Stop that process (for example the running app) and try again, "
         "or set ASSETMAP_DB to another file."
     ).format(path=path, who=who)
+
+
+def _out_of_memory_message() -> str:
+    """For a unit of work that needed more memory than DuckDB may use here: an import of a
+    million assets at a time fits within the commands' limit (cli.BATCH_MEMORY_MB)."""
+    return gettext(
+        "The database needed more memory than it may use here, so nothing was stored. "
+        "Import a large file in parts of at most a million rows."
+    )
 
 
 def connect_duckdb(url: str) -> Database:
