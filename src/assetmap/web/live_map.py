@@ -149,7 +149,7 @@ def _map_base(db: Database, view: View, key: _MapKey) -> _MapBase:
     else:
         digest = MAP_PAYLOADS.keep(payload, MAP_BINARY_TYPE, key.private)
         url = map_data_url(digest, url_prefix())
-    del payload
+    del payload  # 29 MB at a million assets, gone before the ids are sorted (rows.drawn)
     name = f"assetmapData{digest}"
     fmap = build_asset_map(
         FetchedAssets(url, rows.bounds(), rows.osm),
