@@ -19,6 +19,7 @@ import pyarrow as pa
 from assetmap.render.mapping import (
     COORDINATE_SCALE,
     DETAIL_LIMIT,
+    has_osm_data,
     map_lookup,
     payload_header,
     payload_rows,
@@ -95,7 +96,7 @@ class MapRows:
         if self.details:
             self._popups += rows["d"]
             self._websites += rows["w"]
-        self.osm = self.osm or ("source" in frame and bool((frame["source"] == "osm").any()))
+        self.osm = self.osm or has_osm_data(frame)
 
     def __len__(self) -> int:
         return sum(len(lon) for lon in self._lon)

@@ -503,7 +503,7 @@ def build_asset_map(
         payload, bounds, osm = assets.url, assets.bounds, assets.osm
     else:
         payload, bounds = assets_to_map_json(assets), _bounds(assets)
-        osm = "source" in assets and bool((assets["source"] == "osm").any())
+        osm = has_osm_data(assets)
     fmap = base_map(_extent(areas_gdf, bounds), tiles, scripts, height, basemap_style)
     if not areas_gdf.empty:
         features = areas_to_map_features(areas_gdf, area_styles)
@@ -527,6 +527,11 @@ def _extent(
     if not areas_gdf.empty:
         return tuple(areas_gdf.total_bounds)
     return bounds
+
+
+def has_osm_data(assets_gdf: pd.DataFrame) -> bool:
+    """Whether any of the assets came from OpenStreetMap, whose data a map must then credit."""
+    return "source" in assets_gdf and bool((assets_gdf["source"] == "osm").any())
 
 
 def _bounds(assets_gdf: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
