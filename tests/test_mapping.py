@@ -19,7 +19,6 @@ from assetmap.render.map_payload import (
     AssetVersions,
     DrawnVersions,
     MapRows,
-    assets_to_map_binary,
     map_changes,
 )
 from assetmap.render.mapping import (
@@ -263,7 +262,7 @@ def test_changes_for_an_open_map_carry_user_text_as_inert_data():
 
 
 BINARY_FIXTURE = Path(__file__).parent / "js" / "fixtures" / "payload.bin"
-"""What tests/js/map_data.test.js parses: assets_to_map_binary(binary_frame())."""
+"""What tests/js/map_data.test.js parses: map_binary(binary_frame())."""
 
 
 def binary_frame() -> gpd.GeoDataFrame:
@@ -283,16 +282,23 @@ def binary_frame() -> gpd.GeoDataFrame:
     ]
     frame = pd.DataFrame(
         rows, columns=["kind", "category", "name", "lon", "lat", "area_name", "photo_ids"]
-    )
+    ).assign(id=[f"{n:032x}" for n in range(4)], version=[1, 2, 3, 4])
     return gpd.GeoDataFrame(
         frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326"
     )
 
 
+def map_binary(frame: pd.DataFrame) -> tuple[bytes, np.ndarray]:
+    """The binary payload of one frame, without details, and its rows in payload order."""
+    rows = MapRows(details=False)
+    rows.add(frame)
+    return rows.binary()
+
+
 def test_the_binary_payload_holds_what_the_json_payload_holds():
     set_language("en")
     frame = binary_frame()
-    payload, order = assets_to_map_binary(frame, details=False)
+    payload, order = map_binary(frame)
     ordered = frame.iloc[order]
     # Bands of latitude, south to north, west to east within each.
     assert ordered["name"].tolist() == ["Choir", PAYLOAD, "", "Töölö 🌳 walkers"]
@@ -313,12 +319,8 @@ def test_the_binary_payload_holds_what_the_json_payload_holds():
 
 def test_a_payload_gathered_batch_by_batch_is_the_payload_of_the_whole():
     set_language("en")
-    frame = binary_frame().assign(
-        id=[f"{n:032x}" for n in range(4)],
-        version=[1, 2, 3, 4],
-        source=["resident", "resident", "osm", "resident"],
-    )
-    whole, order = assets_to_map_binary(frame, details=False)
+    frame = binary_frame().assign(source=["resident", "resident", "osm", "resident"])
+    whole, order = map_binary(frame)
     rows = MapRows(details=False)
     # Photos, categories and areas first come in different batches.
     for batch in (frame.iloc[:1], frame.iloc[1:3], frame.iloc[3:]):

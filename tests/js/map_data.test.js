@@ -76,7 +76,7 @@ describe("decoding the payload", () => {
 });
 
 describe("the binary payload", () => {
-  // mapping.assets_to_map_binary's bytes for tests/test_mapping.py's binary_frame, in its order.
+  // map_payload.MapRows.binary's bytes for tests/test_mapping.py's binary_frame, in its order.
   function fixture() {
     const file = fs.readFileSync(path.join(__dirname, "fixtures", "payload.bin"));
     return file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);

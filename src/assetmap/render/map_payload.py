@@ -18,7 +18,6 @@ import pyarrow as pa
 
 from assetmap.render.mapping import (
     COORDINATE_SCALE,
-    DETAIL_LIMIT,
     has_osm_data,
     map_lookup,
     payload_header,
@@ -62,7 +61,8 @@ class _Lookup:
 
 class MapRows:
     """A map's assets as its binary payload and its DrawnVersions need them, added a frame
-    (a batch of assets, with the columns of mapping.SUMMARY_FIELDS at least) at a time."""
+    (a batch of assets, with the columns of mapping.SUMMARY_FIELDS at least) at a time.
+    Popups carry the details (mapping.POPUP_FIELDS) when `details`."""
 
     def __init__(self, details: bool) -> None:
         self.details = details
@@ -85,9 +85,8 @@ class MapRows:
         self._lon.append(frame["lon"].to_numpy(dtype=np.float64, copy=True))
         self._lat.append(frame["lat"].to_numpy(dtype=np.float64, copy=True))
         self._kinds.append(np.asarray(rows["k"], dtype=np.uint8))
-        if "id" in frame:
-            self._ids.append(_id_bytes(frame["id"]).copy())
-            self._versions.append(frame["version"].to_numpy(dtype=np.int64, copy=True))
+        self._ids.append(_id_bytes(frame["id"]).copy())
+        self._versions.append(frame["version"].to_numpy(dtype=np.int64, copy=True))
         self._names.append(pa.array(rows["n"], type=pa.string()))
         self._categories.add(rows["category"])
         self._areas.add(rows["area"])
@@ -190,16 +189,6 @@ class MapRows:
         ids = np.concatenate(self._ids) if self._ids else np.zeros(0, "S1")
         versions = np.concatenate(self._versions) if self._versions else np.zeros(0, np.int64)
         return DrawnVersions.of(ids[order], versions[order])
-
-
-def assets_to_map_binary(
-    assets_gdf: pd.DataFrame, details: bool | None = None
-) -> tuple[bytes, np.ndarray]:
-    """MapRows.binary of one frame: popups with details up to DETAIL_LIMIT assets unless
-    `details` says otherwise."""
-    rows = MapRows(details if details is not None else len(assets_gdf) <= DETAIL_LIMIT)
-    rows.add(assets_gdf)
-    return rows.binary()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@
     return /^[0-9a-f]{32}$/.test(text || "");
   }
 
-  // The binary payload (mapping.assets_to_map_binary) as AssetRows reads it: the header's
+  // The binary payload (map_payload.MapRows.binary) as AssetRows reads it: the header's
   // labels and details, typed arrays for the long columns, and each name decoded from the
   // names' UTF-8 bytes when it is asked for (`name(j)`), as text. Throws on anything else.
   function parsePayload(buffer) {
